@@ -1,0 +1,24 @@
+import type { MessageEvent, RoomSummary } from "./chat/events.ts";
+
+/** What the routes ask of the chat service. */
+export interface ChatApi {
+  /** Rooms with at least one person online, busiest first. */
+  rooms(): Promise<RoomSummary[]>;
+  /** History of one room, oldest first (`before` an id, or the newest). */
+  history(
+    room: string,
+    options: { before?: string; limit: number },
+  ): Promise<MessageEvent[]>;
+  /** Upgrades the request to a WebSocket of `room` (already canonical). */
+  connect(
+    req: Request,
+    options: { room: string; info: Deno.ServeHandlerInfo },
+  ): Response;
+  /** True when the store can be reached. */
+  healthy(): Promise<boolean>;
+}
+
+/** `ctx.state` of every route. */
+export interface AppState {
+  chat: ChatApi;
+}

@@ -1,0 +1,109 @@
+/** Wire types of the chat protocol (docs/protocol.md). */
+
+/** A stored chat message, exactly as it travels on the wire and in history. */
+export interface MessageEvent {
+  type: "message";
+  id: string;
+  room: string;
+  username: string;
+  text: string;
+  ts: number;
+  nonce?: string;
+}
+
+/** Answer to a successful `join`. */
+export interface WelcomeEvent {
+  type: "welcome";
+  room: string;
+  username: string;
+  members: string[];
+  history: MessageEvent[];
+  truncated?: true;
+}
+
+/** Someone entered the room. */
+export interface JoinedEvent {
+  type: "joined";
+  username: string;
+  ts: number;
+  members: string[];
+}
+
+/** Someone's last connection to the room closed. */
+export interface LeftEvent {
+  type: "left";
+  username: string;
+  ts: number;
+  members: string[];
+}
+
+/** Someone is typing. */
+export interface TypingEvent {
+  type: "typing";
+  username: string;
+}
+
+/** Every error code of the protocol. */
+export type ErrorCode =
+  | "bad_frame"
+  | "not_joined"
+  | "invalid_username"
+  | "name_taken"
+  | "invalid_message"
+  | "rate_limited"
+  | "too_large"
+  | "server_error";
+
+/** An error answer; `message` is for people. */
+export interface ErrorEvent {
+  type: "error";
+  code: ErrorCode;
+  message: string;
+}
+
+/** Several events for one socket packed into one frame. */
+export interface BatchEvent {
+  type: "batch";
+  events: ServerEvent[];
+}
+
+/** Any event the server sends. */
+export type ServerEvent =
+  | MessageEvent
+  | WelcomeEvent
+  | JoinedEvent
+  | LeftEvent
+  | TypingEvent
+  | ErrorEvent
+  | BatchEvent;
+
+/** A validated `join` frame. */
+export interface JoinFrame {
+  type: "join";
+  username: string;
+  clientId?: string;
+  since?: string;
+  batch?: boolean;
+}
+
+/** A validated `message` frame. */
+export interface SendFrame {
+  type: "message";
+  text: string;
+  nonce?: string;
+}
+
+/** A validated `typing` frame. */
+export interface TypingFrame {
+  type: "typing";
+}
+
+/** Any frame a client may send. */
+export type ClientFrame = JoinFrame | SendFrame | TypingFrame;
+
+/** A room as listed by `GET /api/rooms` and on the home page. */
+export interface RoomSummary {
+  room: string;
+  online: number;
+  lastMessageAt: number | null;
+}

@@ -1,0 +1,80 @@
+/** Room and username rules (docs/protocol.md, "Names"). */
+
+/** Longest room name, in code points after NFC. */
+export const MAX_ROOM_LENGTH = 64;
+/** Longest username, in code points after trimming and NFC. */
+export const MAX_USERNAME_LENGTH = 32;
+
+const ROOM_PATTERN = /^(?:[\p{L}\p{Nd}]\p{M}*|[_-])+$/u;
+const USERNAME_PATTERN = /^(?:[\p{L}\p{Nd}]\p{M}*|[ _.-])+$/u;
+const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
+
+/** The outcome of checking a name: its canonical form, or why it was refused. */
+export type NameResult =
+  | { ok: true; name: string; canonical: string }
+  | { ok: false; reason: string };
+
+function codePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
+/** Case-insensitive comparison key: `NFC(lowercase(NFC(name)))`. */
+export function canonicalName(name: string): string {
+  return name.normalize("NFC").toLowerCase().normalize("NFC");
+}
+
+/** Checks a room name; `canonical` is the form used in URLs and storage. */
+export function parseRoom(raw: string): NameResult {
+  const name = raw.normalize("NFC");
+  const length = codePoints(name);
+  if (length === 0) return { ok: false, reason: "A room needs a name." };
+  if (length > MAX_ROOM_LENGTH) {
+    return {
+      ok: false,
+      reason: `A room name has at most ${MAX_ROOM_LENGTH} characters.`,
+    };
+  }
+  if (!ROOM_PATTERN.test(name) || IGNORABLE.test(name)) {
+    return {
+      ok: false,
+      reason: "Use letters, digits, '_' and '-' only in a room name.",
+    };
+  }
+  const canonical = canonicalName(name);
+  if (
+    codePoints(canonical) > MAX_ROOM_LENGTH || !ROOM_PATTERN.test(canonical)
+  ) {
+    return { ok: false, reason: "That room name cannot be used." };
+  }
+  return { ok: true, name, canonical };
+}
+
+/** Checks a username after trimming; `canonical` is its uniqueness key within a room. */
+export function parseUsername(raw: string): NameResult {
+  const name = raw.trim().normalize("NFC");
+  const length = codePoints(name);
+  if (length === 0) return { ok: false, reason: "Pick a name first." };
+  if (length > MAX_USERNAME_LENGTH) {
+    return {
+      ok: false,
+      reason: `A name has at most ${MAX_USERNAME_LENGTH} characters.`,
+    };
+  }
+  if (!USERNAME_PATTERN.test(name) || IGNORABLE.test(name)) {
+    return {
+      ok: false,
+      reason: "Use letters, digits, spaces, '_', '-' and '.' only in a name.",
+    };
+  }
+  return { ok: true, name, canonical: canonicalName(name) };
+}
+
+/** Orders names as `members` lists them: by canonical form, then by code point. */
+export function compareNames(a: string, b: string): number {
+  const ca = canonicalName(a);
+  const cb = canonicalName(b);
+  if (ca !== cb) return ca < cb ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}

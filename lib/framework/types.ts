@@ -1,0 +1,89 @@
+import type { ComponentChildren, ComponentType } from "preact";
+
+/** Per-request context handed to handlers, as in Fresh (`FreshContext`). */
+export interface RouteContext<Data = unknown, State = Record<string, unknown>> {
+  /** Values of the `[name]` segments, already percent-decoded. */
+  params: Record<string, string>;
+  /** Application state shared by every request (services, settings). */
+  state: State;
+  url: URL;
+  /** Connection info from `Deno.serve`. */
+  info: Deno.ServeHandlerInfo;
+  /** Renders the route's page component (inside `_app.tsx`) with `data`. */
+  render(data?: Data, init?: ResponseInit): Response | Promise<Response>;
+  /** Renders the `_404.tsx` page with status 404. */
+  renderNotFound(): Response | Promise<Response>;
+}
+
+/** A handler for one HTTP method. */
+export type Handler<Data = unknown, State = Record<string, unknown>> = (
+  req: Request,
+  ctx: RouteContext<Data, State>,
+) => Response | Promise<Response>;
+
+/** A route's `export const handler`: one function for every method, or one per method. */
+export type Handlers<Data = unknown, State = Record<string, unknown>> =
+  | Handler<Data, State>
+  | Partial<
+    Record<
+      "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS",
+      Handler<Data, State>
+    >
+  >;
+
+/** Props of a page component (the default export of a route). */
+export interface PageProps<Data = unknown, State = Record<string, unknown>> {
+  data: Data;
+  params: Record<string, string>;
+  url: URL;
+  state: State;
+}
+
+/** Props of `routes/_app.tsx`. */
+export interface AppProps<State = Record<string, unknown>> {
+  Component: ComponentType<Record<string, never>>;
+  url: URL;
+  state: State;
+  children?: ComponentChildren;
+}
+
+/** One route module as the manifest holds it. */
+export interface RouteModule {
+  // deno-lint-ignore no-explicit-any
+  handler?: Handlers<any, any>;
+  // deno-lint-ignore no-explicit-any
+  default?: ComponentType<PageProps<any, any>>;
+}
+
+/** One island module: its default export is the island component. */
+export interface IslandModule {
+  // deno-lint-ignore no-explicit-any
+  default: ComponentType<any>;
+}
+
+/** The generated `manifest.gen.ts`: every route and island, keyed by path from the project root. */
+export interface Manifest {
+  routes: Record<string, RouteModule>;
+  islands: Record<string, IslandModule>;
+  baseUrl: string;
+}
+
+/** One built asset served from memory (island bundles, static files). */
+export interface Asset {
+  body: Uint8Array | string;
+  contentType: string;
+  /** Strong ETag, quoted. */
+  etag: string;
+  /** True for content-hashed names that may be cached for a year. */
+  immutable: boolean;
+}
+
+/** The generated `_build/assets.gen.ts`: what the build produced. */
+export interface BuildOutput {
+  /** URL path (e.g. `/_islands/boot-3F2A.js`) to asset. */
+  assets: Record<string, Asset>;
+  /** Island key (as in the manifest) to the URL of its browser module. */
+  islands: Record<string, string>;
+  /** URL of the module that hydrates islands. */
+  boot: string;
+}

@@ -1,0 +1,51 @@
+import type { MessageEvent } from "../chat/events.ts";
+
+/** What a caller hands the store to append one message. */
+export interface AppendInput {
+  username: string;
+  text: string;
+  ts: number;
+  nonce?: string;
+  /** Scope of the nonce: the sender's clientId, or a connection id. */
+  dedupeKey?: string;
+}
+
+/** The stored message, and whether it had been stored before (same nonce and key). */
+export interface AppendResult {
+  message: MessageEvent;
+  duplicate: boolean;
+}
+
+/** A run of history, oldest first; `truncated` when older messages after the cursor were left out. */
+export interface HistoryPage {
+  messages: MessageEvent[];
+  truncated: boolean;
+}
+
+/** Options of {@linkcode MessageStore.after}. */
+export interface AfterOptions {
+  since: string;
+  limit: number;
+}
+
+/** Options of {@linkcode MessageStore.before}. */
+export interface BeforeOptions {
+  before?: string;
+  limit: number;
+}
+
+/** Durable, per-room ordered message history; one interface, several backends. */
+export interface MessageStore {
+  /** Stores a message with the room's next id (atomic per room); a repeated nonce returns the original. */
+  append(room: string, input: AppendInput): Promise<AppendResult>;
+  /** Messages whose id sorts after `since`, oldest first; the newest `limit` of them, `truncated` when more. */
+  after(room: string, options: AfterOptions): Promise<HistoryPage>;
+  /** Up to `limit` messages whose id sorts before `before` (the newest when absent), oldest first. */
+  before(room: string, options: BeforeOptions): Promise<MessageEvent[]>;
+  /** Time of the room's newest message, or null. */
+  lastMessageAt(room: string): Promise<number | null>;
+  /** Throws when the storage cannot be reached. */
+  ping(): Promise<void>;
+  /** Releases connections and files. */
+  close(): Promise<void>;
+}
