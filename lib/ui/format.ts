@@ -1,0 +1,49 @@
+/** Time formatting shared by the server render and the islands, so both print the same text. */
+
+/** Options of the formatting functions. */
+export interface TimeOptions {
+  /** IANA zone; the server renders in UTC, the browser in its own zone once running. */
+  timeZone?: string;
+}
+
+/** "14:05" */
+export function formatClock(ts: number, options: TimeOptions = {}): string {
+  return new Intl.DateTimeFormat("en-GB", {
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZone: options.timeZone,
+  }).format(ts);
+}
+
+/** "Sat, 23 Nov 2024, 14:05 UTC" for tooltips. */
+export function formatFull(ts: number, options: TimeOptions = {}): string {
+  return new Intl.DateTimeFormat("en-GB", {
+    dateStyle: "full",
+    timeStyle: "short",
+    timeZone: options.timeZone,
+  }).format(ts) + (options.timeZone === "UTC" ? " UTC" : "");
+}
+
+/** "just now", "5 min ago", "3 h ago", "2 days ago". */
+export function formatAgo(ts: number, now: number): string {
+  const seconds = Math.max(0, Math.round((now - ts) / 1000));
+  if (seconds < 60) return "just now";
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  const days = Math.floor(hours / 24);
+  return days === 1 ? "yesterday" : `${days} days ago`;
+}
+
+/** "bob is typing…", "bob and eve are typing…", "4 people are typing…"; empty when nobody. */
+export function typingText(names: readonly string[]): string {
+  if (names.length === 0) return "";
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+  if (names.length === 3) {
+    return `${names[0]}, ${names[1]} and ${names[2]} are typing…`;
+  }
+  return `${names.length} people are typing…`;
+}
