@@ -49,3 +49,29 @@ export interface MessageStore {
   /** Releases connections and files. */
   close(): Promise<void>;
 }
+
+/** How long a nonce is remembered for de-duplication. */
+export const NONCE_TTL_MS = 5 * 60_000;
+
+/** How much history a store keeps. */
+export interface RetentionOptions {
+  /** Oldest messages beyond this count are dropped (default 10,000). */
+  maxMessagesPerRoom?: number;
+}
+
+/** The wire form of a message about to be stored. */
+export function toMessage(
+  room: string,
+  input: AppendInput & { id: string },
+): MessageEvent {
+  const message: MessageEvent = {
+    type: "message",
+    id: input.id,
+    room,
+    username: input.username,
+    text: input.text,
+    ts: input.ts,
+  };
+  if (input.nonce !== undefined) message.nonce = input.nonce;
+  return message;
+}

@@ -1,0 +1,109 @@
+import type {
+  JoinedEvent,
+  LeftEvent,
+  MessageEvent,
+  TypingEvent,
+} from "./events.ts";
+
+/** An event that travels between the servers of one room. */
+export type RoomEvent = MessageEvent | JoinedEvent | LeftEvent | TypingEvent;
+
+/** Receives the events of one room. */
+export type RoomListener = (event: RoomEvent) => void;
+
+/** Publish/subscribe per room; backends differ in how far an event reaches. */
+export interface Fanout {
+  /** Hands `event` to every subscriber of `room`, here and, by backend, elsewhere. */
+  publish(room: string, event: RoomEvent): void;
+  /** Starts receiving the events of `room`; returns the function that stops it. */
+  subscribe(room: string, listener: RoomListener): () => void;
+  /** Stops every subscription. */
+  close(): void;
+}
+
+/** Reaches the subscribers of this isolate only. */
+export class LocalFanout implements Fanout {
+  #listeners = new Map<string, Set<RoomListener>>();
+
+  publish(room: string, event: RoomEvent): void {
+    this.deliver(room, event);
+  }
+
+  /** Hands an event to this isolate's subscribers. */
+  deliver(room: string, event: RoomEvent): void {
+    const listeners = this.#listeners.get(room);
+    if (!listeners) return;
+    for (const listener of listeners) listener(event);
+  }
+
+  subscribe(room: string, listener: RoomListener): () => void {
+    let listeners = this.#listeners.get(room);
+    if (!listeners) this.#listeners.set(room, listeners = new Set());
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0 && this.#listeners.get(room) === listeners) {
+        this.#listeners.delete(room);
+      }
+    };
+  }
+
+  close(): void {
+    this.#listeners.clear();
+  }
+}
+
+/**
+ * One `BroadcastChannel` per room: reaches the other isolates of this
+ * deployment (Deno Deploy) or of this process (workers).
+ */
+export class BroadcastFanout implements Fanout {
+  #local = new LocalFanout();
+  #channels = new Map<string, { channel: BroadcastChannel; users: number }>();
+  #prefix: string;
+
+  /** Channels are named `${prefix}${room}`. */
+  constructor(options: { prefix?: string } = {}) {
+    this.#prefix = options.prefix ?? "chat-room:";
+  }
+
+  publish(room: string, event: RoomEvent): void {
+    this.#local.deliver(room, event);
+    const open = this.#channels.get(room);
+    if (open) {
+      open.channel.postMessage(event);
+      return;
+    }
+    const channel = new BroadcastChannel(this.#prefix + room);
+    channel.postMessage(event);
+    channel.close();
+  }
+
+  subscribe(room: string, listener: RoomListener): () => void {
+    const stop = this.#local.subscribe(room, listener);
+    let open = this.#channels.get(room);
+    if (!open) {
+      const channel = new BroadcastChannel(this.#prefix + room);
+      channel.onmessage = (message: globalThis.MessageEvent<RoomEvent>) =>
+        this.#local.deliver(room, message.data);
+      this.#channels.set(room, open = { channel, users: 0 });
+    }
+    open.users++;
+    let stopped = false;
+    return () => {
+      if (stopped) return;
+      stopped = true;
+      stop();
+      if (--open.users === 0) {
+        open.channel.close();
+        this.#channels.delete(room);
+      }
+    };
+  }
+
+  close(): void {
+    for (const { channel } of this.#channels.values()) channel.close();
+    this.#channels.clear();
+    this.#local.close();
+  }
+}

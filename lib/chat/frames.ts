@@ -1,0 +1,141 @@
+import type { ClientFrame, ErrorCode } from "./events.ts";
+
+/** Largest message a client may send, in bytes of UTF-8. */
+export const MAX_FRAME_BYTES = 16_384;
+/** Longest message text, in code points after trimming. */
+export const MAX_TEXT_LENGTH = 2000;
+/** Longest `clientId` or `nonce`, in code points. */
+export const MAX_TOKEN_LENGTH = 64;
+
+/** A frame that was refused, with the protocol's error code. */
+export interface FrameError {
+  code: ErrorCode;
+  message: string;
+}
+
+/** A parsed frame, or the error to answer with. */
+export type FrameResult =
+  | { ok: true; frame: ClientFrame }
+  | { ok: false; error: FrameError };
+
+function bad(message: string): FrameResult {
+  return { ok: false, error: { code: "bad_frame", message } };
+}
+
+function codePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
+/** UTF-8 length of `text`, stopping early once it passes `limit`. */
+export function utf8Length(text: string, limit = Infinity): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length && bytes <= limit; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** True when a text frame is over {@linkcode MAX_FRAME_BYTES}. */
+export function isTooLarge(text: string): boolean {
+  if (text.length > MAX_FRAME_BYTES) return true;
+  if (text.length * 3 <= MAX_FRAME_BYTES) return false;
+  return utf8Length(text, MAX_FRAME_BYTES) > MAX_FRAME_BYTES;
+}
+
+function optionalToken(
+  value: unknown,
+  field: string,
+): string | undefined | FrameResult {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string") return bad(`"${field}" must be a string.`);
+  const length = codePoints(value);
+  if (length < 1 || length > MAX_TOKEN_LENGTH) {
+    return bad(`"${field}" must have 1 to ${MAX_TOKEN_LENGTH} characters.`);
+  }
+  return value;
+}
+
+/** Message text is valid when 1–2000 code points remain after trimming. */
+export function checkText(text: string): FrameError | undefined {
+  const length = codePoints(text.trim());
+  if (length === 0) {
+    return { code: "invalid_message", message: "A message cannot be empty." };
+  }
+  if (length > MAX_TEXT_LENGTH) {
+    return {
+      code: "invalid_message",
+      message: `A message has at most ${MAX_TEXT_LENGTH} characters.`,
+    };
+  }
+  return undefined;
+}
+
+/** Parses one text frame from a client; never throws. */
+export function parseFrame(data: string): FrameResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return bad("A frame must be a JSON object.");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return bad("A frame must be a JSON object.");
+  }
+  const fields = value as Record<string, unknown>;
+  switch (fields.type) {
+    case "join": {
+      if (typeof fields.username !== "string") {
+        return bad('"join" needs a "username" string.');
+      }
+      const clientId = optionalToken(fields.clientId, "clientId");
+      if (typeof clientId === "object") return clientId;
+      if (fields.since !== undefined && typeof fields.since !== "string") {
+        return bad('"since" must be a message id string.');
+      }
+      if (fields.batch !== undefined && typeof fields.batch !== "boolean") {
+        return bad('"batch" must be true or false.');
+      }
+      return {
+        ok: true,
+        frame: {
+          type: "join",
+          username: fields.username,
+          clientId,
+          since: fields.since,
+          batch: fields.batch,
+        },
+      };
+    }
+    case "message": {
+      if (typeof fields.text !== "string") {
+        return bad('"message" needs a "text" string.');
+      }
+      const nonce = optionalToken(fields.nonce, "nonce");
+      if (typeof nonce === "object") return nonce;
+      const invalid = checkText(fields.text);
+      if (invalid) return { ok: false, error: invalid };
+      return { ok: true, frame: { type: "message", text: fields.text, nonce } };
+    }
+    case "typing":
+      return { ok: true, frame: { type: "typing" } };
+    case undefined:
+      return bad('A frame needs a "type".');
+    default:
+      return bad(
+        typeof fields.type === "string"
+          ? "Unknown frame type."
+          : '"type" must be a string.',
+      );
+  }
+}

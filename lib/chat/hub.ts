@@ -1,0 +1,80 @@
+import type { MessageStore } from "../store/store.ts";
+import type { Fanout } from "./fanout.ts";
+import { Room } from "./room.ts";
+
+/** Most messages read in one go to fill a gap in a room's order. */
+export const MAX_GAP_FILL = 10_000;
+
+interface Entry {
+  room: Room;
+  refs: number;
+  ready: Promise<Room>;
+  unsubscribe: () => void;
+}
+
+/** Options of {@linkcode Hub}. */
+export interface HubOptions {
+  store: MessageStore;
+  fanout: Fanout;
+  onError?(error: unknown, room: string): void;
+}
+
+/**
+ * The rooms this server holds connections for: each subscribed to the fan-out
+ * while anyone is in it, and dropped when the last connection leaves.
+ */
+export class Hub {
+  #entries = new Map<string, Entry>();
+  #options: HubOptions;
+
+  /** A hub with no rooms. */
+  constructor(options: HubOptions) {
+    this.#options = options;
+  }
+
+  /** Rooms with at least one connection. */
+  rooms(): Room[] {
+    return [...this.#entries.values()].map((e) => e.room);
+  }
+
+  /** The room if anyone is in it here. */
+  get(name: string): Room | undefined {
+    return this.#entries.get(name)?.room;
+  }
+
+  /** Holds a room (subscribing on first use) until {@linkcode release}; resolves once it knows its head, and a rejected hold needs no release. */
+  acquire(name: string): Promise<Room> {
+    const existing = this.#entries.get(name);
+    if (existing) {
+      existing.refs++;
+      return existing.ready;
+    }
+    const { store, fanout, onError } = this.#options;
+    const room = new Room(name, {
+      load: async (since) =>
+        (await store.after(name, { since, limit: MAX_GAP_FILL })).messages,
+      onError: (error) => onError?.(error, name),
+    });
+    const unsubscribe = fanout.subscribe(name, (event) => room.receive(event));
+    const ready = store.before(name, { limit: 1 }).then(([newest]) => {
+      room.start(newest?.id ?? "");
+      return room;
+    });
+    const entry: Entry = { room, refs: 1, ready, unsubscribe };
+    this.#entries.set(name, entry);
+    ready.catch(() => {
+      if (this.#entries.get(name) !== entry) return;
+      entry.unsubscribe();
+      this.#entries.delete(name);
+    });
+    return ready;
+  }
+
+  /** Lets go of a room taken with {@linkcode acquire}. */
+  release(name: string): void {
+    const entry = this.#entries.get(name);
+    if (!entry || --entry.refs > 0) return;
+    entry.unsubscribe();
+    this.#entries.delete(name);
+  }
+}

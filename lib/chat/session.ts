@@ -1,0 +1,341 @@
+import type { MessageStore } from "../store/store.ts";
+import { errorFields, type Logger } from "../log.ts";
+import type {
+  ClientFrame,
+  ErrorCode,
+  JoinFrame,
+  MessageEvent,
+  SendFrame,
+  ServerEvent,
+} from "./events.ts";
+import type { Fanout } from "./fanout.ts";
+import { isTooLarge, MAX_FRAME_BYTES, parseFrame } from "./frames.ts";
+import type { Hub } from "./hub.ts";
+import { parseUsername } from "./names.ts";
+import { Throttle, TokenBucket } from "./rate_limit.ts";
+import type { Peer, Room } from "./room.ts";
+
+/** Most messages replayed in a welcome after `since`. */
+export const MAX_REPLAY = 1000;
+/** Messages in a welcome without `since`. */
+export const WELCOME_HISTORY = 50;
+/** Close code for a frame over the size limit. */
+export const CLOSE_TOO_LARGE = 1009;
+/** Close code when the server goes away. */
+export const CLOSE_GOING_AWAY = 1001;
+
+/** What every session of a server shares. */
+export interface SessionContext {
+  store: MessageStore;
+  fanout: Fanout;
+  hub: Hub;
+  log: Logger;
+  rateLimit: boolean;
+  /** Keeps a store write alive through shutdown. */
+  track(work: Promise<unknown>): void;
+}
+
+let nextSession = 0;
+
+/** One WebSocket in one room: the protocol's state machine for that connection. */
+export class Session implements Peer {
+  readonly id = `s${++nextSession}`;
+  readonly room: string;
+  canonical = "";
+  username = "";
+  #socket: WebSocket;
+  #context: SessionContext;
+  #state: "new" | "joining" | "joined" | "closed" = "new";
+  #joinedRoom: Room | undefined;
+  #clientId: string | undefined;
+  #lastId = "";
+  #held: { frame: string; id?: string }[] | undefined;
+  #batch = false;
+  #queue: string[] = [];
+  #flushScheduled = false;
+  #bucket = new TokenBucket({ burst: 10, perSecond: 1 });
+  #typing = new Throttle(1000);
+
+  /** Takes over an upgraded socket. */
+  constructor(
+    socket: WebSocket,
+    options: { room: string; context: SessionContext },
+  ) {
+    this.#socket = socket;
+    this.room = options.room;
+    this.#context = options.context;
+    socket.onmessage = (event) => this.#onMessage(event.data);
+    socket.onclose = () => this.#onClose();
+    socket.onerror = () => {};
+  }
+
+  /** Closes the socket with `code` (1001 at shutdown). */
+  close(code: number, reason: string): void {
+    this.#flush();
+    try {
+      this.#socket.close(code, reason);
+    } catch {
+      // already closing
+    }
+  }
+
+  push(frame: string, id?: string): void {
+    if (id !== undefined) {
+      if (id <= this.#lastId) return;
+      if (this.#held) {
+        this.#held.push({ frame, id });
+        return;
+      }
+      this.#lastId = id;
+    } else if (this.#held) {
+      this.#held.push({ frame });
+      return;
+    }
+    this.#send(frame);
+  }
+
+  #send(frame: string): void {
+    if (this.#socket.readyState !== WebSocket.OPEN) return;
+    if (!this.#batch) {
+      this.#socket.send(frame);
+      return;
+    }
+    this.#queue.push(frame);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(() => this.#flush());
+    }
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const queue = this.#queue;
+    if (queue.length === 0) return;
+    this.#queue = [];
+    if (this.#socket.readyState !== WebSocket.OPEN) return;
+    this.#socket.send(
+      queue.length === 1
+        ? queue[0]
+        : `{"type":"batch","events":[${queue.join(",")}]}`,
+    );
+  }
+
+  #sendEvent(event: ServerEvent): void {
+    this.#send(JSON.stringify(event));
+  }
+
+  #error(code: ErrorCode, message: string): void {
+    this.#sendEvent({ type: "error", code, message });
+  }
+
+  #onMessage(data: unknown): void {
+    if (this.#state === "closed") return;
+    if (typeof data !== "string") {
+      const size = data instanceof ArrayBuffer
+        ? data.byteLength
+        : data instanceof Blob
+        ? data.size
+        : 0;
+      if (size > MAX_FRAME_BYTES) return this.#tooLarge();
+      return this.#error("bad_frame", "Frames must be JSON text.");
+    }
+    if (isTooLarge(data)) return this.#tooLarge();
+    const parsed = parseFrame(data);
+    if (!parsed.ok) {
+      if (parsed.error.code === "invalid_message" && this.#state !== "joined") {
+        return this.#error("not_joined", "Join the room first.");
+      }
+      return this.#error(parsed.error.code, parsed.error.message);
+    }
+    this.#handle(parsed.frame).catch((error) => {
+      this.#context.log("error", "session_error", {
+        room: this.room,
+        ...errorFields(error),
+      });
+      this.#error("server_error", "Something went wrong on the server.");
+    });
+  }
+
+  #tooLarge(): void {
+    this.#error(
+      "too_large",
+      `Frames are limited to ${MAX_FRAME_BYTES} bytes.`,
+    );
+    this.close(CLOSE_TOO_LARGE, "message too large");
+  }
+
+  async #handle(frame: ClientFrame): Promise<void> {
+    if (frame.type === "join") return await this.#join(frame);
+    if (this.#state !== "joined") {
+      return this.#error("not_joined", "Join the room first.");
+    }
+    if (frame.type === "message") return await this.#say(frame);
+    if (this.#typing.pass()) {
+      this.#context.fanout.publish(this.room, {
+        type: "typing",
+        username: this.username,
+      });
+    }
+  }
+
+  async #join(frame: JoinFrame): Promise<void> {
+    if (this.#state !== "new") {
+      return this.#error(
+        "bad_frame",
+        this.#state === "joined" ? "Already joined." : "A join is under way.",
+      );
+    }
+    const name = parseUsername(frame.username);
+    if (!name.ok) return this.#error("invalid_username", name.reason);
+    this.#state = "joining";
+    const { hub, store, fanout } = this.#context;
+    let room: Room;
+    try {
+      room = await hub.acquire(this.room);
+    } catch (error) {
+      this.#state = "new";
+      throw error;
+    }
+    if (this.#socket.readyState !== WebSocket.OPEN) {
+      this.#state = "closed";
+      hub.release(this.room);
+      return;
+    }
+    this.canonical = name.canonical;
+    const outcome = room.join(this, {
+      username: name.name,
+      canonical: name.canonical,
+      clientId: frame.clientId,
+    });
+    if (outcome === "taken") {
+      hub.release(this.room);
+      this.#state = "new";
+      return this.#error(
+        "name_taken",
+        `Someone in this room is already called ${name.name}.`,
+      );
+    }
+    this.username = name.name;
+    this.#clientId = frame.clientId;
+    this.#held = [];
+    this.#joinedRoom = room;
+    let history: MessageEvent[];
+    let truncated = false;
+    try {
+      if (frame.since !== undefined) {
+        const page = await store.after(this.room, {
+          since: frame.since,
+          limit: MAX_REPLAY,
+        });
+        history = page.messages;
+        truncated = page.truncated;
+      } else {
+        history = await store.before(this.room, { limit: WELCOME_HISTORY });
+      }
+    } catch (error) {
+      this.#held = undefined;
+      this.#leaveRoom(false);
+      this.#state = "new";
+      throw error;
+    }
+    if (this.#isClosed()) return;
+    this.#state = "joined";
+    this.#lastId = history.at(-1)?.id ?? frame.since ?? "";
+    if (frame.since !== undefined && frame.since > this.#lastId) {
+      this.#lastId = frame.since;
+    }
+    this.#batch = frame.batch === true;
+    const welcome = JSON.stringify({
+      type: "welcome",
+      room: this.room,
+      username: this.username,
+      members: room.members(),
+      history,
+      ...(truncated ? { truncated: true } : {}),
+    });
+    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(welcome);
+    const held = this.#held;
+    this.#held = undefined;
+    for (const { frame, id } of held) this.push(frame, id);
+    this.#context.log("info", "join", {
+      room: this.room,
+      session: this.id,
+      again: outcome === "again",
+    });
+    if (outcome === "first") {
+      fanout.publish(this.room, {
+        type: "joined",
+        username: this.username,
+        ts: Date.now(),
+        members: room.members(),
+      });
+    }
+  }
+
+  async #say(frame: SendFrame): Promise<void> {
+    if (this.#context.rateLimit && !this.#bucket.take()) {
+      return this.#error(
+        "rate_limited",
+        "You are sending messages too fast; wait a moment.",
+      );
+    }
+    const { store, fanout, track } = this.#context;
+    const append = store.append(this.room, {
+      username: this.username,
+      text: frame.text,
+      ts: Date.now(),
+      nonce: frame.nonce,
+      dedupeKey: frame.nonce === undefined
+        ? undefined
+        : this.#clientId ?? this.id,
+    });
+    track(append);
+    let result;
+    try {
+      result = await append;
+    } catch (error) {
+      this.#context.log("error", "store_failed", {
+        room: this.room,
+        ...errorFields(error),
+      });
+      return this.#error(
+        "server_error",
+        "The message could not be stored; send it again.",
+      );
+    }
+    if (result.duplicate) {
+      this.#sendEvent(result.message);
+      return;
+    }
+    fanout.publish(this.room, result.message);
+  }
+
+  #leaveRoom(announce: boolean): void {
+    const room = this.#joinedRoom;
+    if (!room) return;
+    this.#joinedRoom = undefined;
+    const last = room.leave(this);
+    this.#context.hub.release(this.room);
+    if (last && announce) {
+      this.#context.fanout.publish(this.room, {
+        type: "left",
+        username: this.username,
+        ts: Date.now(),
+        members: room.members(),
+      });
+    }
+  }
+
+  #isClosed(): boolean {
+    return this.#state === "closed";
+  }
+
+  #onClose(): void {
+    const wasJoined = this.#state === "joined";
+    this.#state = "closed";
+    this.#leaveRoom(wasJoined);
+    if (wasJoined) {
+      this.#context.log("info", "leave", { room: this.room, session: this.id });
+    }
+  }
+}

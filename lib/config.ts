@@ -1,0 +1,94 @@
+/** Settings from the environment (docs/protocol.md, "Running it"). */
+
+/** Which store keeps the history. */
+export type StoreKind = "kv" | "memory" | "redis";
+
+/** Every setting of the server, resolved. */
+export interface Config {
+  port: number;
+  hostname: string;
+  store: StoreKind;
+  /** KV file; undefined on Deno Deploy (the managed database). */
+  kvPath?: string;
+  redisUrl: string;
+  allowedOrigins: string[];
+  rateLimit: boolean;
+  maxMessagesPerRoom: number;
+}
+
+/** Names of every variable the server reads. */
+export const SETTINGS = [
+  "PORT",
+  "HOSTNAME",
+  "CHAT_STORE",
+  "CHAT_KV_PATH",
+  "REDIS_URL",
+  "ALLOWED_ORIGINS",
+  "CHAT_RATE_LIMIT",
+  "CHAT_MAX_MESSAGES",
+  "DENO_DEPLOYMENT_ID",
+] as const;
+
+/** Reads one variable; undefined when unset or not permitted. */
+export function readEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch {
+    return undefined;
+  }
+}
+
+function integer(
+  value: string | undefined,
+  options: { name: string; fallback: number; min: number; max: number },
+): number {
+  if (value === undefined || value === "") return options.fallback;
+  const number = Number(value);
+  if (
+    !Number.isInteger(number) || number < options.min || number > options.max
+  ) {
+    throw new Error(
+      `${options.name} must be a whole number from ${options.min} to ${options.max}, got "${value}"`,
+    );
+  }
+  return number;
+}
+
+/** Resolves the settings; throws with a clear message for a bad value. */
+export function loadConfig(
+  env: (name: string) => string | undefined = readEnv,
+): Config {
+  const store = env("CHAT_STORE") || "kv";
+  if (store !== "kv" && store !== "memory" && store !== "redis") {
+    throw new Error(
+      `CHAT_STORE must be kv, memory or redis, got "${store}"`,
+    );
+  }
+  const rateLimit = (env("CHAT_RATE_LIMIT") || "on").toLowerCase();
+  if (rateLimit !== "on" && rateLimit !== "off") {
+    throw new Error(`CHAT_RATE_LIMIT must be on or off, got "${rateLimit}"`);
+  }
+  const onDeploy = Boolean(env("DENO_DEPLOYMENT_ID"));
+  return {
+    port: integer(env("PORT"), {
+      name: "PORT",
+      fallback: 8000,
+      min: 0,
+      max: 65535,
+    }),
+    hostname: env("HOSTNAME") || "0.0.0.0",
+    store,
+    kvPath: env("CHAT_KV_PATH") || (onDeploy ? undefined : "./data/chat.kv"),
+    redisUrl: env("REDIS_URL") || "redis://127.0.0.1:6379",
+    allowedOrigins: (env("ALLOWED_ORIGINS") ?? "").split(",").map((o) =>
+      o.trim()
+    ).filter(Boolean),
+    rateLimit: rateLimit === "on",
+    maxMessagesPerRoom: integer(env("CHAT_MAX_MESSAGES"), {
+      name: "CHAT_MAX_MESSAGES",
+      fallback: 10_000,
+      min: 1,
+      max: 10_000_000,
+    }),
+  };
+}
