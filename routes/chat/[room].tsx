@@ -1,0 +1,63 @@
+import type { MessageEvent } from "../../lib/chat/events.ts";
+import { parseRoom } from "../../lib/chat/names.ts";
+import type { AppState } from "../../lib/app_state.ts";
+import { Head } from "../../lib/framework/head.ts";
+import type { Handlers, PageProps } from "../../lib/framework/types.ts";
+import { roomPath } from "../../lib/client/urls.ts";
+import { SiteHeader } from "../../lib/ui/site_header.tsx";
+import ChatRoom from "../../islands/chat_room.tsx";
+
+interface RoomData {
+  room: string;
+  history: MessageEvent[];
+}
+
+const HISTORY_LIMIT = 50;
+
+/** Invalid names are a 404, other spellings redirect (308) to the canonical URL, the rest render the room. */
+export const handler: Handlers<RoomData, AppState> = {
+  async GET(_req, ctx) {
+    const parsed = parseRoom(ctx.params.room);
+    if (!parsed.ok) return ctx.renderNotFound();
+    const room = parsed.canonical;
+    if (ctx.params.room !== room) {
+      return new Response(null, {
+        status: 308,
+        headers: { location: roomPath(room) + ctx.url.search },
+      });
+    }
+    const history = await ctx.state.chat.history(room, {
+      limit: HISTORY_LIMIT,
+    });
+    return ctx.render({ room, history });
+  },
+};
+
+/** A room: recent history rendered on the server, then the live island takes it over. */
+export default function RoomPage({ data }: PageProps<RoomData, AppState>) {
+  return (
+    <>
+      <Head>
+        <title>{`#${data.room} · Chat`}</title>
+      </Head>
+      <div class="room-layout">
+        <SiteHeader>
+          <h1 class="room-title">
+            <span class="hash" aria-hidden="true">#</span>
+            {data.room}
+          </h1>
+          <a class="back-link" href="/">All rooms</a>
+        </SiteHeader>
+        <noscript>
+          <p class="noscript">
+            You are reading the latest messages. Turn on JavaScript to join the
+            conversation and see new messages live.
+          </p>
+        </noscript>
+        <main class="room-main">
+          <ChatRoom room={data.room} history={data.history} />
+        </main>
+      </div>
+    </>
+  );
+}
