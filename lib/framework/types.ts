@@ -51,8 +51,12 @@ export interface AppProps<State = Record<string, unknown>> {
 export interface RouteModule {
   // deno-lint-ignore no-explicit-any
   handler?: Handlers<any, any>;
-  // deno-lint-ignore no-explicit-any
-  default?: ComponentType<PageProps<any, any>>;
+  /** The page; for `_app.tsx`, the app component. */
+  default?:
+    // deno-lint-ignore no-explicit-any
+    | ComponentType<PageProps<any, any>>
+    // deno-lint-ignore no-explicit-any
+    | ComponentType<AppProps<any>>;
 }
 
 /** One island module: its default export is the island component. */
@@ -86,4 +90,6 @@ export interface BuildOutput {
   islands: Record<string, string>;
   /** URL of the module that hydrates islands. */
   boot: string;
+  /** URL of the framework's stylesheet for island markers (`island-root { display: contents }`), linked by pages with islands. */
+  css?: string;
 }
