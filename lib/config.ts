@@ -14,6 +14,7 @@ export interface Config {
   allowedOrigins: string[];
   rateLimit: boolean;
   maxMessagesPerRoom: number;
+  batchFlushMs: number;
 }
 
 /** Names of every variable the server reads. */
@@ -26,6 +27,7 @@ export const SETTINGS = [
   "ALLOWED_ORIGINS",
   "CHAT_RATE_LIMIT",
   "CHAT_MAX_MESSAGES",
+  "CHAT_BATCH_FLUSH_MS",
   "DENO_DEPLOYMENT_ID",
 ] as const;
 
@@ -89,6 +91,12 @@ export function loadConfig(
       fallback: 10_000,
       min: 1,
       max: 10_000_000,
+    }),
+    batchFlushMs: integer(env("CHAT_BATCH_FLUSH_MS"), {
+      name: "CHAT_BATCH_FLUSH_MS",
+      fallback: 5,
+      min: 0,
+      max: 1000,
     }),
   };
 }

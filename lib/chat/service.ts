@@ -15,6 +15,8 @@ export interface ChatServiceOptions {
   allowedOrigins?: string[];
   /** Per-connection message rate limit (on by default). */
   rateLimit?: boolean;
+  /** Delay before queued events go out in one `batch` frame (default 5 ms). */
+  batchFlushMs?: number;
 }
 
 /** True when a WebSocket upgrade from `origin` may proceed. */
@@ -61,6 +63,7 @@ export class ChatService implements ChatApi {
       hub: this.#hub,
       log: this.#log,
       rateLimit: options.rateLimit ?? true,
+      batchFlushMs: options.batchFlushMs ?? 5,
       track: (work) => {
         this.#inflight.add(work);
         work.catch(() => {}).finally(() => this.#inflight.delete(work));

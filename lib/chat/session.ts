@@ -31,6 +31,8 @@ export interface SessionContext {
   hub: Hub;
   log: Logger;
   rateLimit: boolean;
+  /** How long events wait to be packed into one `batch` frame. */
+  batchFlushMs: number;
   /** Keeps a store write alive through shutdown. */
   track(work: Promise<unknown>): void;
 }
@@ -103,7 +105,9 @@ export class Session implements Peer {
     this.#queue.push(frame);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      queueMicrotask(() => this.#flush());
+      const delay = this.#context.batchFlushMs;
+      if (delay > 0) setTimeout(() => this.#flush(), delay);
+      else queueMicrotask(() => this.#flush());
     }
   }
 

@@ -1,0 +1,38 @@
+import type { AppState } from "../../../../lib/app_state.ts";
+import { parseRoom } from "../../../../lib/chat/names.ts";
+import type { Handlers } from "../../../../lib/framework/types.ts";
+
+/** Largest page of the messages API. */
+export const MAX_PAGE = 200;
+/** Page size when `limit` is absent. */
+export const DEFAULT_PAGE = 50;
+
+/** Older history: `?before={id}&limit={n}`, oldest first. */
+export const handler: Handlers<unknown, AppState> = {
+  async GET(_req, ctx) {
+    const room = parseRoom(ctx.params.room);
+    if (!room.ok) {
+      return Response.json({ error: "no such room", reason: room.reason }, {
+        status: 404,
+      });
+    }
+    const rawLimit = ctx.url.searchParams.get("limit");
+    const limit = rawLimit === null ? DEFAULT_PAGE : Number(rawLimit);
+    if (
+      rawLimit === "" || !Number.isInteger(limit) || limit < 1 ||
+      limit > MAX_PAGE
+    ) {
+      return Response.json({
+        error: `limit must be a whole number from 1 to ${MAX_PAGE}`,
+      }, { status: 400 });
+    }
+    const before = ctx.url.searchParams.get("before") ?? undefined;
+    const messages = await ctx.state.chat.history(room.canonical, {
+      before,
+      limit,
+    });
+    return Response.json({ messages }, {
+      headers: { "cache-control": "no-store" },
+    });
+  },
+};

@@ -1,0 +1,106 @@
+/** Starts the real server (main.ts) as a child process on a free port, for end-to-end tests. */
+
+const ROOT = new URL("../../", import.meta.url);
+
+/** A running server process. */
+export interface RunningServer {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  port: number;
+  /** Every line the server printed so far (its JSON logs). */
+  logs: string[];
+  /** SIGTERM, then waits for the exit; returns the exit code. */
+  stop(signal?: Deno.Signal): Promise<number>;
+}
+
+/** Options of {@linkcode startServer}. */
+export interface StartOptions {
+  /** Extra environment (CHAT_STORE, CHAT_KV_PATH, ...). Defaults to CHAT_STORE=memory. */
+  env?: Record<string, string>;
+  /** Port to listen on; a free one when absent. */
+  port?: number;
+  /** Extra `deno run` flags, replacing the default `-A`. */
+  permissions?: string[];
+}
+
+/** Finds a free loopback port. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/** Starts main.ts and resolves once `/healthz` answers. */
+export async function startServer(
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  const port = options.port ?? freePort();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...(options.permissions ?? ["-A"]), "main.ts"],
+    cwd: ROOT,
+    env: {
+      NO_COLOR: "1",
+      CHAT_STORE: "memory",
+      HOSTNAME: "127.0.0.1",
+      ...options.env,
+      PORT: String(port),
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const logs: string[] = [];
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder();
+    let rest = "";
+    for await (const bytes of stream) {
+      const parts = (rest + decoder.decode(bytes, { stream: true })).split(
+        "\n",
+      );
+      rest = parts.pop() ?? "";
+      logs.push(...parts);
+    }
+    if (rest) logs.push(rest);
+  };
+  const done = Promise.all([collect(child.stdout), collect(child.stderr)]);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  let exited = false;
+  child.status.then(() => exited = true);
+  while (true) {
+    if (exited) {
+      await done;
+      throw new Error(`server exited during start:\n${logs.join("\n")}`);
+    }
+    try {
+      const res = await fetch(`${url}/healthz`);
+      await res.body?.cancel();
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      await done;
+      throw new Error(`server did not start:\n${logs.join("\n")}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url,
+    port,
+    logs,
+    async stop(signal: Deno.Signal = "SIGTERM") {
+      if (!exited) {
+        try {
+          child.kill(signal);
+        } catch {
+          // already gone
+        }
+      }
+      const status = await child.status;
+      await done;
+      return status.code;
+    },
+  };
+}
