@@ -371,7 +371,7 @@ export default function ChatRoom(props: ChatRoomProps) {
             <Composer
               room={props.room}
               username={current.username}
-              onSend={(text) => chat?.send(text) ?? "Not connected yet."}
+              onSend={(text) => chat ? chat.send(text) : "Not connected yet."}
               onTyping={() => chat?.typing()}
             />
           )}

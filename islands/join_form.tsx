@@ -1,4 +1,5 @@
 import { useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
 import { parseRoom } from "../lib/chat/names.ts";
 import { roomPath } from "../lib/client/urls.ts";
 
@@ -12,9 +13,13 @@ export interface JoinFormProps {
 export default function JoinForm(props: JoinFormProps) {
   const value = useSignal(props.value ?? "");
   const error = useSignal<string | null>(props.error ?? null);
+  const hydrated = useSignal(false);
+  useEffect(() => {
+    hydrated.value = true;
+  }, []);
   const parsed = parseRoom(value.value.trim());
   const hint = parsed.ok
-    ? `Opens ${roomPath(parsed.canonical)}`
+    ? `Opens the room #${parsed.canonical}`
     : "Letters, digits, '_' and '-'; up to 64 characters.";
   return (
     <form
@@ -22,6 +27,7 @@ export default function JoinForm(props: JoinFormProps) {
       method="get"
       action="/"
       noValidate
+      data-hydrated={hydrated.value ? "true" : undefined}
       onSubmit={(event) => {
         event.preventDefault();
         const result = parseRoom(value.value.trim());
