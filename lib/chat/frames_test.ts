@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import {
+  isTooLarge,
+  MAX_FRAME_BYTES,
+  parseFrame,
+  utf8Length,
+} from "./frames.ts";
+
+function code(data: string): string {
+  const result = parseFrame(data);
+  return result.ok ? "ok" : result.error.code;
+}
+
+Deno.test("frames: well-formed join, message and typing", () => {
+  assert.deepEqual(
+    parseFrame(
+      '{"type":"join","username":"bob","clientId":"c","since":"0001","batch":true}',
+    ),
+    {
+      ok: true,
+      frame: {
+        type: "join",
+        username: "bob",
+        clientId: "c",
+        since: "0001",
+        batch: true,
+      },
+    },
+  );
+  assert.deepEqual(parseFrame('{"type":"message","text":" hi ","nonce":"n"}'), {
+    ok: true,
+    frame: { type: "message", text: " hi ", nonce: "n" },
+  });
+  assert.deepEqual(parseFrame('{"type":"typing","extra":1}'), {
+    ok: true,
+    frame: { type: "typing" },
+  });
+});
+
+Deno.test("frames: structural problems are bad_frame, rule breaks their own code", () => {
+  for (
+    const data of [
+      "",
+      "nope",
+      "[]",
+      "1",
+      '"x"',
+      "null",
+      "{}",
+      '{"type":null}',
+      '{"type":"x"}',
+      '{"type":"join"}',
+      '{"type":"join","username":1}',
+      '{"type":"join","username":"a","clientId":1}',
+      '{"type":"join","username":"a","clientId":""}',
+      '{"type":"join","username":"a","since":null}',
+      '{"type":"message"}',
+      '{"type":"message","text":["a"]}',
+      '{"type":"message","text":"a","nonce":""}',
+      `{"type":"message","text":"a","nonce":"${"n".repeat(65)}"}`,
+      "[".repeat(5000) + "]".repeat(5000),
+    ]
+  ) assert.equal(code(data), "bad_frame", data.slice(0, 80));
+  assert.equal(code('{"type":"message","text":"  "}'), "invalid_message");
+  assert.equal(
+    code(JSON.stringify({ type: "message", text: "x".repeat(2001) })),
+    "invalid_message",
+  );
+  assert.equal(
+    code(
+      JSON.stringify({ type: "message", text: " " + "x".repeat(2000) + " " }),
+    ),
+    "ok",
+  );
+  assert.equal(
+    code(JSON.stringify({ type: "message", text: "🎉".repeat(2000) })),
+    "ok",
+  );
+  assert.equal(
+    code(
+      JSON.stringify({ type: "join", username: "", clientId: "😀".repeat(64) }),
+    ),
+    "ok",
+  );
+});
+
+Deno.test("frames: size is counted in UTF-8 bytes", () => {
+  assert.equal(utf8Length("aé€😀"), 1 + 2 + 3 + 4);
+  assert.equal(isTooLarge("a".repeat(MAX_FRAME_BYTES)), false);
+  assert.equal(isTooLarge("a".repeat(MAX_FRAME_BYTES + 1)), true);
+  assert.equal(isTooLarge("€".repeat(5461)), false);
+  assert.equal(isTooLarge("€".repeat(5462)), true);
+  assert.equal(isTooLarge("😀".repeat(4096)), false);
+  assert.equal(isTooLarge("😀".repeat(4097)), true);
+});
