@@ -1,7 +1,7 @@
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Asset, BuildOutput } from "./types.ts";
-import { islandName } from "./router.ts";
+import { islandName, parseRoute } from "./router.ts";
 
 /** Options of {@linkcode build}. */
 export interface BuildOptions {
@@ -124,7 +124,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   );
 
   const ms = Math.round(performance.now() - started);
-  const summary = `build: ${routeKeys.length} routes, ${islandKeys.length} ` +
+  const routeCount = routeKeys.filter((key) => parseRoute(key)).length;
+  const summary = `build: ${routeCount} routes, ${islandKeys.length} ` +
     `islands → ${bundled.length + 1} bundle files ${kb(bundleBytes.raw)} ` +
     `(${kb(bundleBytes.gzip)} gzip), ${staticFiles.length} static files ` +
     `${kb(staticBytes.raw)} (${kb(staticBytes.gzip)} gzip) in ${ms} ms`;
@@ -353,7 +354,7 @@ async function sizes(items: Asset[]): Promise<{ raw: number; gzip: number }> {
 }
 
 function kb(bytes: number): string {
-  return `${(bytes / 1024).toFixed(1)} kB`;
+  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} kB`;
 }
 
 if (import.meta.main) {
