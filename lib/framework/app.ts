@@ -95,12 +95,14 @@ export function createApp<State>(options: AppOptions<State>): ServeHandler {
     const match = router.match(url.pathname);
     if (!match) {
       const path = url.pathname;
+      const slashless = path.slice(0, -1);
       if (
-        path !== "/" && path.endsWith("/") && router.match(path.slice(0, -1))
+        path.endsWith("/") && !slashless.startsWith("//") && slashless &&
+        router.match(slashless)
       ) {
         return new Response(null, {
           status: 308,
-          headers: { location: url.origin + path.slice(0, -1) + url.search },
+          headers: { location: slashless + url.search },
         });
       }
       return notFound(url);

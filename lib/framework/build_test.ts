@@ -25,9 +25,13 @@ async function sha256Hex(text: string): Promise<string> {
 }
 
 Deno.test("build writes a formatted manifest of every route and island", async () => {
+  const committed = await Deno.readTextFile(
+    join(FIXTURE_ROOT, "manifest.gen.ts"),
+  );
   const built = await buildFixture();
   try {
     const source = await Deno.readTextFile(built.manifestPath);
+    assert.equal(source, committed, "the fixture manifest is up to date");
     assert.equal(built.manifestPath, join(FIXTURE_ROOT, "manifest.gen.ts"));
     const keys = [...source.matchAll(/^ {4}"([^"]+)": \$(\d+),$/gm)]
       .map((m) => `${m[2]} ${m[1]}`);
@@ -37,12 +41,13 @@ Deno.test("build writes a formatted manifest of every route and island", async (
       "2 ./routes/about.tsx",
       "3 ./routes/api/echo.ts",
       "4 ./routes/docs/[...path].ts",
-      "5 ./routes/hello/[name].tsx",
-      "6 ./routes/index.tsx",
-      "7 ./islands/counter.tsx",
-      "8 ./islands/greeting.tsx",
+      "5 ./routes/go.ts",
+      "6 ./routes/hello/[name].tsx",
+      "7 ./routes/index.tsx",
+      "8 ./islands/counter.tsx",
+      "9 ./islands/greeting.tsx",
     ]);
-    assert.ok(source.includes('import * as $7 from "./islands/counter.tsx";'));
+    assert.ok(source.includes('import * as $8 from "./islands/counter.tsx";'));
     assert.ok(source.includes("baseUrl: import.meta.url,"));
     assert.ok(source.includes("} satisfies Manifest;"));
     assert.ok(!source.includes("serve_fixture"));
@@ -132,7 +137,7 @@ Deno.test("build inlines static files and writes an importable assets module", a
       await Deno.readFile(join(FIXTURE_ROOT, "static/favicon.ico")),
     );
     assert.equal(icon.contentType, "image/x-icon");
-    assert.match(built.summary, /^build: 5 routes, 2 islands → .* gzip.* ms$/);
+    assert.match(built.summary, /^build: 6 routes, 2 islands → .* gzip.* ms$/);
 
     const again = await buildFixture();
     try {
