@@ -19,10 +19,11 @@ async function main(): Promise<void> {
     log("error", "bad_settings", errorFields(error));
     Deno.exit(2);
   }
-  const { store, fanout } = await openBackend(config);
+  const { store, fanout, presence } = await openBackend(config);
   const chat = new ChatService({
     store,
     fanout,
+    presence,
     log,
     allowedOrigins: config.allowedOrigins,
     rateLimit: config.rateLimit,

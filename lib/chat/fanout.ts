@@ -15,8 +15,10 @@ export type RoomListener = (event: RoomEvent) => void;
 export interface Fanout {
   /** Hands `event` to every subscriber of `room`, here and, by backend, elsewhere. */
   publish(room: string, event: RoomEvent): void;
-  /** Starts receiving the events of `room`; returns the function that stops it. */
-  subscribe(room: string, listener: RoomListener): () => void;
+  /** Starts receiving the events of `room`; resolves, once events flow, to the function that stops it. */
+  subscribe(room: string, listener: RoomListener): Promise<() => void>;
+  /** Called after an outage of the fan-out, when events may have been missed. */
+  onResync?: (room: string) => void;
   /** Stops every subscription. */
   close(): void;
 }
@@ -36,7 +38,12 @@ export class LocalFanout implements Fanout {
     for (const listener of listeners) listener(event);
   }
 
-  subscribe(room: string, listener: RoomListener): () => void {
+  subscribe(room: string, listener: RoomListener): Promise<() => void> {
+    return Promise.resolve(this.listen(room, listener));
+  }
+
+  /** Subscribes synchronously (this isolate needs no round trip). */
+  listen(room: string, listener: RoomListener): () => void {
     let listeners = this.#listeners.get(room);
     if (!listeners) this.#listeners.set(room, listeners = new Set());
     listeners.add(listener);
@@ -79,8 +86,8 @@ export class BroadcastFanout implements Fanout {
     channel.close();
   }
 
-  subscribe(room: string, listener: RoomListener): () => void {
-    const stop = this.#local.subscribe(room, listener);
+  subscribe(room: string, listener: RoomListener): Promise<() => void> {
+    const stop = this.#local.listen(room, listener);
     let open = this.#channels.get(room);
     if (!open) {
       const channel = new BroadcastChannel(this.#prefix + room);
@@ -90,7 +97,7 @@ export class BroadcastFanout implements Fanout {
     }
     open.users++;
     let stopped = false;
-    return () => {
+    return Promise.resolve(() => {
       if (stopped) return;
       stopped = true;
       stop();
@@ -98,7 +105,7 @@ export class BroadcastFanout implements Fanout {
         open.channel.close();
         this.#channels.delete(room);
       }
-    };
+    });
   }
 
   close(): void {

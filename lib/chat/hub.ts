@@ -9,7 +9,7 @@ interface Entry {
   room: Room;
   refs: number;
   ready: Promise<Room>;
-  unsubscribe: () => void;
+  unsubscribe?: () => void;
 }
 
 /** Options of {@linkcode Hub}. */
@@ -30,19 +30,19 @@ export class Hub {
   /** A hub with no rooms. */
   constructor(options: HubOptions) {
     this.#options = options;
+    options.fanout.onResync = (name) => this.#entries.get(name)?.room.resync();
   }
 
-  /** Rooms with at least one connection. */
+  /** Rooms with at least one connection here. */
   rooms(): Room[] {
     return [...this.#entries.values()].map((e) => e.room);
   }
 
-  /** The room if anyone is in it here. */
-  get(name: string): Room | undefined {
-    return this.#entries.get(name)?.room;
-  }
-
-  /** Holds a room (subscribing on first use) until {@linkcode release}; resolves once it knows its head, and a rejected hold needs no release. */
+  /**
+   * Holds a room until {@linkcode release}: subscribes on first use, then
+   * reads the newest stored id, so nothing stored after it is missed. A
+   * rejected hold needs no release.
+   */
   acquire(name: string): Promise<Room> {
     const existing = this.#entries.get(name);
     if (existing) {
@@ -55,26 +55,31 @@ export class Hub {
         (await store.after(name, { since, limit: MAX_GAP_FILL })).messages,
       onError: (error) => onError?.(error, name),
     });
-    const unsubscribe = fanout.subscribe(name, (event) => room.receive(event));
-    const ready = store.before(name, { limit: 1 }).then(([newest]) => {
+    const entry: Entry = { room, refs: 1, ready: Promise.resolve(room) };
+    entry.ready = (async () => {
+      entry.unsubscribe = await fanout.subscribe(
+        name,
+        (event) => room.receive(event),
+      );
+      if (this.#entries.get(name) !== entry) entry.unsubscribe();
+      const [newest] = await store.before(name, { limit: 1 });
       room.start(newest?.id ?? "");
       return room;
-    });
-    const entry: Entry = { room, refs: 1, ready, unsubscribe };
+    })();
     this.#entries.set(name, entry);
-    ready.catch(() => {
+    entry.ready.catch(() => {
       if (this.#entries.get(name) !== entry) return;
-      entry.unsubscribe();
+      entry.unsubscribe?.();
       this.#entries.delete(name);
     });
-    return ready;
+    return entry.ready;
   }
 
   /** Lets go of a room taken with {@linkcode acquire}. */
   release(name: string): void {
     const entry = this.#entries.get(name);
     if (!entry || --entry.refs > 0) return;
-    entry.unsubscribe();
+    entry.unsubscribe?.();
     this.#entries.delete(name);
   }
 }

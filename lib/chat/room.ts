@@ -1,7 +1,7 @@
 import type { MessageEvent } from "./events.ts";
 import type { RoomEvent } from "./fanout.ts";
 import { compareIds, parseId } from "./ids.ts";
-import { canonicalName, compareNames } from "./names.ts";
+import { canonicalName } from "./names.ts";
 
 /** One connection of the room, as the room sees it. */
 export interface Peer {
@@ -11,28 +11,12 @@ export interface Peer {
   push(frame: string, id?: string): void;
 }
 
-/** Who a peer claims to be when it joins. */
-export interface Identity {
-  username: string;
-  canonical: string;
-  clientId?: string;
-}
-
-/** Outcome of {@linkcode Room.join}: the first connection of a name, another one, or refused. */
-export type JoinOutcome = "first" | "again" | "taken";
-
 /** Options of {@linkcode Room}. */
 export interface RoomOptions {
   /** Reads the stored messages after `since`, oldest first, to fill a gap. */
   load(since: string): Promise<MessageEvent[]>;
   /** Told when a gap could not be filled from the store. */
   onError?(error: unknown): void;
-}
-
-interface Member {
-  username: string;
-  clientId?: string;
-  peers: number;
 }
 
 function follows(previous: string, id: string): boolean {
@@ -42,15 +26,14 @@ function follows(previous: string, id: string): boolean {
 }
 
 /**
- * The live state of one room on this server: its connections, who is online,
- * and the order in which stored messages are handed out. Messages are
+ * The live state of one room on this server: its connections and the order
+ * in which stored messages are handed out to them. Messages are
  * delivered in id order with no gap: one that arrives early waits while the
  * missing ones are read from the store; one already delivered is dropped.
  */
 export class Room {
   readonly name: string;
   #peers = new Set<Peer>();
-  #members = new Map<string, Member>();
   #head: string | undefined;
   #pending = new Map<string, MessageEvent>();
   #filling = false;
@@ -67,21 +50,9 @@ export class Room {
     return this.#peers.size;
   }
 
-  /** People (distinct names) online. */
-  get online(): number {
-    return this.#members.size;
-  }
-
   /** Id of the last message handed out, once started. */
   get head(): string | undefined {
     return this.#head;
-  }
-
-  /** Usernames online, sorted by canonical form, then code point. */
-  members(): string[] {
-    return [...this.#members.values()].map((m) => m.username).sort(
-      compareNames,
-    );
   }
 
   /** Sets the id of the newest stored message and releases what arrived meanwhile. */
@@ -91,34 +62,19 @@ export class Room {
     this.#drain();
   }
 
-  /** Claims a name for a peer; the same `clientId` may hold its name on several connections. */
-  join(peer: Peer, identity: Identity): JoinOutcome {
-    const member = this.#members.get(identity.canonical);
-    if (member) {
-      if (!identity.clientId || member.clientId !== identity.clientId) {
-        return "taken";
-      }
-      member.peers++;
-      this.#peers.add(peer);
-      return "again";
-    }
-    this.#members.set(identity.canonical, {
-      username: identity.username,
-      clientId: identity.clientId,
-      peers: 1,
-    });
+  /** Adds a connection that will receive the room's events. */
+  add(peer: Peer): void {
     this.#peers.add(peer);
-    return "first";
   }
 
-  /** Removes a peer; true when it was its name's last connection. */
-  leave(peer: Peer): boolean {
-    if (!this.#peers.delete(peer)) return false;
-    const member = this.#members.get(peer.canonical);
-    if (!member) return false;
-    if (--member.peers > 0) return false;
-    this.#members.delete(peer.canonical);
-    return true;
+  /** Removes a connection; false when it was not in the room. */
+  remove(peer: Peer): boolean {
+    return this.#peers.delete(peer);
+  }
+
+  /** Reads from the store whatever came after the last message handed out (after a fan-out outage). */
+  resync(): void {
+    this.#fill();
   }
 
   /** Takes an event from the fan-out: messages in id order, the rest at once. */

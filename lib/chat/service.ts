@@ -4,12 +4,14 @@ import type { MessageStore } from "../store/store.ts";
 import type { MessageEvent, RoomSummary } from "./events.ts";
 import type { Fanout } from "./fanout.ts";
 import { Hub } from "./hub.ts";
+import type { Presence } from "./presence.ts";
 import { CLOSE_GOING_AWAY, Session, type SessionContext } from "./session.ts";
 
 /** Options of {@linkcode ChatService}. */
 export interface ChatServiceOptions {
   store: MessageStore;
   fanout: Fanout;
+  presence: Presence;
   log: Logger;
   /** Origins allowed to open a WebSocket besides the server's own. */
   allowedOrigins?: string[];
@@ -38,6 +40,7 @@ export class ChatService implements ChatApi {
   #store: MessageStore;
   #fanout: Fanout;
   #hub: Hub;
+  #presence: Presence;
   #log: Logger;
   #allowed: string[];
   #sessions = new Set<Session>();
@@ -50,6 +53,7 @@ export class ChatService implements ChatApi {
     this.#store = options.store;
     this.#fanout = options.fanout;
     this.#log = options.log;
+    this.#presence = options.presence;
     this.#allowed = options.allowedOrigins ?? [];
     this.#hub = new Hub({
       store: this.#store,
@@ -61,6 +65,7 @@ export class ChatService implements ChatApi {
       store: this.#store,
       fanout: this.#fanout,
       hub: this.#hub,
+      presence: this.#presence,
       log: this.#log,
       rateLimit: options.rateLimit ?? true,
       batchFlushMs: options.batchFlushMs ?? 5,
@@ -82,11 +87,11 @@ export class ChatService implements ChatApi {
   }
 
   async rooms(): Promise<RoomSummary[]> {
-    const rooms = this.#hub.rooms().filter((room) => room.online > 0);
-    const summaries = await Promise.all(rooms.map(async (room) => ({
-      room: room.name,
-      online: room.online,
-      lastMessageAt: await this.#store.lastMessageAt(room.name),
+    const rooms = await this.#presence.rooms();
+    const summaries = await Promise.all(rooms.map(async ({ room, online }) => ({
+      room,
+      online,
+      lastMessageAt: await this.#store.lastMessageAt(room),
     })));
     return summaries.sort((a, b) =>
       b.online - a.online || (a.room < b.room ? -1 : 1)
@@ -147,6 +152,9 @@ export class ChatService implements ChatApi {
     for (const session of this.#sessions) {
       session.close(CLOSE_GOING_AWAY, "server shutting down");
     }
+    await new Promise((r) => setTimeout(r, 50));
+    await Promise.allSettled([...this.#inflight]);
+    await this.#presence.close();
     this.#fanout.close();
   }
 }

@@ -12,6 +12,7 @@ import type { Fanout } from "./fanout.ts";
 import { isTooLarge, MAX_FRAME_BYTES, parseFrame } from "./frames.ts";
 import type { Hub } from "./hub.ts";
 import { parseUsername } from "./names.ts";
+import type { Presence } from "./presence.ts";
 import { Throttle, TokenBucket } from "./rate_limit.ts";
 import type { Peer, Room } from "./room.ts";
 
@@ -29,6 +30,7 @@ export interface SessionContext {
   store: MessageStore;
   fanout: Fanout;
   hub: Hub;
+  presence: Presence;
   log: Logger;
   rateLimit: boolean;
   /** How long events wait to be packed into one `batch` frame. */
@@ -192,7 +194,7 @@ export class Session implements Peer {
     const name = parseUsername(frame.username);
     if (!name.ok) return this.#error("invalid_username", name.reason);
     this.#state = "joining";
-    const { hub, store, fanout } = this.#context;
+    const { hub, store, fanout, presence } = this.#context;
     let room: Room;
     try {
       room = await hub.acquire(this.room);
@@ -200,46 +202,56 @@ export class Session implements Peer {
       this.#state = "new";
       throw error;
     }
-    if (this.#socket.readyState !== WebSocket.OPEN) {
-      this.#state = "closed";
-      hub.release(this.room);
-      return;
-    }
-    this.canonical = name.canonical;
-    const outcome = room.join(this, {
+    const identity = {
       username: name.name,
       canonical: name.canonical,
       clientId: frame.clientId,
-    });
+    };
+    let outcome;
+    try {
+      outcome = this.#isClosed()
+        ? "taken"
+        : await presence.claim(this.room, identity);
+    } catch (error) {
+      hub.release(this.room);
+      if (!this.#isClosed()) this.#state = "new";
+      throw error;
+    }
     if (outcome === "taken") {
       hub.release(this.room);
+      if (this.#isClosed()) return;
       this.#state = "new";
       return this.#error(
         "name_taken",
         `Someone in this room is already called ${name.name}.`,
       );
     }
+    this.canonical = name.canonical;
     this.username = name.name;
     this.#clientId = frame.clientId;
     this.#held = [];
     this.#joinedRoom = room;
+    room.add(this);
+    if (this.#isClosed()) return this.#leaveRoom(false);
     let history: MessageEvent[];
     let truncated = false;
+    let members: string[];
     try {
-      if (frame.since !== undefined) {
-        const page = await store.after(this.room, {
-          since: frame.since,
-          limit: MAX_REPLAY,
-        });
-        history = page.messages;
-        truncated = page.truncated;
-      } else {
-        history = await store.before(this.room, { limit: WELCOME_HISTORY });
-      }
+      const [page, online] = await Promise.all([
+        frame.since === undefined
+          ? store.before(this.room, { limit: WELCOME_HISTORY }).then((
+            messages,
+          ) => ({ messages, truncated: false }))
+          : store.after(this.room, { since: frame.since, limit: MAX_REPLAY }),
+        presence.members(this.room),
+      ]);
+      history = page.messages;
+      truncated = page.truncated;
+      members = online;
     } catch (error) {
       this.#held = undefined;
       this.#leaveRoom(false);
-      this.#state = "new";
+      if (!this.#isClosed()) this.#state = "new";
       throw error;
     }
     if (this.#isClosed()) return;
@@ -249,15 +261,14 @@ export class Session implements Peer {
       this.#lastId = frame.since;
     }
     this.#batch = frame.batch === true;
-    const welcome = JSON.stringify({
+    this.#socket.send(JSON.stringify({
       type: "welcome",
       room: this.room,
       username: this.username,
-      members: room.members(),
+      members,
       history,
       ...(truncated ? { truncated: true } : {}),
-    });
-    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(welcome);
+    }));
     const held = this.#held;
     this.#held = undefined;
     for (const { frame, id } of held) this.push(frame, id);
@@ -271,7 +282,7 @@ export class Session implements Peer {
         type: "joined",
         username: this.username,
         ts: Date.now(),
-        members: room.members(),
+        members,
       });
     }
   }
@@ -314,20 +325,31 @@ export class Session implements Peer {
     fanout.publish(this.room, result.message);
   }
 
+  /** Gives the room and the name back; `announce` tells the others when it was the name's last connection. */
   #leaveRoom(announce: boolean): void {
     const room = this.#joinedRoom;
     if (!room) return;
     this.#joinedRoom = undefined;
-    const last = room.leave(this);
-    this.#context.hub.release(this.room);
-    if (last && announce) {
-      this.#context.fanout.publish(this.room, {
+    room.remove(this);
+    const { hub, presence, fanout, track, log } = this.#context;
+    hub.release(this.room);
+    const release = (async () => {
+      const last = await presence.release(this.room, this.canonical);
+      if (!last || !announce) return;
+      fanout.publish(this.room, {
         type: "left",
         username: this.username,
         ts: Date.now(),
-        members: room.members(),
+        members: await presence.members(this.room),
       });
-    }
+    })();
+    track(release);
+    release.catch((error) =>
+      log("warn", "presence_release_failed", {
+        room: this.room,
+        ...errorFields(error),
+      })
+    );
   }
 
   #isClosed(): boolean {

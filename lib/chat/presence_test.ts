@@ -1,0 +1,17 @@
+import assert from "node:assert/strict";
+import { decideClaim, LocalPresence } from "./presence.ts";
+import { testPresenceConformance } from "./presence_conformance.ts";
+
+testPresenceConformance("local", () => Promise.resolve([new LocalPresence()]));
+
+Deno.test("claims: only the same clientId may share a name", () => {
+  const who = { username: "a", canonical: "a", clientId: "x" };
+  assert.equal(decideClaim(undefined, who), "first");
+  assert.equal(decideClaim({ clientId: "x" }, who), "again");
+  assert.equal(decideClaim({ clientId: "y" }, who), "taken");
+  assert.equal(decideClaim({}, { ...who, clientId: undefined }), "taken");
+  assert.equal(
+    decideClaim({ clientId: undefined }, { ...who, clientId: undefined }),
+    "taken",
+  );
+});
