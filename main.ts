@@ -1,5 +1,6 @@
 /** Production entry: settings → store → app → Deno.serve, with an orderly shutdown. */
 import { ChatService } from "./lib/chat/service.ts";
+import { handleCli } from "./lib/cli.ts";
 import { loadConfig } from "./lib/config.ts";
 import { createApp } from "./lib/framework/app.ts";
 import { errorFields, jsonLogger } from "./lib/log.ts";
@@ -68,4 +69,7 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) {
+  handleCli(Deno.args);
+  await main();
+}
