@@ -36,6 +36,8 @@ const MEANINGS: Record<string, string> = {
   CHAT_RATE_LIMIT: "on, or off for benchmarks and trusted load tests",
   CHAT_MAX_MESSAGES: "history kept per room; older messages are dropped",
   CHAT_BATCH_FLUSH_MS: "how long events wait to be packed for batch clients",
+  CHAT_PRESENCE_TTL_MS:
+    "with Redis: how long a silent server's people stay listed",
   DENO_DEPLOYMENT_ID:
     "set by Deno Deploy: the kv store opens the managed database",
 };
@@ -51,6 +53,7 @@ function defaults(config: Config): Record<string, string> {
     CHAT_RATE_LIMIT: config.rateLimit ? "on" : "off",
     CHAT_MAX_MESSAGES: String(config.maxMessagesPerRoom),
     CHAT_BATCH_FLUSH_MS: String(config.batchFlushMs),
+    CHAT_PRESENCE_TTL_MS: String(config.presenceTtlMs),
     DENO_DEPLOYMENT_ID: "-",
   };
 }

@@ -1,6 +1,8 @@
 /** Starts the real server (main.ts) as a child process on a free port, for end-to-end tests. */
+import { fileURLToPath } from "node:url";
 
 const ROOT = new URL("../../", import.meta.url);
+const MAIN = fileURLToPath(new URL("main.ts", ROOT));
 
 /** A running server process. */
 export interface RunningServer {
@@ -21,6 +23,13 @@ export interface StartOptions {
   port?: number;
   /** Extra `deno run` flags, replacing the default `-A`. */
   permissions?: string[];
+  /** Working directory of the server; the project root by default. */
+  cwd?: string | URL;
+  /**
+   * Program and arguments that start the server, replacing
+   * `deno run <permissions> main.ts` (an executable, a bundle, a wrapper).
+   */
+  command?: string[];
 }
 
 /** Finds a free loopback port. */
@@ -36,9 +45,11 @@ export async function startServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const port = options.port ?? freePort();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...(options.permissions ?? ["-A"]), "main.ts"],
-    cwd: ROOT,
+  const [program, ...args] = options.command ??
+    [Deno.execPath(), "run", ...(options.permissions ?? ["-A"]), MAIN];
+  const child = new Deno.Command(program, {
+    args,
+    cwd: options.cwd ?? ROOT,
     env: {
       NO_COLOR: "1",
       CHAT_STORE: "memory",
