@@ -1,0 +1,121 @@
+/**
+ * Summarises a V8 `.cpuprofile` (from `deno run --cpu-prof`): the functions
+ * with the most self time, and their total (self plus callees) time.
+ *
+ *     deno run -A bench/profile_summary.ts FILE.cpuprofile [--top=25]
+ */
+
+interface ProfileNode {
+  id: number;
+  callFrame: {
+    functionName: string;
+    url: string;
+    lineNumber: number;
+    columnNumber: number;
+  };
+  children?: number[];
+}
+
+/** The parts of a `.cpuprofile` this summary reads. */
+export interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
+
+/** One function's share of the profile. */
+export interface ProfileEntry {
+  /** `name (file:line)` */
+  function: string;
+  selfMs: number;
+  selfPercent: number;
+  totalMs: number;
+  totalPercent: number;
+}
+
+function label(node: ProfileNode, root: string): string {
+  const { functionName, url, lineNumber } = node.callFrame;
+  const name = functionName || "(anonymous)";
+  if (!url) return name;
+  const file = url.startsWith(root) ? url.slice(root.length) : url;
+  return `${name} (${file}:${lineNumber + 1})`;
+}
+
+/** The `top` functions by self time, with their total time; percentages are of the whole profile. */
+export function summariseProfile(
+  profile: CpuProfile,
+  options: { top?: number; root?: string } = {},
+): ProfileEntry[] {
+  const root = options.root ?? new URL("../", import.meta.url).href;
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map<number, number>();
+  let sampled = 0;
+  profile.samples.forEach((id, i) => {
+    const micros = profile.timeDeltas[i + 1] ?? 0;
+    self.set(id, (self.get(id) ?? 0) + micros);
+    sampled += micros;
+  });
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) {
+    for (const child of node.children ?? []) parent.set(child, node.id);
+  }
+  const selfByLabel = new Map<string, number>();
+  const totalByLabel = new Map<string, number>();
+  for (const [id, micros] of self) {
+    const node = byId.get(id);
+    if (!node) continue;
+    const own = label(node, root);
+    selfByLabel.set(own, (selfByLabel.get(own) ?? 0) + micros);
+    const seen = new Set<string>();
+    for (
+      let at: number | undefined = id;
+      at !== undefined;
+      at = parent.get(at)
+    ) {
+      const name = label(byId.get(at)!, root);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      totalByLabel.set(name, (totalByLabel.get(name) ?? 0) + micros);
+    }
+  }
+  const whole = sampled || 1;
+  return [...selfByLabel]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, options.top ?? 25)
+    .map(([name, micros]) => ({
+      function: name,
+      selfMs: Math.round(micros / 1000),
+      selfPercent: Math.round(1000 * micros / whole) / 10,
+      totalMs: Math.round((totalByLabel.get(name) ?? 0) / 1000),
+      totalPercent: Math.round(1000 * (totalByLabel.get(name) ?? 0) / whole) /
+        10,
+    }));
+}
+
+/** The summary as aligned text lines. */
+export function formatProfile(entries: ProfileEntry[]): string {
+  const lines = ["  self ms  self %  total %  function"];
+  for (const e of entries) {
+    lines.push(
+      `${String(e.selfMs).padStart(9)} ${
+        e.selfPercent.toFixed(1).padStart(6)
+      }% ${e.totalPercent.toFixed(1).padStart(7)}%  ${e.function}`,
+    );
+  }
+  return lines.join("\n");
+}
+
+if (import.meta.main) {
+  const file = Deno.args.find((arg) => !arg.startsWith("--"));
+  if (!file) {
+    console.error("usage: profile_summary.ts FILE.cpuprofile [--top=N]");
+    Deno.exit(2);
+  }
+  const top = Number(
+    Deno.args.find((arg) => arg.startsWith("--top="))?.slice(6) ?? 25,
+  );
+  const profile = JSON.parse(await Deno.readTextFile(file)) as CpuProfile;
+  console.log(formatProfile(summariseProfile(profile, { top })));
+}

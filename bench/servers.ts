@@ -1,0 +1,130 @@
+/** Starts the servers under test: the project's main.ts (memory or kv store) and the reference server. */
+import { type Placement, rssKib, tail, wrap } from "./process.ts";
+
+const ROOT = new URL("../", import.meta.url);
+
+/** Which server a figure belongs to. */
+export type Target = "reference" | "memory" | "kv";
+
+/** Every target, in table order. */
+export const TARGETS: readonly Target[] = ["reference", "memory", "kv"];
+
+/** A server running as a child process. */
+export interface BenchServer {
+  target: Target;
+  /** `ws://127.0.0.1:PORT` */
+  url: string;
+  pid: number;
+  /** Resident memory now, in KiB. */
+  rss(): number;
+  /** Stops it (SIGTERM, then SIGKILL after a grace period) and removes its files. */
+  stop(): Promise<void>;
+  /** The last lines it wrote to stderr. */
+  errors: string[];
+}
+
+/** Options of {@linkcode startServer}. */
+export interface ServerOptions {
+  placement: Placement;
+  /** `CHAT_BATCH_FLUSH_MS` of the project server. */
+  batchFlushMs?: number;
+  /** Writes a V8 CPU profile into this folder when the server exits. */
+  cpuProfileDir?: string;
+}
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+async function waitHealthy(
+  url: string,
+  exited: () => boolean,
+  errors: string[],
+): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (true) {
+    if (exited()) {
+      throw new Error(`server exited during start:\n${errors.join("\n")}`);
+    }
+    try {
+      const res = await fetch(`${url}/healthz`);
+      await res.body?.cancel();
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`server did not start: ${url}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Starts `target` on a free loopback port, pinned as `options.placement` says, and waits until it answers. */
+export async function startServer(
+  target: Target,
+  options: ServerOptions,
+): Promise<BenchServer> {
+  const port = freePort();
+  const profile = options.cpuProfileDir
+    ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`]
+    : [];
+  const script = target === "reference"
+    ? "bench/reference_server.ts"
+    : "main.ts";
+  const dataDir = target === "kv"
+    ? await Deno.makeTempDir({ prefix: "chat-bench-kv-" })
+    : undefined;
+  const [program, ...args] = wrap(
+    [Deno.execPath(), "run", "-A", ...profile, script],
+    { cpus: options.placement.serverCpus, nofile: options.placement.nofile },
+  );
+  const child = new Deno.Command(program, {
+    args,
+    cwd: ROOT,
+    env: {
+      NO_COLOR: "1",
+      HOSTNAME: "127.0.0.1",
+      PORT: String(port),
+      CHAT_STORE: target === "kv" ? "kv" : "memory",
+      CHAT_RATE_LIMIT: "off",
+      ...(dataDir ? { CHAT_KV_PATH: `${dataDir}/chat.kv` } : {}),
+      ...(options.batchFlushMs !== undefined
+        ? { CHAT_BATCH_FLUSH_MS: String(options.batchFlushMs) }
+        : {}),
+    },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const errors: string[] = [];
+  const drained = tail(child.stderr, errors);
+  let exited = false;
+  child.status.then(() => exited = true);
+  const http = `http://127.0.0.1:${port}`;
+  try {
+    await waitHealthy(http, () => exited, errors);
+  } catch (error) {
+    if (!exited) child.kill("SIGKILL");
+    await child.status;
+    throw error;
+  }
+  return {
+    target,
+    url: `ws://127.0.0.1:${port}`,
+    pid: child.pid,
+    rss: () => rssKib(child.pid),
+    errors,
+    async stop() {
+      if (!exited) child.kill("SIGTERM");
+      const timer = setTimeout(() => {
+        if (!exited) child.kill("SIGKILL");
+      }, 8_000);
+      await child.status;
+      clearTimeout(timer);
+      await drained;
+      if (dataDir) await Deno.remove(dataDir, { recursive: true });
+    },
+  };
+}
