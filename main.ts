@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     log("error", "bad_settings", errorFields(error));
     Deno.exit(2);
   }
-  const { store, fanout, presence } = await openBackend(config);
+  const { store, fanout, presence } = await openBackend(config, { log });
   const chat = new ChatService({
     store,
     fanout,

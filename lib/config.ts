@@ -15,6 +15,8 @@ export interface Config {
   rateLimit: boolean;
   maxMessagesPerRoom: number;
   batchFlushMs: number;
+  /** With Redis: how long a silent server's people stay listed. */
+  presenceTtlMs: number;
 }
 
 /** Names of every variable the server reads. */
@@ -28,6 +30,7 @@ export const SETTINGS = [
   "CHAT_RATE_LIMIT",
   "CHAT_MAX_MESSAGES",
   "CHAT_BATCH_FLUSH_MS",
+  "CHAT_PRESENCE_TTL_MS",
   "DENO_DEPLOYMENT_ID",
 ] as const;
 
@@ -97,6 +100,12 @@ export function loadConfig(
       fallback: 5,
       min: 0,
       max: 1000,
+    }),
+    presenceTtlMs: integer(env("CHAT_PRESENCE_TTL_MS"), {
+      name: "CHAT_PRESENCE_TTL_MS",
+      fallback: 15_000,
+      min: 300,
+      max: 3_600_000,
     }),
   };
 }

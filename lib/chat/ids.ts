@@ -18,3 +18,23 @@ export function parseId(id: string): number | undefined {
 export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * The largest sequence whose id sorts at or before `id` (strictly before
+ * with `strict`), or -1 when there is none: how an arbitrary string maps
+ * onto positions in a room.
+ */
+export function seqNotAfter(
+  id: string,
+  options: { strict?: boolean } = {},
+): number {
+  let low = -1;
+  let high = Number.MAX_SAFE_INTEGER;
+  while (low < high) {
+    const mid = low + Math.ceil((high - low) / 2);
+    const candidate = formatId(mid);
+    if (candidate < id || (!options.strict && candidate === id)) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}

@@ -19,8 +19,11 @@ export interface RoomOptions {
   onError?(error: unknown): void;
 }
 
+/** Wait before reading a gap again after the store failed. */
+export const FILL_RETRY_MS = 250;
+
 function follows(previous: string, id: string): boolean {
-  const a = parseId(previous);
+  const a = previous === "" ? 0 : parseId(previous);
   const b = parseId(id);
   return a === undefined || b === undefined || b === a + 1;
 }
@@ -110,19 +113,17 @@ export class Room {
     for (const peer of this.#peers) peer.push(frame, message.id);
   }
 
+  /** Hands out pending messages while they follow the head; a gap starts a fill. */
   #drain(): void {
     if (this.#head === undefined || this.#filling) return;
     while (this.#pending.size > 0) {
-      const next = this.#nextPending();
-      if (next === undefined) break;
-      this.#pending.delete(next.id);
-      if (next.id <= this.#head) continue;
-      if (!follows(this.#head, next.id)) {
-        this.#pending.set(next.id, next);
+      const next = this.#nextPending()!;
+      if (next.id > this.#head && !follows(this.#head, next.id)) {
         this.#fill();
         return;
       }
-      this.#deliver(next);
+      this.#pending.delete(next.id);
+      if (next.id > this.#head) this.#deliver(next);
     }
   }
 
@@ -134,18 +135,38 @@ export class Room {
     return first;
   }
 
+  /**
+   * Reads what follows the head from the store. A fill that finds nothing new
+   * while a gap remains means the store no longer has those ids (trimmed):
+   * the pending messages then go out in order across the gap. A failed read
+   * is retried.
+   */
   async #fill(): Promise<void> {
     if (this.#filling || this.#head === undefined) return;
     this.#filling = true;
+    let progressed = false;
+    let failed = false;
     try {
       for (const message of await this.#options.load(this.#head)) {
         this.#pending.delete(message.id);
-        if (message.id > this.#head) this.#deliver(message);
+        if (message.id > this.#head) {
+          this.#deliver(message);
+          progressed = true;
+        }
       }
     } catch (error) {
+      failed = true;
       this.#options.onError?.(error);
     } finally {
       this.#filling = false;
+    }
+    if (failed) {
+      if (this.#peers.size > 0) setTimeout(() => this.#fill(), FILL_RETRY_MS);
+      return;
+    }
+    if (progressed) {
+      this.#drain();
+      return;
     }
     for (
       const message of [...this.#pending.values()].sort((a, b) =>

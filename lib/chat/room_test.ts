@@ -85,3 +85,68 @@ Deno.test("room: typing and joined skip the person they are about", () => {
   assert.equal(room.remove(ann), false);
   assert.equal(room.connections, 1);
 });
+
+Deno.test("room: a message that lands beyond a gap during a fill waits for the next fill", async () => {
+  const stored = [1, 2].map(message);
+  let release: () => void = () => {};
+  const room = new Room("r", {
+    load: async (since) => {
+      const snapshot = stored.filter((m) => m.id > since);
+      await new Promise<void>((r) => release = r);
+      return snapshot;
+    },
+  });
+  const p = peer("p");
+  room.add(p);
+  room.start(formatId(0));
+  room.receive(message(2));
+  stored.push(message(3), message(4));
+  room.receive(message(4));
+  release();
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(p.got, ["m1", "m2"]);
+  release();
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(p.got, ["m1", "m2", "m3", "m4"]);
+});
+
+Deno.test("room: a gap the store cannot fill is crossed in order", async () => {
+  const room = new Room("r", { load: () => Promise.resolve([]) });
+  const p = peer("p");
+  room.add(p);
+  room.start(formatId(1));
+  room.receive(message(5));
+  room.receive(message(4));
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(p.got, ["m4", "m5"]);
+});
+
+Deno.test("room: a failed fill is retried while anyone is in the room", async () => {
+  let calls = 0;
+  const room = new Room("r", {
+    load: () =>
+      ++calls === 1
+        ? Promise.reject(new Error("down"))
+        : Promise.resolve([message(2)]),
+  });
+  const p = peer("p");
+  room.add(p);
+  room.start(formatId(1));
+  room.receive(message(3));
+  await new Promise((r) => setTimeout(r, 400));
+  assert.equal(calls, 2);
+  assert.deepEqual(p.got, ["m2", "m3"]);
+});
+
+Deno.test("room: an empty room's head is position zero, so the first message can be missed too", async () => {
+  const stored = [1, 2].map(message);
+  const room = new Room("r", {
+    load: (since) => Promise.resolve(stored.filter((m) => m.id > since)),
+  });
+  const p = peer("p");
+  room.add(p);
+  room.start("");
+  room.receive(message(2));
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(p.got, ["m1", "m2"]);
+});

@@ -1,7 +1,11 @@
 import type { Config } from "../config.ts";
 import { BroadcastFanout, type Fanout, LocalFanout } from "../chat/fanout.ts";
 import { LocalPresence, type Presence } from "../chat/presence.ts";
+import { RedisFanout } from "../chat/redis_fanout.ts";
+import { RedisPresence } from "../chat/redis_presence.ts";
+import { errorFields, type Logger } from "../log.ts";
 import { KvStore } from "./kv.ts";
+import { RedisStore } from "./redis.ts";
 import { MemoryStore } from "./memory.ts";
 import type { MessageStore } from "./store.ts";
 
@@ -12,8 +16,12 @@ export interface Backend {
   presence: Presence;
 }
 
-/** Opens the configured store with the fan-out that matches it. */
-export async function openBackend(config: Config): Promise<Backend> {
+/** Opens the configured store with the fan-out and presence that match it. */
+export async function openBackend(
+  config: Config,
+  options: { log: Logger },
+): Promise<Backend> {
+  const { log } = options;
   const retention = { maxMessagesPerRoom: config.maxMessagesPerRoom };
   switch (config.store) {
     case "memory":
@@ -29,6 +37,42 @@ export async function openBackend(config: Config): Promise<Backend> {
         presence: new LocalPresence(),
       };
     case "redis":
-      throw new Error("CHAT_STORE=redis is not available in this build yet");
+      return await openRedis(config, log);
   }
+}
+
+/** Redis for everything: the server starts even while Redis is down, and recovers when it is back. */
+async function openRedis(config: Config, log: Logger): Promise<Backend> {
+  const onError = (error: unknown) =>
+    log("error", "redis_unreachable", errorFields(error));
+  const store = await RedisStore.open({
+    url: config.redisUrl,
+    maxMessagesPerRoom: config.maxMessagesPerRoom,
+    waitForConnection: false,
+    onError,
+    onReconnect: () => log("info", "redis_reconnected", {}),
+  });
+  const fanout = await RedisFanout.open({
+    url: config.redisUrl,
+    publisher: store.client,
+    onError,
+  });
+  const presence: RedisPresence = new RedisPresence({
+    client: store.client,
+    ttlMs: config.presenceTtlMs,
+    onError: () => {},
+    onExpired: (room, usernames) => {
+      presence.members(room).then((members) => {
+        for (const username of usernames) {
+          fanout.publish(room, {
+            type: "left",
+            username,
+            ts: Date.now(),
+            members,
+          });
+        }
+      }).catch(onError);
+    },
+  });
+  return { store, fanout, presence };
 }
