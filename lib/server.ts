@@ -1,0 +1,71 @@
+/** The whole chat server in one call: store, chat service, routes, Deno.serve. */
+import build from "../_build/assets.gen.ts";
+import manifest from "../manifest.gen.ts";
+import { ChatService } from "./chat/service.ts";
+import type { Config } from "./config.ts";
+import { createApp } from "./framework/app.ts";
+import type { Logger } from "./log.ts";
+import { openBackend } from "./store/open_store.ts";
+
+/** Longest wait for open connections to finish at shutdown. */
+export const SHUTDOWN_GRACE_MS = 5_000;
+
+/** A running server. */
+export interface ChatServer {
+  /** The port it listens on (useful with PORT=0). */
+  port: number;
+  chat: ChatService;
+  /** Stops accepting, stores what was accepted, closes sockets with 1001, closes the store. */
+  shutdown(reason: string): Promise<void>;
+}
+
+/** Opens the configured backend and serves the chat on `config.port`. */
+export async function serveChat(
+  config: Config,
+  options: { log: Logger },
+): Promise<ChatServer> {
+  const { log } = options;
+  const { store, fanout, presence } = await openBackend(config, { log });
+  const chat = new ChatService({
+    store,
+    fanout,
+    presence,
+    log,
+    allowedOrigins: config.allowedOrigins,
+    rateLimit: config.rateLimit,
+    batchFlushMs: config.batchFlushMs,
+  });
+  const app = createApp({
+    manifest,
+    build,
+    state: chat.state,
+    logger: ({ msg, method, path, error, stack }) =>
+      log("error", msg, { method, path, error, stack }),
+  });
+  const server = Deno.serve({
+    port: config.port,
+    hostname: config.hostname,
+    onListen({ hostname, port }) {
+      log("info", "start", { hostname, port, store: config.store });
+    },
+  }, app);
+  let stopping: Promise<void> | undefined;
+  return {
+    port: server.addr.port,
+    chat,
+    shutdown(reason) {
+      stopping ??= (async () => {
+        log("info", "shutdown", { reason, connections: chat.connections });
+        const closed = server.shutdown();
+        await chat.shutdown();
+        await Promise.race([
+          closed,
+          new Promise((r) => setTimeout(r, SHUTDOWN_GRACE_MS)),
+        ]);
+        await store.close();
+        log("info", "stopped", {});
+      })();
+      return stopping;
+    },
+  };
+}
