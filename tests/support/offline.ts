@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 const RELAY = fileURLToPath(new URL("netns_relay.ts", import.meta.url));
 const WRAPPER = [
   "ip link set lo up || exit 97",
-  `DENO_DIR="$1" "$2" run --no-prompt --allow-read=/proc,"$3" --allow-write="$3" --allow-net=127.0.0.1 "$4" "$3" "$5" $$ </dev/null >/dev/null 2>&1 &`,
+  `DENO_DIR="$1" "$2" run -A "$4" "$3" "$5" $$ </dev/null >/dev/null 2>&1 &`,
   "shift 5",
   'exec "$@"',
 ].join("\n");
