@@ -101,6 +101,7 @@ export async function measureStartup(
     ["floor", "main", "task_start", "bundle", "executable"];
   const progress = options.progress ?? ((line) => console.error(line));
   const tmp = await Deno.makeTempDir({ prefix: "chat_startup_" });
+  const hadData = await exists(join(ROOT, "data"));
   const figures: StartupFigure[] = [];
   try {
     for (const target of targets) {
@@ -140,6 +141,7 @@ export async function measureStartup(
     for (const suffix of ["", "-shm", "-wal"]) {
       await Deno.remove(join(ROOT, TASK_START_KV + suffix)).catch(() => {});
     }
+    if (!hadData) await Deno.remove(join(ROOT, "data")).catch(() => {});
   }
   return {
     deno: Deno.version.deno,
@@ -232,6 +234,15 @@ async function prepare(
         sizeBytes: (await Deno.stat(file)).size,
       };
     }
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -24,47 +24,67 @@ export interface SettingHelp {
   meaning: string;
 }
 
-const MEANINGS: Record<string, string> = {
-  PORT: "TCP port (0 picks a free one)",
-  HOSTNAME: "address to listen on",
-  CHAT_STORE: "kv, memory or redis",
-  CHAT_KV_PATH:
-    "KV file for CHAT_STORE=kv, its folder created at start; leave unset on Deno Deploy (managed database)",
-  REDIS_URL: "for CHAT_STORE=redis",
-  ALLOWED_ORIGINS:
-    "extra origins allowed to open the WebSocket, comma-separated",
-  CHAT_RATE_LIMIT: "on, or off for benchmarks and trusted load tests",
-  CHAT_MAX_MESSAGES: "history kept per room; older messages are dropped",
-  CHAT_BATCH_FLUSH_MS: "how long events wait to be packed for batch clients",
-  CHAT_PRESENCE_TTL_MS:
-    "with Redis: how long a silent server's people stay listed",
-  DENO_DEPLOYMENT_ID:
-    "set by Deno Deploy: the kv store opens the managed database",
-};
-
-function defaults(config: Config): Record<string, string> {
-  return {
-    PORT: String(config.port),
-    HOSTNAME: config.hostname,
-    CHAT_STORE: config.store,
-    CHAT_KV_PATH: config.kvPath ?? "-",
-    REDIS_URL: config.redisUrl,
-    ALLOWED_ORIGINS: "-",
-    CHAT_RATE_LIMIT: config.rateLimit ? "on" : "off",
-    CHAT_MAX_MESSAGES: String(config.maxMessagesPerRoom),
-    CHAT_BATCH_FLUSH_MS: String(config.batchFlushMs),
-    CHAT_PRESENCE_TTL_MS: String(config.presenceTtlMs),
-    DENO_DEPLOYMENT_ID: "-",
-  };
+interface SettingDoc {
+  fallback: (defaults: Config) => string | undefined;
+  meaning: string;
 }
+
+const DOCS: Record<string, SettingDoc> = {
+  PORT: {
+    fallback: (c) => String(c.port),
+    meaning: "TCP port (0 picks a free one)",
+  },
+  HOSTNAME: { fallback: (c) => c.hostname, meaning: "address to listen on" },
+  CHAT_STORE: { fallback: (c) => c.store, meaning: "kv, memory or redis" },
+  CHAT_KV_PATH: {
+    fallback: (c) => c.kvPath,
+    meaning:
+      "KV file for CHAT_STORE=kv, its folder created at start; leave unset on Deno Deploy (managed database)",
+  },
+  REDIS_URL: { fallback: (c) => c.redisUrl, meaning: "for CHAT_STORE=redis" },
+  ALLOWED_ORIGINS: {
+    fallback: () => undefined,
+    meaning: "extra origins allowed to open the WebSocket, comma-separated",
+  },
+  CHAT_RATE_LIMIT: {
+    fallback: (c) => c.rateLimit ? "on" : "off",
+    meaning: "on, or off for benchmarks and trusted load tests",
+  },
+  CHAT_MAX_MESSAGES: {
+    fallback: (c) => String(c.maxMessagesPerRoom),
+    meaning: "history kept per room; older messages are dropped",
+  },
+  CHAT_BATCH_FLUSH_MS: {
+    fallback: (c) => String(c.batchFlushMs),
+    meaning: "how long events wait to be packed for batch clients",
+  },
+  CHAT_PRESENCE_TTL_MS: {
+    fallback: (c) => String(c.presenceTtlMs),
+    meaning: "how long a silent server's people stay listed (redis, kv)",
+  },
+  CHAT_FANOUT: {
+    fallback: (c) => c.fanout,
+    meaning:
+      "with kv: broadcast (BroadcastChannel) or kv (watch the database, for hosts where a channel may not reach every instance)",
+  },
+  CHAT_MESSAGE_TTL_MS: {
+    fallback: (c) =>
+      c.messageTtlMs === undefined ? undefined : String(c.messageTtlMs),
+    meaning: "with kv: messages expire after this long (never by default)",
+  },
+  DENO_DEPLOYMENT_ID: {
+    fallback: () => undefined,
+    meaning: "set by Deno Deploy: the kv store opens the managed database",
+  },
+};
 
 /** Every variable of {@linkcode SETTINGS} with its default and meaning. */
 export function settingsHelp(): SettingHelp[] {
-  const fallbacks = defaults(loadConfig(() => undefined));
+  const defaults = loadConfig(() => undefined);
   return SETTINGS.map((name) => ({
     name,
-    fallback: fallbacks[name] ?? "-",
-    meaning: MEANINGS[name] ?? "",
+    fallback: DOCS[name]?.fallback(defaults) ?? "-",
+    meaning: DOCS[name]?.meaning ?? "",
   }));
 }
 

@@ -158,7 +158,7 @@ Deno.test("--help explains every setting", () => {
   for (const row of settingsHelp()) {
     assert.ok(
       row.meaning,
-      `lib/cli.ts has no meaning for ${row.name}: add it to MEANINGS`,
+      `lib/cli.ts has no meaning for ${row.name}: add it to DOCS`,
     );
   }
 });
