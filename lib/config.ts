@@ -15,8 +15,12 @@ export interface Config {
   rateLimit: boolean;
   maxMessagesPerRoom: number;
   batchFlushMs: number;
-  /** With Redis: how long a silent server's people stay listed. */
+  /** How long a silent server's people stay listed (Redis and KV presence). */
   presenceTtlMs: number;
+  /** How events reach other isolates with the kv store. */
+  fanout: "broadcast" | "kv";
+  /** With kv: messages expire after this long (never when undefined). */
+  messageTtlMs?: number;
 }
 
 /** Names of every variable the server reads. */
@@ -31,6 +35,8 @@ export const SETTINGS = [
   "CHAT_MAX_MESSAGES",
   "CHAT_BATCH_FLUSH_MS",
   "CHAT_PRESENCE_TTL_MS",
+  "CHAT_FANOUT",
+  "CHAT_MESSAGE_TTL_MS",
   "DENO_DEPLOYMENT_ID",
 ] as const;
 
@@ -73,6 +79,11 @@ export function loadConfig(
   if (rateLimit !== "on" && rateLimit !== "off") {
     throw new Error(`CHAT_RATE_LIMIT must be on or off, got "${rateLimit}"`);
   }
+  const fanout = env("CHAT_FANOUT") || "broadcast";
+  if (fanout !== "broadcast" && fanout !== "kv") {
+    throw new Error(`CHAT_FANOUT must be broadcast or kv, got "${fanout}"`);
+  }
+  const messageTtl = env("CHAT_MESSAGE_TTL_MS");
   const onDeploy = Boolean(env("DENO_DEPLOYMENT_ID"));
   return {
     port: integer(env("PORT"), {
@@ -107,5 +118,14 @@ export function loadConfig(
       min: 300,
       max: 3_600_000,
     }),
+    fanout,
+    messageTtlMs: messageTtl
+      ? integer(messageTtl, {
+        name: "CHAT_MESSAGE_TTL_MS",
+        fallback: 0,
+        min: 1000,
+        max: Number.MAX_SAFE_INTEGER,
+      })
+      : undefined,
   };
 }

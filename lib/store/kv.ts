@@ -64,6 +64,11 @@ export class KvStore implements MessageStore {
     return new KvStore(await Deno.openKv(options.path), options);
   }
 
+  /** Key of the room's sequence counter, which moves with every message. */
+  static seqKey(room: string): Deno.KvKey {
+    return ["seq", room];
+  }
+
   /** The database underneath, for fan-out that watches it. */
   get kv(): Deno.Kv {
     return this.#kv;
@@ -80,7 +85,7 @@ export class KvStore implements MessageStore {
   }
 
   async #append(room: string, input: AppendInput): Promise<AppendResult> {
-    const seqKey = ["seq", room];
+    const seqKey = KvStore.seqKey(room);
     const nonceKey = input.nonce === undefined
       ? undefined
       : ["nonce", room, input.dedupeKey ?? "", input.nonce];

@@ -1,5 +1,7 @@
 import type { Config } from "../config.ts";
 import { BroadcastFanout, type Fanout, LocalFanout } from "../chat/fanout.ts";
+import { KvFanout } from "../chat/kv_fanout.ts";
+import { KvPresence } from "../chat/kv_presence.ts";
 import { LocalPresence, type Presence } from "../chat/presence.ts";
 import { RedisFanout } from "../chat/redis_fanout.ts";
 import { RedisPresence } from "../chat/redis_presence.ts";
@@ -31,11 +33,7 @@ export async function openBackend(
         presence: new LocalPresence(),
       };
     case "kv":
-      return {
-        store: await KvStore.open({ ...retention, path: config.kvPath }),
-        fanout: new BroadcastFanout(),
-        presence: new LocalPresence(),
-      };
+      return await openKv(config, log);
     case "redis":
       return await openRedis(config, log);
   }
@@ -61,18 +59,49 @@ async function openRedis(config: Config, log: Logger): Promise<Backend> {
     client: store.client,
     ttlMs: config.presenceTtlMs,
     onError: () => {},
-    onExpired: (room, usernames) => {
-      presence.members(room).then((members) => {
-        for (const username of usernames) {
-          fanout.publish(room, {
-            type: "left",
-            username,
-            ts: Date.now(),
-            members,
-          });
-        }
-      }).catch(onError);
-    },
+    onExpired: (room, usernames) =>
+      announceLeft(room, { usernames, presence, fanout }).catch(onError),
   });
   return { store, fanout, presence };
+}
+
+/**
+ * Deno KV: a file locally, the managed database on Deploy; fan-out by
+ * BroadcastChannel (default) or by watching KV; presence shared in KV.
+ */
+async function openKv(config: Config, log: Logger): Promise<Backend> {
+  const onError = (error: unknown) =>
+    log("error", "kv_failed", errorFields(error));
+  const store = await KvStore.open({
+    path: config.kvPath,
+    maxMessagesPerRoom: config.maxMessagesPerRoom,
+    messageTtlMs: config.messageTtlMs,
+  });
+  const fanout = config.fanout === "kv"
+    ? new KvFanout(store.kv, { onError })
+    : new BroadcastFanout();
+  const presence: KvPresence = new KvPresence({
+    kv: store.kv,
+    ttlMs: config.presenceTtlMs,
+    onError,
+    onExpired: (room, usernames) =>
+      announceLeft(room, { usernames, presence, fanout }).catch(onError),
+  });
+  return { store, fanout, presence };
+}
+
+/** Tells a room that the people of a vanished server left. */
+async function announceLeft(
+  room: string,
+  options: { usernames: string[]; presence: Presence; fanout: Fanout },
+): Promise<void> {
+  const members = await options.presence.members(room);
+  for (const username of options.usernames) {
+    options.fanout.publish(room, {
+      type: "left",
+      username,
+      ts: Date.now(),
+      members,
+    });
+  }
 }

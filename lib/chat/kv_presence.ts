@@ -1,0 +1,193 @@
+import { compareNames } from "./names.ts";
+import {
+  type ClaimOutcome,
+  decideClaim,
+  type Identity,
+  type OnlineRoom,
+  type Presence,
+} from "./presence.ts";
+
+/** Options of {@linkcode KvPresence}. */
+export interface KvPresenceOptions {
+  kv: Deno.Kv;
+  /** A server silent for this long is gone, and so are its people (default 15 s). */
+  ttlMs?: number;
+  /** Told which names vanished with a dead isolate, so the room hears they left. */
+  onExpired?(room: string, usernames: string[]): void;
+  onError?(error: unknown): void;
+}
+
+interface Record {
+  username: string;
+  clientId?: string;
+  /** Connections per server id. */
+  holders: { [server: string]: number };
+}
+
+const MAX_ATTEMPTS = 32;
+
+/**
+ * Presence shared by every isolate on one Deno KV (Deno Deploy, or several
+ * workers): one entry per name and room holding connection counts per
+ * server, and one heartbeat entry per server. Names held only by servers
+ * whose heartbeat is older than the TTL are ignored and reaped.
+ */
+export class KvPresence implements Presence {
+  readonly server = crypto.randomUUID();
+  #kv: Deno.Kv;
+  #ttlMs: number;
+  #rooms = new Set<string>();
+  #timer: ReturnType<typeof setInterval>;
+  #options: KvPresenceOptions;
+
+  /** Starts the heartbeat. */
+  constructor(options: KvPresenceOptions) {
+    this.#options = options;
+    this.#kv = options.kv;
+    this.#ttlMs = options.ttlMs ?? 15_000;
+    this.#timer = setInterval(
+      () => this.#beat().catch((error) => options.onError?.(error)),
+      Math.max(50, Math.floor(this.#ttlMs / 3)),
+    );
+    this.#beat().catch((error) => options.onError?.(error));
+  }
+
+  async #beat(): Promise<void> {
+    await this.#kv.set(["server", this.server], Date.now(), {
+      expireIn: this.#ttlMs * 4,
+    });
+    for (const room of this.#rooms) await this.#reap(room);
+  }
+
+  /** Server ids (of those asked) whose heartbeat is fresh. */
+  async #alive(servers: string[]): Promise<Set<string>> {
+    const alive = new Set<string>([this.server]);
+    const others = servers.filter((s) => s !== this.server);
+    const now = Date.now();
+    for (let i = 0; i < others.length; i += 10) {
+      const batch = others.slice(i, i + 10);
+      const beats = await this.#kv.getMany<number[]>(
+        batch.map((s) => ["server", s]),
+      );
+      beats.forEach((beat, j) => {
+        if (beat.value !== null && now - beat.value < this.#ttlMs) {
+          alive.add(batch[j]);
+        }
+      });
+    }
+    return alive;
+  }
+
+  #prune(record: Record, alive: Set<string>): boolean {
+    for (const server of Object.keys(record.holders)) {
+      if (!alive.has(server)) delete record.holders[server];
+    }
+    return Object.keys(record.holders).length > 0;
+  }
+
+  /** Reads, changes and writes one name's record atomically, retrying on conflict. */
+  async #update<T>(
+    key: Deno.KvKey,
+    change: (record: Record | null) => { next: Record | null; result: T },
+  ): Promise<T> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const entry = await this.#kv.get<Record>(key);
+      let record = entry.value;
+      if (record) {
+        const alive = await this.#alive(Object.keys(record.holders));
+        if (!this.#prune(record, alive)) record = null;
+      }
+      const { next, result } = change(record);
+      const op = this.#kv.atomic().check(entry);
+      if (next) op.set(key, next);
+      else op.delete(key);
+      if ((await op.commit()).ok) return result;
+      await new Promise((r) =>
+        setTimeout(r, Math.random() * 5 * (attempt + 1))
+      );
+    }
+    throw new Error("presence update kept conflicting");
+  }
+
+  async claim(room: string, identity: Identity): Promise<ClaimOutcome> {
+    const outcome = await this.#update<ClaimOutcome>(
+      ["presence", room, identity.canonical],
+      (record) => {
+        const result = decideClaim(record ?? undefined, identity);
+        if (result === "taken") return { next: record, result };
+        const next: Record = record ?? {
+          username: identity.username,
+          clientId: identity.clientId,
+          holders: {},
+        };
+        next.holders[this.server] = (next.holders[this.server] ?? 0) + 1;
+        return { next, result };
+      },
+    );
+    if (outcome !== "taken") this.#rooms.add(room);
+    return outcome;
+  }
+
+  release(room: string, canonical: string): Promise<boolean> {
+    return this.#update<boolean>(["presence", room, canonical], (record) => {
+      const mine = record?.holders[this.server];
+      if (!record || !mine) return { next: record, result: false };
+      if (mine > 1) record.holders[this.server] = mine - 1;
+      else delete record.holders[this.server];
+      const empty = Object.keys(record.holders).length === 0;
+      return { next: empty ? null : record, result: empty };
+    });
+  }
+
+  async #records(room?: string): Promise<[string, Record][]> {
+    const entries: [string, Record][] = [];
+    const prefix = room === undefined ? ["presence"] : ["presence", room];
+    for await (const entry of this.#kv.list<Record>({ prefix })) {
+      entries.push([entry.key[1] as string, entry.value]);
+    }
+    const alive = await this.#alive([
+      ...new Set(entries.flatMap(([, r]) => Object.keys(r.holders))),
+    ]);
+    return entries.filter(([, record]) => this.#prune(record, alive));
+  }
+
+  async members(room: string): Promise<string[]> {
+    return (await this.#records(room)).map(([, r]) => r.username).sort(
+      compareNames,
+    );
+  }
+
+  async rooms(): Promise<OnlineRoom[]> {
+    const counts = new Map<string, number>();
+    for (const [room] of await this.#records()) {
+      counts.set(room, (counts.get(room) ?? 0) + 1);
+    }
+    return [...counts].map(([room, online]) => ({ room, online }));
+  }
+
+  async #reap(room: string): Promise<void> {
+    const gone: string[] = [];
+    for await (
+      const entry of this.#kv.list<Record>({ prefix: ["presence", room] })
+    ) {
+      const record = entry.value;
+      const alive = await this.#alive(Object.keys(record.holders));
+      if (this.#prune({ ...record, holders: { ...record.holders } }, alive)) {
+        continue;
+      }
+      const result = await this.#kv.atomic().check(entry).delete(entry.key)
+        .commit();
+      if (result.ok) gone.push(record.username);
+    }
+    if (gone.length > 0) this.#options.onExpired?.(room, gone);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    try {
+      await this.#kv.delete(["server", this.server]);
+    } catch {
+      // the database is already closed
+    }
+  }
+}

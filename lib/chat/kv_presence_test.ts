@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { KvPresence } from "./kv_presence.ts";
+import { testPresenceConformance } from "./presence_conformance.ts";
+
+testPresenceConformance("kv", async (count) => {
+  const kv = await Deno.openKv(":memory:");
+  const views = Array.from({ length: count }, () => new KvPresence({ kv }));
+  const close = views[0].close.bind(views[0]);
+  views[0].close = async () => {
+    for (const view of views) if (view !== views[0]) await view.close();
+    await close();
+    kv.close();
+  };
+  return views;
+});
+
+Deno.test("kv presence: isolates share names; a silent isolate's people are reaped and announced", async () => {
+  const dir = await Deno.makeTempDir();
+  const kvA = await Deno.openKv(`${dir}/p.kv`);
+  const kvB = await Deno.openKv(`${dir}/p.kv`);
+  const expired: [string, string[]][] = [];
+  const a = new KvPresence({ kv: kvA, ttlMs: 300 });
+  const b = new KvPresence({
+    kv: kvB,
+    ttlMs: 300,
+    onExpired: (room, names) => expired.push([room, names]),
+  });
+  try {
+    assert.equal(
+      await a.claim("r", { username: "Ann", canonical: "ann", clientId: "x" }),
+      "first",
+    );
+    assert.equal(
+      await b.claim("r", { username: "ANN", canonical: "ann", clientId: "y" }),
+      "taken",
+    );
+    assert.equal(
+      await b.claim("r", { username: "Ann", canonical: "ann", clientId: "x" }),
+      "again",
+    );
+    assert.equal(
+      await b.claim("r", { username: "bob", canonical: "bob" }),
+      "first",
+    );
+    assert.deepEqual(await a.members("r"), ["Ann", "bob"]);
+    assert.equal(await a.release("r", "ann"), false);
+    assert.equal(await b.release("r", "ann"), true);
+    await a.claim("r", { username: "Cy", canonical: "cy" });
+    await a.close();
+    assert.deepEqual(await b.members("r"), ["bob"]);
+    assert.deepEqual(await b.rooms(), [{ room: "r", online: 1 }]);
+    const deadline = Date.now() + 3000;
+    while (expired.length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.deepEqual(expired, [["r", ["Cy"]]]);
+  } finally {
+    await b.close();
+    kvA.close();
+    kvB.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
