@@ -17,6 +17,7 @@ export const TARGETS = [
   "x86_64-apple-darwin",
   "aarch64-apple-darwin",
   "x86_64-pc-windows-msvc",
+  "aarch64-pc-windows-msvc",
 ] as const;
 
 /** Options of {@linkcode compileArgs}. */
