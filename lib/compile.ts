@@ -6,7 +6,8 @@
  * The permissions are baked in: network, the settings of lib/config.ts as
  * environment access (kept in step with SETTINGS here rather than by hand),
  * and file access for the kv store wherever `CHAT_KV_PATH` points. No
- * subprocesses, no other environment, no prompts.
+ * subprocesses, no other environment, no prompts. Like `deno run` and
+ * `deno task bundle` it does not type-check: `deno task check` does that.
  */
 import { SETTINGS } from "./config.ts";
 
@@ -36,6 +37,7 @@ export function compileArgs(options: CompileOptions = {}): string[] {
       ? `dist/chat-${target}`
       : "dist/chat");
   return [
+    "--no-check",
     "--unstable-kv",
     "--no-prompt",
     "--allow-net",
