@@ -5,14 +5,14 @@ import { errorFields, jsonLogger } from "./lib/log.ts";
 import { serveChat } from "./lib/server.ts";
 
 async function main(): Promise<void> {
-  const log = jsonLogger();
   let config;
   try {
     config = loadConfig();
   } catch (error) {
-    log("error", "bad_settings", errorFields(error));
+    jsonLogger()("error", "bad_settings", errorFields(error));
     Deno.exit(2);
   }
+  const log = jsonLogger({ level: config.logLevel });
   const server = await serveChat(config, { log });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     try {

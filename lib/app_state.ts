@@ -16,6 +16,8 @@ export interface ChatApi {
   ): Response;
   /** True when the store can be reached. */
   healthy(): Promise<boolean>;
+  /** Metrics in the Prometheus text format. */
+  metricsText(): string;
 }
 
 /** `ctx.state` of every route. */

@@ -72,6 +72,33 @@ const DOCS: Record<string, SettingDoc> = {
       c.messageTtlMs === undefined ? undefined : String(c.messageTtlMs),
     meaning: "with kv: messages expire after this long (never by default)",
   },
+  CHAT_MAX_CONNECTIONS: {
+    fallback: (c) => String(c.maxConnections),
+    meaning: "most open WebSockets on this server; more get 503",
+  },
+  CHAT_MAX_CONNECTIONS_PER_ADDRESS: {
+    fallback: (c) => String(c.maxConnectionsPerAddress),
+    meaning:
+      "most open WebSockets per client address (0 = no cap); more get 429",
+  },
+  CHAT_TRUSTED_PROXIES: {
+    fallback: () => undefined,
+    meaning:
+      "proxy addresses whose X-Forwarded-For names the client, comma-separated",
+  },
+  CHAT_IDLE_TIMEOUT_S: {
+    fallback: (c) => String(c.idleTimeoutSeconds),
+    meaning: "seconds without a pong before a peer is closed as dead",
+  },
+  CHAT_MAX_BUFFERED_BYTES: {
+    fallback: (c) => String(c.maxBufferedBytes),
+    meaning:
+      "unsent bytes on one socket before it is closed (4008) as a slow consumer",
+  },
+  CHAT_LOG_LEVEL: {
+    fallback: (c) => c.logLevel,
+    meaning: "debug, info, warn or error",
+  },
   DENO_DEPLOYMENT_ID: {
     fallback: () => undefined,
     meaning: "set by Deno Deploy: the kv store opens the managed database",

@@ -21,6 +21,13 @@ export interface Config {
   fanout: "broadcast" | "kv";
   /** With kv: messages expire after this long (never when undefined). */
   messageTtlMs?: number;
+  maxConnections: number;
+  /** 0 is no per-address cap. */
+  maxConnectionsPerAddress: number;
+  trustedProxies: string[];
+  idleTimeoutSeconds: number;
+  maxBufferedBytes: number;
+  logLevel: "debug" | "info" | "warn" | "error";
 }
 
 /** Names of every variable the server reads. */
@@ -37,6 +44,12 @@ export const SETTINGS = [
   "CHAT_PRESENCE_TTL_MS",
   "CHAT_FANOUT",
   "CHAT_MESSAGE_TTL_MS",
+  "CHAT_MAX_CONNECTIONS",
+  "CHAT_MAX_CONNECTIONS_PER_ADDRESS",
+  "CHAT_TRUSTED_PROXIES",
+  "CHAT_IDLE_TIMEOUT_S",
+  "CHAT_MAX_BUFFERED_BYTES",
+  "CHAT_LOG_LEVEL",
   "DENO_DEPLOYMENT_ID",
 ] as const;
 
@@ -65,6 +78,10 @@ function integer(
   return number;
 }
 
+function list(value: string | undefined): string[] {
+  return (value ?? "").split(",").map((item) => item.trim()).filter(Boolean);
+}
+
 /** Resolves the settings; throws with a clear message for a bad value. */
 export function loadConfig(
   env: (name: string) => string | undefined = readEnv,
@@ -84,6 +101,12 @@ export function loadConfig(
     throw new Error(`CHAT_FANOUT must be broadcast or kv, got "${fanout}"`);
   }
   const messageTtl = env("CHAT_MESSAGE_TTL_MS");
+  const logLevel = env("CHAT_LOG_LEVEL") || "info";
+  if (!["debug", "info", "warn", "error"].includes(logLevel)) {
+    throw new Error(
+      `CHAT_LOG_LEVEL must be debug, info, warn or error, got "${logLevel}"`,
+    );
+  }
   const onDeploy = Boolean(env("DENO_DEPLOYMENT_ID"));
   return {
     port: integer(env("PORT"), {
@@ -96,9 +119,7 @@ export function loadConfig(
     store,
     kvPath: env("CHAT_KV_PATH") || (onDeploy ? undefined : "./data/chat.kv"),
     redisUrl: env("REDIS_URL") || "redis://127.0.0.1:6379",
-    allowedOrigins: (env("ALLOWED_ORIGINS") ?? "").split(",").map((o) =>
-      o.trim()
-    ).filter(Boolean),
+    allowedOrigins: list(env("ALLOWED_ORIGINS")),
     rateLimit: rateLimit === "on",
     maxMessagesPerRoom: integer(env("CHAT_MAX_MESSAGES"), {
       name: "CHAT_MAX_MESSAGES",
@@ -127,5 +148,34 @@ export function loadConfig(
         max: Number.MAX_SAFE_INTEGER,
       })
       : undefined,
+    maxConnections: integer(env("CHAT_MAX_CONNECTIONS"), {
+      name: "CHAT_MAX_CONNECTIONS",
+      fallback: 20_000,
+      min: 1,
+      max: 10_000_000,
+    }),
+    maxConnectionsPerAddress: integer(
+      env("CHAT_MAX_CONNECTIONS_PER_ADDRESS"),
+      {
+        name: "CHAT_MAX_CONNECTIONS_PER_ADDRESS",
+        fallback: 0,
+        min: 0,
+        max: 10_000_000,
+      },
+    ),
+    trustedProxies: list(env("CHAT_TRUSTED_PROXIES")),
+    idleTimeoutSeconds: integer(env("CHAT_IDLE_TIMEOUT_S"), {
+      name: "CHAT_IDLE_TIMEOUT_S",
+      fallback: 30,
+      min: 1,
+      max: 3600,
+    }),
+    maxBufferedBytes: integer(env("CHAT_MAX_BUFFERED_BYTES"), {
+      name: "CHAT_MAX_BUFFERED_BYTES",
+      fallback: 1024 * 1024,
+      min: 16_384,
+      max: 1024 * 1024 * 1024,
+    }),
+    logLevel: logLevel as Config["logLevel"],
   };
 }

@@ -10,10 +10,15 @@ export type Logger = (
   fields?: Record<string, unknown>,
 ) => void;
 
-/** A logger that writes JSON lines to stdout (errors to stderr). */
-export function jsonLogger(options: { quiet?: boolean } = {}): Logger {
+const RANK: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+/** A logger that writes JSON lines to stdout (warnings and errors to stderr), from `level` up. */
+export function jsonLogger(
+  options: { quiet?: boolean; level?: Level } = {},
+): Logger {
+  const least = RANK[options.level ?? (options.quiet ? "warn" : "info")];
   return (level, event, fields) => {
-    if (options.quiet && (level === "debug" || level === "info")) return;
+    if (RANK[level] < least) return;
     const line = JSON.stringify({
       time: new Date().toISOString(),
       level,

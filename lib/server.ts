@@ -34,6 +34,11 @@ export async function serveChat(
     allowedOrigins: config.allowedOrigins,
     rateLimit: config.rateLimit,
     batchFlushMs: config.batchFlushMs,
+    maxConnections: config.maxConnections,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    trustedProxies: config.trustedProxies,
+    idleTimeoutSeconds: config.idleTimeoutSeconds,
+    maxBufferedBytes: config.maxBufferedBytes,
   });
   const app = createApp({
     manifest,

@@ -1,4 +1,5 @@
 import type { MessageStore } from "../store/store.ts";
+import type { MessageEvent } from "./events.ts";
 import type { Fanout } from "./fanout.ts";
 import { Room } from "./room.ts";
 
@@ -17,6 +18,7 @@ export interface HubOptions {
   store: MessageStore;
   fanout: Fanout;
   onError?(error: unknown, room: string): void;
+  onDeliver?(message: MessageEvent, recipients: number): void;
 }
 
 /**
@@ -49,11 +51,12 @@ export class Hub {
       existing.refs++;
       return existing.ready;
     }
-    const { store, fanout, onError } = this.#options;
+    const { store, fanout, onError, onDeliver } = this.#options;
     const room = new Room(name, {
       load: async (since) =>
         (await store.after(name, { since, limit: MAX_GAP_FILL })).messages,
       onError: (error) => onError?.(error, name),
+      onDeliver,
     });
     const entry: Entry = { room, refs: 1, ready: Promise.resolve(room) };
     entry.ready = (async () => {

@@ -17,6 +17,8 @@ export interface RoomOptions {
   load(since: string): Promise<MessageEvent[]>;
   /** Told when a gap could not be filled from the store. */
   onError?(error: unknown): void;
+  /** Told after each message is handed to the room's connections. */
+  onDeliver?(message: MessageEvent, recipients: number): void;
 }
 
 /** Wait before reading a gap again after the store failed. */
@@ -91,7 +93,7 @@ export class Room {
       ? canonicalName(event.username)
       : undefined;
     for (const peer of this.#peers) {
-      if (peer.canonical !== skip) peer.push(frame);
+      if (peer.canonical !== skip) this.#push(peer, frame);
     }
   }
 
@@ -110,7 +112,17 @@ export class Room {
   #deliver(message: MessageEvent): void {
     this.#head = message.id;
     const frame = JSON.stringify(message);
-    for (const peer of this.#peers) peer.push(frame, message.id);
+    for (const peer of this.#peers) this.#push(peer, frame, message.id);
+    this.#options.onDeliver?.(message, this.#peers.size);
+  }
+
+  /** One connection's failure never keeps the others from their events. */
+  #push(peer: Peer, frame: string, id?: string): void {
+    try {
+      peer.push(frame, id);
+    } catch (error) {
+      this.#options.onError?.(error);
+    }
   }
 
   /** Hands out pending messages while they follow the head; a gap starts a fill. */

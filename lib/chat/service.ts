@@ -1,9 +1,11 @@
 import type { AppState, ChatApi } from "../app_state.ts";
 import type { Logger } from "../log.ts";
+import { ChatMetrics } from "../metrics.ts";
 import type { MessageStore } from "../store/store.ts";
 import type { MessageEvent, RoomSummary } from "./events.ts";
 import type { Fanout } from "./fanout.ts";
 import { Hub } from "./hub.ts";
+import { clientAddress, ConnectionLimiter } from "./limits.ts";
 import type { Presence } from "./presence.ts";
 import { CLOSE_GOING_AWAY, Session, type SessionContext } from "./session.ts";
 
@@ -19,6 +21,16 @@ export interface ChatServiceOptions {
   rateLimit?: boolean;
   /** Delay before queued events go out in one `batch` frame (default 5 ms). */
   batchFlushMs?: number;
+  /** Most open sockets (default 20,000). */
+  maxConnections?: number;
+  /** Most open sockets per client address; 0 (default) is no cap. */
+  maxConnectionsPerAddress?: number;
+  /** Proxies whose `X-Forwarded-For` names the client. */
+  trustedProxies?: string[];
+  /** Seconds without a pong before a peer is deemed dead (default 30). */
+  idleTimeoutSeconds?: number;
+  /** Unsent bytes on one socket before it is closed as a slow consumer (default 1 MiB). */
+  maxBufferedBytes?: number;
 }
 
 /** True when a WebSocket upgrade from `origin` may proceed. */
@@ -47,6 +59,11 @@ export class ChatService implements ChatApi {
   #inflight = new Set<Promise<unknown>>();
   #context: SessionContext;
   #closing = false;
+  #limiter: ConnectionLimiter;
+  #trustedProxies: string[];
+  #idleTimeout: number;
+  /** What the server measures about itself, for `/metrics`. */
+  readonly metrics = new ChatMetrics();
 
   /** Wires a store and a fan-out into a chat. */
   constructor(options: ChatServiceOptions) {
@@ -55,11 +72,32 @@ export class ChatService implements ChatApi {
     this.#log = options.log;
     this.#presence = options.presence;
     this.#allowed = options.allowedOrigins ?? [];
+    this.#limiter = new ConnectionLimiter({
+      maxTotal: options.maxConnections ?? 20_000,
+      maxPerAddress: options.maxConnectionsPerAddress ?? 0,
+    });
+    this.#trustedProxies = options.trustedProxies ?? [];
+    this.#idleTimeout = options.idleTimeoutSeconds ?? 30;
+    const { metrics } = this;
     this.#hub = new Hub({
       store: this.#store,
       fanout: this.#fanout,
       onError: (error, room) =>
-        this.#log("error", "gap_fill_failed", { room, error: String(error) }),
+        this.#log("error", "room_error", { room, error: String(error) }),
+      onDeliver: (message, recipients) => {
+        metrics.delivered.inc("", recipients);
+        metrics.latency.observe(Math.max(0, Date.now() - message.ts) / 1000);
+      },
+    });
+    metrics.gauge({
+      name: "chat_connections",
+      help: "Open WebSocket connections.",
+      read: () => this.#sessions.size,
+    });
+    metrics.gauge({
+      name: "chat_rooms",
+      help: "Rooms with a connection on this server.",
+      read: () => this.#hub.rooms().length,
     });
     this.#context = {
       store: this.#store,
@@ -69,6 +107,8 @@ export class ChatService implements ChatApi {
       log: this.#log,
       rateLimit: options.rateLimit ?? true,
       batchFlushMs: options.batchFlushMs ?? 5,
+      maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
+      metrics,
       track: (work) => {
         this.#inflight.add(work);
         work.catch(() => {}).finally(() => this.#inflight.delete(work));
@@ -116,24 +156,76 @@ export class ChatService implements ChatApi {
       });
     }
     if (!originAllowed(req, this.#allowed)) {
-      this.#log("warn", "origin_refused", {
-        origin: req.headers.get("origin"),
+      return this.#refuse("origin", {
+        status: 403,
+        message: "origin not allowed",
+        fields: { origin: req.headers.get("origin") },
       });
-      return Response.json({ error: "origin not allowed" }, { status: 403 });
     }
     if (this.#closing) {
-      return Response.json({ error: "shutting down" }, { status: 503 });
+      return this.#refuse("shutting_down", {
+        status: 503,
+        message: "shutting down",
+      });
     }
-    const { socket, response } = Deno.upgradeWebSocket(req, {
-      idleTimeout: 30,
+    const address = clientAddress(req, {
+      peer: (options.info.remoteAddr as Deno.NetAddr).hostname ?? "",
+      trustedProxies: this.#trustedProxies,
     });
+    const admission = this.#limiter.admit(address);
+    if (admission !== "ok") {
+      return this.#refuse(admission, {
+        status: admission === "server_full" ? 503 : 429,
+        message: admission === "server_full"
+          ? "too many connections on this server"
+          : "too many connections from your address",
+        fields: { address },
+      });
+    }
+    let upgraded;
+    try {
+      upgraded = Deno.upgradeWebSocket(req, { idleTimeout: this.#idleTimeout });
+    } catch (error) {
+      this.#limiter.release(address);
+      return this.#refuse("bad_upgrade", {
+        status: 400,
+        message: "not a valid WebSocket upgrade",
+        fields: { reason: String(error) },
+      });
+    }
+    const { socket, response } = upgraded;
     const session = new Session(socket, {
       room: options.room,
       context: this.#context,
     });
     this.#sessions.add(session);
-    socket.addEventListener("close", () => this.#sessions.delete(session));
+    this.#log("info", "connect", { room: options.room, session: session.id });
+    socket.addEventListener("close", () => {
+      this.#sessions.delete(session);
+      this.#limiter.release(address);
+    });
     return response;
+  }
+
+  /** The Prometheus text of {@linkcode metrics}. */
+  metricsText(): string {
+    return this.metrics.render();
+  }
+
+  #refuse(
+    reason: string,
+    options: {
+      status: number;
+      message: string;
+      fields?: Record<string, unknown>;
+    },
+  ): Response {
+    this.metrics.refused.inc(reason);
+    this.#log("warn", "connection_refused", { reason, ...options.fields });
+    return Response.json({ error: options.message }, {
+      status: options.status,
+      headers: options.status === 503 ? { "retry-after": "5" } : {},
+    });
   }
 
   async healthy(): Promise<boolean> {

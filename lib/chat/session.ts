@@ -1,5 +1,6 @@
 import type { MessageStore } from "../store/store.ts";
 import { errorFields, type Logger } from "../log.ts";
+import type { ChatMetrics } from "../metrics.ts";
 import type {
   ClientFrame,
   ErrorCode,
@@ -24,6 +25,10 @@ export const WELCOME_HISTORY = 50;
 export const CLOSE_TOO_LARGE = 1009;
 /** Close code when the server goes away. */
 export const CLOSE_GOING_AWAY = 1001;
+/** Close code for a client that does not read what it is sent. */
+export const CLOSE_SLOW_CONSUMER = 4008;
+/** How many sends pass between two looks at a socket's unsent bytes. */
+const BUFFER_CHECK_EVERY = 16;
 
 /** What every session of a server shares. */
 export interface SessionContext {
@@ -35,6 +40,9 @@ export interface SessionContext {
   rateLimit: boolean;
   /** How long events wait to be packed into one `batch` frame. */
   batchFlushMs: number;
+  /** Most bytes waiting unsent on one socket before it is closed as a slow consumer. */
+  maxBufferedBytes: number;
+  metrics: ChatMetrics;
   /** Keeps a store write alive through shutdown. */
   track(work: Promise<unknown>): void;
 }
@@ -59,6 +67,8 @@ export class Session implements Peer {
   #flushScheduled = false;
   #bucket = new TokenBucket({ burst: 10, perSecond: 1 });
   #typing = new Throttle(1000);
+  #sends = 0;
+  #closeReason: string | undefined;
 
   /** Takes over an upgraded socket. */
   constructor(
@@ -69,12 +79,13 @@ export class Session implements Peer {
     this.room = options.room;
     this.#context = options.context;
     socket.onmessage = (event) => this.#onMessage(event.data);
-    socket.onclose = () => this.#onClose();
+    socket.onclose = (event) => this.#onClose(event);
     socket.onerror = () => {};
   }
 
-  /** Closes the socket with `code` (1001 at shutdown). */
+  /** Closes the socket with `code` (1001 at shutdown); `reason` goes to the client and the log. */
   close(code: number, reason: string): void {
+    this.#closeReason ??= reason;
     this.#flush();
     try {
       this.#socket.close(code, reason);
@@ -102,6 +113,7 @@ export class Session implements Peer {
     if (this.#socket.readyState !== WebSocket.OPEN) return;
     if (!this.#batch) {
       this.#socket.send(frame);
+      if (++this.#sends % BUFFER_CHECK_EVERY === 0) this.#checkBuffer();
       return;
     }
     this.#queue.push(frame);
@@ -124,6 +136,13 @@ export class Session implements Peer {
         ? queue[0]
         : `{"type":"batch","events":[${queue.join(",")}]}`,
     );
+    this.#checkBuffer();
+  }
+
+  #checkBuffer(): void {
+    if (this.#socket.bufferedAmount <= this.#context.maxBufferedBytes) return;
+    this.#queue = [];
+    this.close(CLOSE_SLOW_CONSUMER, "slow consumer: too much unsent data");
   }
 
   #sendEvent(event: ServerEvent): void {
@@ -131,6 +150,7 @@ export class Session implements Peer {
   }
 
   #error(code: ErrorCode, message: string): void {
+    this.#context.metrics.rejected.inc(code);
     this.#sendEvent({ type: "error", code, message });
   }
 
@@ -294,7 +314,8 @@ export class Session implements Peer {
         "You are sending messages too fast; wait a moment.",
       );
     }
-    const { store, fanout, track } = this.#context;
+    const { store, fanout, track, metrics } = this.#context;
+    metrics.received.inc();
     const append = store.append(this.room, {
       username: this.username,
       text: frame.text,
@@ -322,6 +343,7 @@ export class Session implements Peer {
       this.#sendEvent(result.message);
       return;
     }
+    metrics.stored.inc();
     fanout.publish(this.room, result.message);
   }
 
@@ -356,12 +378,20 @@ export class Session implements Peer {
     return this.#state === "closed";
   }
 
-  #onClose(): void {
+  #onClose(event: CloseEvent): void {
     const wasJoined = this.#state === "joined";
     this.#state = "closed";
     this.#leaveRoom(wasJoined);
-    if (wasJoined) {
-      this.#context.log("info", "leave", { room: this.room, session: this.id });
-    }
+    const reason = this.#closeReason ?? "client";
+    this.#context.metrics.closes.inc(
+      reason.split(":")[0].replaceAll(" ", "_"),
+    );
+    this.#context.log("info", "disconnect", {
+      room: this.room,
+      session: this.id,
+      code: event.code,
+      reason,
+      joined: wasJoined,
+    });
   }
 }

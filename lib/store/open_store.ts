@@ -3,11 +3,8 @@ import { BroadcastFanout, type Fanout, LocalFanout } from "../chat/fanout.ts";
 import { KvFanout } from "../chat/kv_fanout.ts";
 import { KvPresence } from "../chat/kv_presence.ts";
 import { LocalPresence, type Presence } from "../chat/presence.ts";
-import { RedisFanout } from "../chat/redis_fanout.ts";
-import { RedisPresence } from "../chat/redis_presence.ts";
 import { errorFields, type Logger } from "../log.ts";
 import { KvStore } from "./kv.ts";
-import { RedisStore } from "./redis.ts";
 import { MemoryStore } from "./memory.ts";
 import type { MessageStore } from "./store.ts";
 
@@ -34,35 +31,11 @@ export async function openBackend(
       };
     case "kv":
       return await openKv(config, log);
-    case "redis":
-      return await openRedis(config, log);
+    case "redis": {
+      const { openRedis } = await import("./open_redis.ts");
+      return await openRedis(config, { log });
+    }
   }
-}
-
-/** Redis for everything: the server starts even while Redis is down, and recovers when it is back. */
-async function openRedis(config: Config, log: Logger): Promise<Backend> {
-  const onError = (error: unknown) =>
-    log("error", "redis_unreachable", errorFields(error));
-  const store = await RedisStore.open({
-    url: config.redisUrl,
-    maxMessagesPerRoom: config.maxMessagesPerRoom,
-    waitForConnection: false,
-    onError,
-    onReconnect: () => log("info", "redis_reconnected", {}),
-  });
-  const fanout = await RedisFanout.open({
-    url: config.redisUrl,
-    publisher: store.client,
-    onError,
-  });
-  const presence: RedisPresence = new RedisPresence({
-    client: store.client,
-    ttlMs: config.presenceTtlMs,
-    onError: () => {},
-    onExpired: (room, usernames) =>
-      announceLeft(room, { usernames, presence, fanout }).catch(onError),
-  });
-  return { store, fanout, presence };
 }
 
 /**
@@ -91,7 +64,7 @@ async function openKv(config: Config, log: Logger): Promise<Backend> {
 }
 
 /** Tells a room that the people of a vanished server left. */
-async function announceLeft(
+export async function announceLeft(
   room: string,
   options: { usernames: string[]; presence: Presence; fanout: Fanout },
 ): Promise<void> {

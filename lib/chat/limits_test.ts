@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { clientAddress, ConnectionLimiter } from "./limits.ts";
+
+Deno.test("limiter: total cap, then per-address cap when set", () => {
+  const limiter = new ConnectionLimiter({ maxTotal: 3, maxPerAddress: 2 });
+  assert.equal(limiter.admit("a"), "ok");
+  assert.equal(limiter.admit("a"), "ok");
+  assert.equal(limiter.admit("a"), "address_full");
+  assert.equal(limiter.admit("b"), "ok");
+  assert.equal(limiter.admit("c"), "server_full");
+  limiter.release("a");
+  assert.equal(limiter.total, 2);
+  assert.equal(limiter.admit("a"), "ok");
+  const open = new ConnectionLimiter({ maxTotal: 10, maxPerAddress: 0 });
+  for (let i = 0; i < 10; i++) assert.equal(open.admit("same"), "ok");
+  assert.equal(open.admit("same"), "server_full");
+});
+
+Deno.test("client address: forwarded only through trusted proxies", () => {
+  const req = (xff?: string) =>
+    new Request("http://x/", {
+      headers: xff ? { "x-forwarded-for": xff } : {},
+    });
+  const trusted = ["10.0.0.1", "10.0.0.2"];
+  assert.equal(
+    clientAddress(req("6.6.6.6"), { peer: "1.2.3.4", trustedProxies: trusted }),
+    "1.2.3.4",
+  );
+  assert.equal(
+    clientAddress(req("6.6.6.6"), {
+      peer: "10.0.0.1",
+      trustedProxies: trusted,
+    }),
+    "6.6.6.6",
+  );
+  assert.equal(
+    clientAddress(req("spoofed, 7.7.7.7, 10.0.0.2"), {
+      peer: "10.0.0.1",
+      trustedProxies: trusted,
+    }),
+    "7.7.7.7",
+  );
+  assert.equal(
+    clientAddress(req(), { peer: "10.0.0.1", trustedProxies: trusted }),
+    "10.0.0.1",
+  );
+});

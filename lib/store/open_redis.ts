@@ -1,0 +1,40 @@
+import { RedisFanout } from "../chat/redis_fanout.ts";
+import { RedisPresence } from "../chat/redis_presence.ts";
+import type { Config } from "../config.ts";
+import { errorFields, type Logger } from "../log.ts";
+import { announceLeft, type Backend } from "./open_store.ts";
+import { RedisStore } from "./redis.ts";
+
+/**
+ * Redis for everything: the server starts even while Redis is down, and
+ * recovers when it is back. Loaded only when asked for, since the client
+ * library costs start-up time and memory.
+ */
+export async function openRedis(
+  config: Config,
+  options: { log: Logger },
+): Promise<Backend> {
+  const { log } = options;
+  const onError = (error: unknown) =>
+    log("error", "redis_unreachable", errorFields(error));
+  const store = await RedisStore.open({
+    url: config.redisUrl,
+    maxMessagesPerRoom: config.maxMessagesPerRoom,
+    waitForConnection: false,
+    onError,
+    onReconnect: () => log("info", "redis_reconnected", {}),
+  });
+  const fanout = await RedisFanout.open({
+    url: config.redisUrl,
+    publisher: store.client,
+    onError,
+  });
+  const presence: RedisPresence = new RedisPresence({
+    client: store.client,
+    ttlMs: config.presenceTtlMs,
+    onError: () => {},
+    onExpired: (room, usernames) =>
+      announceLeft(room, { usernames, presence, fanout }).catch(onError),
+  });
+  return { store, fanout, presence };
+}
