@@ -8,8 +8,10 @@ import * as $4 from "./routes/api/rooms/index.ts";
 import * as $5 from "./routes/chat/[room].tsx";
 import * as $6 from "./routes/healthz.ts";
 import * as $7 from "./routes/index.tsx";
-import * as $8 from "./islands/chat_room.tsx";
-import * as $9 from "./islands/join_form.tsx";
+import * as $8 from "./routes/metrics.ts";
+import * as $9 from "./islands/chat_room.tsx";
+import * as $10 from "./islands/home_rooms.tsx";
+import * as $11 from "./islands/join_form.tsx";
 import type { Manifest } from "./lib/framework/types.ts";
 
 export default {
@@ -22,10 +24,12 @@ export default {
     "./routes/chat/[room].tsx": $5,
     "./routes/healthz.ts": $6,
     "./routes/index.tsx": $7,
+    "./routes/metrics.ts": $8,
   },
   islands: {
-    "./islands/chat_room.tsx": $8,
-    "./islands/join_form.tsx": $9,
+    "./islands/chat_room.tsx": $9,
+    "./islands/home_rooms.tsx": $10,
+    "./islands/join_form.tsx": $11,
   },
   baseUrl: import.meta.url,
 } satisfies Manifest;
