@@ -25,8 +25,12 @@ export class LoadClient {
   #done: Promise<unknown>;
   #exited = false;
 
-  /** Spawns a client placed as `placement` says. */
-  constructor(placement: Placement) {
+  #kind: OpenCommand["client"];
+
+  /** Spawns a client placed as `options.placement` says, opening sockets of `options.kind`. */
+  constructor(options: { placement: Placement; kind: OpenCommand["client"] }) {
+    const { placement } = options;
+    this.#kind = options.kind;
     const [program, ...args] = wrap(
       [Deno.execPath(), "run", "-A", "bench/load_client.ts"],
       { cpus: placement.clientCpus, nofile: placement.nofile },
@@ -56,8 +60,10 @@ export class LoadClient {
   }
 
   /** Opens and joins sockets. */
-  open(command: Omit<OpenCommand, "op">): Promise<OpenResult> {
-    return this.#ask({ op: "open", ...command }) as Promise<OpenResult>;
+  open(command: Omit<OpenCommand, "op" | "client">): Promise<OpenResult> {
+    return this.#ask({ op: "open", client: this.#kind, ...command }) as Promise<
+      OpenResult
+    >;
   }
 
   /** Sends bench messages; resolves when sending is over. */
@@ -140,11 +146,11 @@ export class ClientPool {
   readonly clients: LoadClient[];
 
   /** Spawns `count` clients. */
-  constructor(count: number, placement: Placement) {
-    this.clients = Array.from(
-      { length: count },
-      () => new LoadClient(placement),
-    );
+  constructor(
+    count: number,
+    options: { placement: Placement; kind: OpenCommand["client"] },
+  ) {
+    this.clients = Array.from({ length: count }, () => new LoadClient(options));
   }
 
   /** Process ids of the clients. */
@@ -155,7 +161,7 @@ export class ClientPool {
   /** Gives client `i` the sockets `sockets[i]` and opens them all together; sums the answers. */
   async open(
     sockets: SocketSpec[][],
-    options: Omit<OpenCommand, "op" | "sockets">,
+    options: Omit<OpenCommand, "op" | "sockets" | "client">,
   ): Promise<OpenResult> {
     const results = await Promise.all(
       this.clients.map((client, i) =>

@@ -18,6 +18,8 @@ export interface OpenCommand {
   sockets: SocketSpec[];
   /** Join with `"batch": true`. */
   batch: boolean;
+  /** `raw` (bench/raw_socket.ts, cheap per frame) or Deno's `standard` WebSocket. */
+  client: "raw" | "standard";
   /** Most sockets opening at once. */
   concurrency: number;
   /** Epoch ms at which to start (a join storm); now when absent. */

@@ -4,7 +4,8 @@
  * on stdin and reads one JSON answer a line on stdout (bench/client_protocol.ts).
  *
  * A bench message's text is `~step_sender_seq_sentAt~`; deliveries are found
- * by scanning frames for it, so batch frames need no JSON parsing.
+ * by scanning frames for it, so batch frames need no JSON parsing. Sockets
+ * are {@linkcode RawSocket}s unless the bench asks for Deno's `WebSocket`.
  */
 import type {
   ClientCommand,
@@ -15,15 +16,28 @@ import type {
   SocketSpec,
   StepStats,
 } from "./client_protocol.ts";
+import { RawSocket } from "./raw_socket.ts";
 import { Histogram } from "./stats.ts";
 
 const MARK = '"text":"~';
 const WELCOME = '{"type":"welcome"';
 const ERROR = '{"type":"error"';
 const JOIN_TIMEOUT_MS = 60_000;
+const TILDE = 0x7e;
+const UNDERSCORE = 0x5f;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const LETTER_E = 0x65;
+const decoder = new TextDecoder();
+
+interface Link {
+  send(text: string): void;
+  close(): void;
+  readonly open: boolean;
+}
 
 interface Conn {
-  socket: WebSocket;
+  link: Link;
   spec: SocketSpec;
   sender: number;
   seqStep: number;
@@ -70,14 +84,41 @@ function reply(id: number, body: object): void {
   console.log(JSON.stringify({ id, ...body }));
 }
 
-function onBenchFrame(conn: Conn, data: string): void {
+function noteError(text: string): void {
+  const step = counts(currentStep);
+  step.errors++;
+  step.firstError ??= text.slice(0, 200);
+}
+
+function record(
+  conn: Conn,
+  delivery: { step: number; sender: number; seq: number; latency: number },
+): void {
+  const { step, sender, seq, latency } = delivery;
+  const c = counts(step);
+  c.received++;
+  c.latency.record(latency);
+  if (conn.seqStep !== step) {
+    conn.seqStep = step;
+    conn.last.clear();
+  }
+  const last = conn.last.get(sender) ?? 0;
+  if (seq <= last) c.duplicates++;
+  else {
+    if (seq > last + 1) c.gaps += seq - last - 1;
+    conn.last.set(sender, seq);
+  }
+  if (sender === conn.sender) {
+    c.acked++;
+    c.ack.record(latency);
+    conn.onAck?.();
+  }
+}
+
+function scanText(conn: Conn, data: string): void {
   let at = data.indexOf(MARK);
   if (at === -1) {
-    if (data.startsWith(ERROR)) {
-      const step = counts(currentStep);
-      step.errors++;
-      step.firstError ??= data.slice(0, 200);
-    }
+    if (data.startsWith(ERROR)) noteError(data);
     return;
   }
   const arrived = now();
@@ -85,49 +126,91 @@ function onBenchFrame(conn: Conn, data: string): void {
     const start = at + MARK.length;
     const end = data.indexOf("~", start);
     const parts = data.slice(start, end).split("_");
-    const step = Number(parts[0]);
-    const sender = Number(parts[1]);
-    const seq = Number(parts[2]);
-    const latency = arrived - Number(parts[3]);
-    const c = counts(step);
-    c.received++;
-    c.latency.record(latency);
-    if (conn.seqStep !== step) {
-      conn.seqStep = step;
-      conn.last.clear();
-    }
-    const last = conn.last.get(sender) ?? 0;
-    if (seq <= last) c.duplicates++;
-    else {
-      if (seq > last + 1) c.gaps += seq - last - 1;
-      conn.last.set(sender, seq);
-    }
-    if (sender === conn.sender) {
-      c.acked++;
-      c.ack.record(latency);
-      conn.onAck?.();
-    }
+    record(conn, {
+      step: Number(parts[0]),
+      sender: Number(parts[1]),
+      seq: Number(parts[2]),
+      latency: arrived - Number(parts[3]),
+    });
     at = data.indexOf(MARK, end);
   }
 }
 
-function connectOne(
+function scanBytes(conn: Conn, frame: Uint8Array): void {
+  let at = frame.indexOf(TILDE);
+  if (at === -1) {
+    if (frame[9] === LETTER_E) noteError(decoder.decode(frame));
+    return;
+  }
+  const arrived = now();
+  while (at !== -1) {
+    let i = at + 1;
+    let step = 0, sender = 0, seq = 0, sentAt = 0;
+    while (frame[i] !== UNDERSCORE) step = step * 10 + frame[i++] - ZERO;
+    i++;
+    while (frame[i] !== UNDERSCORE) sender = sender * 10 + frame[i++] - ZERO;
+    i++;
+    while (frame[i] !== UNDERSCORE) seq = seq * 10 + frame[i++] - ZERO;
+    i++;
+    while (frame[i] !== DOT && frame[i] !== TILDE) {
+      sentAt = sentAt * 10 + frame[i++] - ZERO;
+    }
+    if (frame[i] === DOT) {
+      i++;
+      for (let scale = 0.1; frame[i] !== TILDE; scale /= 10) {
+        sentAt += (frame[i++] - ZERO) * scale;
+      }
+    }
+    record(conn, { step, sender, seq, latency: arrived - sentAt });
+    at = frame.indexOf(TILDE, i + 1);
+  }
+}
+
+function joinFrame(spec: SocketSpec, batch: boolean): string {
+  return JSON.stringify({
+    type: "join",
+    username: spec.username,
+    ...(batch ? { batch: true } : {}),
+  });
+}
+
+function newConn(spec: SocketSpec): Omit<Conn, "link"> {
+  return {
+    spec,
+    sender: -1,
+    seqStep: -1,
+    last: new Map(),
+    seq: 0,
+    closedByUs: false,
+  };
+}
+
+function onServerClose(conn: Conn, code: number | undefined): void {
+  if (conn.closedByUs) return;
+  const step = counts(currentStep);
+  step.closed++;
+  step.firstError ??= `closed by server: ${code}`;
+}
+
+/** Opens a socket with Deno's own `WebSocket`. */
+function connectStandard(
   url: string,
-  spec: SocketSpec,
-  batch: boolean,
+  options: { spec: SocketSpec; batch: boolean },
 ): Promise<Conn> {
+  const { spec, batch } = options;
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(
       `${url}/api/rooms/${encodeURIComponent(spec.room)}/ws`,
     );
     const conn: Conn = {
-      socket,
-      spec,
-      sender: -1,
-      seqStep: -1,
-      last: new Map(),
-      seq: 0,
-      closedByUs: false,
+      ...newConn(spec),
+      link: {
+        send: (text) => socket.send(text),
+        close: () => socket.close(),
+        get open() {
+          return socket.readyState === WebSocket.OPEN;
+        },
+      },
     };
     let welcomed = false;
     const timer = setTimeout(() => fail("no welcome in time"), JOIN_TIMEOUT_MS);
@@ -142,17 +225,11 @@ function connectOne(
       }
       reject(new Error(`${spec.room}/${spec.username}: ${reason}`));
     }
-    socket.onopen = () => {
-      socket.send(JSON.stringify({
-        type: "join",
-        username: spec.username,
-        ...(batch ? { batch: true } : {}),
-      }));
-    };
+    socket.onopen = () => socket.send(joinFrame(spec, batch));
     socket.onerror = () => fail("socket error");
     socket.onmessage = (event) => {
       const data = event.data as string;
-      if (welcomed) return onBenchFrame(conn, data);
+      if (welcomed) return scanText(conn, data);
       if (data.startsWith(WELCOME)) {
         welcomed = true;
         clearTimeout(timer);
@@ -162,12 +239,57 @@ function connectOne(
     };
     socket.onclose = (event) => {
       if (!welcomed) return fail(`closed ${event.code}`);
-      if (conn.closedByUs) return;
-      const step = counts(currentStep);
-      step.closed++;
-      step.firstError ??= `closed by server: ${event.code} ${event.reason}`;
+      onServerClose(conn, event.code);
     };
   });
+}
+
+/** Opens a socket with {@linkcode RawSocket}. */
+async function connectRaw(
+  url: string,
+  options: { spec: SocketSpec; batch: boolean },
+): Promise<Conn> {
+  const { spec, batch } = options;
+  let welcomed = false;
+  let settle: { resolve(): void; reject(error: Error): void } | undefined;
+  const welcome = new Promise<void>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  const conn = newConn(spec) as Conn;
+  const socket = await RawSocket.connect(
+    `${url}/api/rooms/${encodeURIComponent(spec.room)}/ws`,
+    {
+      frame(bytes, start, end) {
+        if (welcomed) return scanBytes(conn, bytes.subarray(start, end));
+        const head = decoder.decode(bytes.subarray(start, start + 20));
+        if (head.startsWith(WELCOME)) {
+          welcomed = true;
+          settle?.resolve();
+        } else if (head.startsWith(ERROR)) {
+          settle?.reject(new Error(decoder.decode(bytes.subarray(start, end))));
+        }
+      },
+      close(code) {
+        if (!welcomed) settle?.reject(new Error(`closed ${code}`));
+        else onServerClose(conn, code);
+      },
+    },
+  );
+  conn.link = socket;
+  socket.send(joinFrame(spec, batch));
+  const timer = setTimeout(
+    () => settle?.reject(new Error("no welcome in time")),
+    JOIN_TIMEOUT_MS,
+  );
+  try {
+    await welcome;
+  } catch (error) {
+    socket.close();
+    throw new Error(`${spec.room}/${spec.username}: ${error}`);
+  } finally {
+    clearTimeout(timer);
+  }
+  return conn;
 }
 
 async function open(command: OpenCommand): Promise<OpenResult> {
@@ -180,11 +302,13 @@ async function open(command: OpenCommand): Promise<OpenResult> {
     while (next < specs.length) {
       const index = next++;
       try {
-        opened[index] = await connectOne(
-          command.url,
-          specs[index],
-          command.batch,
-        );
+        const connect = command.client === "standard"
+          ? connectStandard
+          : connectRaw;
+        opened[index] = await connect(command.url, {
+          spec: specs[index],
+          batch: command.batch,
+        });
         result.opened++;
         result.lastWelcomeAt = now();
       } catch (error) {
@@ -200,11 +324,11 @@ async function open(command: OpenCommand): Promise<OpenResult> {
 }
 
 function sendOne(conn: Conn, step: StepCounts, stepNumber: number): void {
-  if (conn.socket.readyState !== WebSocket.OPEN) return;
+  if (!conn.link.open) return;
   const text = `~${stepNumber}_${conn.sender}_${++conn.seq}_${
     now().toFixed(3)
   }~`;
-  conn.socket.send(`{"type":"message","text":"${text}"}`);
+  conn.link.send(`{"type":"message","text":"${text}"}`);
   step.sent++;
   step.expected += conn.spec.roomSize;
 }
@@ -278,18 +402,14 @@ function stats(stepNumber: number): StepStats {
 }
 
 async function closeAll(): Promise<void> {
-  const closing = conns.map((conn) =>
-    new Promise<void>((resolve) => {
-      conn.closedByUs = true;
-      if (conn.socket.readyState === WebSocket.CLOSED) return resolve();
-      conn.socket.addEventListener("close", () => resolve());
-      conn.socket.close();
-    })
-  );
-  await Promise.race([
-    Promise.all(closing),
-    new Promise((resolve) => setTimeout(resolve, 3000)),
-  ]);
+  for (const conn of conns) {
+    conn.closedByUs = true;
+    conn.link.close();
+  }
+  const deadline = Date.now() + 3000;
+  while (conns.some((conn) => conn.link.open) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 async function handle(command: ClientCommand): Promise<void> {

@@ -32,6 +32,8 @@ const SCENARIOS = ["fanout", "batch", "rooms", "idle", "storm", "durable"];
 
 const FULL: BenchOptions = {
   clients: 2,
+  wsClient: "raw",
+  retries: 1,
   subscribers: 500,
   stepMs: 3000,
   startRate: 50,
@@ -54,6 +56,8 @@ const FULL: BenchOptions = {
 
 const SMOKE: BenchOptions = {
   clients: 1,
+  wsClient: "raw",
+  retries: 0,
   subscribers: 20,
   stepMs: 400,
   startRate: 20,
@@ -86,8 +90,12 @@ const HELP = `deno task bench [options]
   --profile-rate=N        messages/s while profiling (default: the fixed rate)
   --out=FILE              JSON results (default bench/results/latest.json)
   --no-pin                do not pin server and clients with taskset
+  --ws-client=KIND        raw (bench/raw_socket.ts, default) or standard
+                          (Deno's WebSocket, costs the clients more CPU)
 ${
-  Object.entries(FULL).map(([key, value]) =>
+  Object.entries(FULL).filter(([, value]) => typeof value === "number").map((
+    [key, value],
+  ) =>
     `  --${key.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())}=N`.padEnd(26) +
     `default ${value}`
   ).join("\n")
@@ -152,7 +160,9 @@ async function profileRun(
 }
 
 async function main(): Promise<void> {
-  const numeric = Object.keys(FULL).map(kebab);
+  const numeric = Object.keys(FULL).filter((key) =>
+    typeof FULL[key as keyof BenchOptions] === "number"
+  ).map(kebab);
   const { values } = parseArgs({
     args: Deno.args,
     options: {
@@ -160,6 +170,7 @@ async function main(): Promise<void> {
       help: { type: "boolean" },
       profile: { type: "boolean" },
       "no-pin": { type: "boolean" },
+      "ws-client": { type: "string" },
       targets: { type: "string" },
       scenarios: { type: "string" },
       "batch-targets": { type: "string" },
@@ -189,10 +200,16 @@ async function main(): Promise<void> {
     return n;
   };
   for (const key of Object.keys(FULL) as (keyof BenchOptions)[]) {
+    if (typeof FULL[key] !== "number") continue;
     const value = number(kebab(key));
     if (value !== undefined) (options[key] as number) = value;
   }
   options.fixedRate = number("fixed-rate");
+  const wsClient = values["ws-client"] ?? options.wsClient;
+  if (wsClient !== "raw" && wsClient !== "standard") {
+    throw new Error(`--ws-client must be raw or standard, got "${wsClient}"`);
+  }
+  options.wsClient = wsClient;
   options.batchFlushMs = number("batch-flush-ms");
   const targets = list(values.targets, TARGETS) as Target[];
   const scenarios = list(values.scenarios, SCENARIOS);

@@ -118,6 +118,46 @@ export class CpuMeter {
   }
 }
 
+function machineBusySeconds(): number {
+  try {
+    const line = Deno.readTextFileSync("/proc/stat").split("\n")[0];
+    const [user, nice, system, _idle, _iowait, irq, softirq, steal] = line
+      .split(/\s+/).slice(1, 9).map(Number);
+    return (user + nice + system + irq + softirq + (steal || 0)) /
+      TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU the rest of the machine used (every process but `pids`), in % of one core: other people's load. */
+export class OtherLoadMeter {
+  #own: number[];
+  #busy: number;
+  #pids: number[];
+  #at: number;
+
+  /** Starts measuring now; `pids` are the bench's own processes. */
+  constructor(pids: number[]) {
+    this.#pids = pids;
+    this.#own = pids.map(cpuSeconds);
+    this.#busy = machineBusySeconds();
+    this.#at = performance.now();
+  }
+
+  /** % of one core used by other processes since the meter started. */
+  percent(): number {
+    const seconds = (performance.now() - this.#at) / 1000;
+    if (seconds <= 0) return 0;
+    const own = this.#pids.reduce(
+      (sum, pid, i) => sum + Math.max(0, cpuSeconds(pid) - this.#own[i]),
+      0,
+    );
+    const busy = machineBusySeconds() - this.#busy;
+    return Math.max(0, Math.round(100 * (busy - own) / seconds));
+  }
+}
+
 /** Collects the last lines a child wrote, to explain a failure. */
 export async function tail(
   stream: ReadableStream<Uint8Array>,

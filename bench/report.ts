@@ -130,8 +130,14 @@ function format(value: number | string | null | undefined): string {
   return value.toFixed(2);
 }
 
-function cpu(entry: { serverCpu: number; clientCpu: number } | undefined) {
-  return entry ? `${entry.serverCpu}% / ${entry.clientCpu}%` : undefined;
+function cpu(
+  entry:
+    | { serverCpu: number; clientCpu: number; otherCpu?: number }
+    | undefined,
+) {
+  if (!entry) return undefined;
+  const other = entry.otherCpu ? ` +${entry.otherCpu}%` : "";
+  return `${entry.serverCpu}% / ${entry.clientCpu}%${other}`;
 }
 
 /** Where the first failing step after the ceiling was bound: the server's core or the clients'. */
@@ -163,6 +169,7 @@ export function formatTable(results: BenchResults): string {
     const ref = pick("reference");
     const mem = pick("memory");
     const kv = pick("kv");
+    if (ref === undefined && mem === undefined && kv === undefined) return;
     rows.push([
       label,
       ref,
@@ -255,7 +262,12 @@ export function formatTable(results: BenchResults): string {
     widths.map((w) => "-".repeat(w)).join("  "),
     ...cells.slice(1).map(line),
   ];
-  out.push("", "targets (issue 7):");
+  out.push(
+    "",
+    "cpu: % of one core for the server / all load clients (+ every other process on the machine: noise)",
+    "",
+    "targets (issue 7):",
+  );
   for (const t of results.targets) {
     const state = t.met === null ? "not run" : t.met ? "MET" : "not met";
     out.push(

@@ -1,7 +1,7 @@
 /** The bench's scenarios: each starts a fresh server and fresh load clients, measures, and stops them. */
 import { ClientPool } from "./client_pool.ts";
 import type { SocketSpec, StepStats } from "./client_protocol.ts";
-import { CpuMeter, type Placement } from "./process.ts";
+import { CpuMeter, OtherLoadMeter, type Placement } from "./process.ts";
 import { type BenchServer, startServer, type Target } from "./servers.ts";
 import { Histogram } from "./stats.ts";
 
@@ -9,6 +9,10 @@ import { Histogram } from "./stats.ts";
 export interface BenchOptions {
   /** Receiver processes (the fan-out sender gets one more). */
   clients: number;
+  /** Sockets of the load clients: bench/raw_socket.ts or Deno's WebSocket. */
+  wsClient: "raw" | "standard";
+  /** Times a step failing on latency alone is run again before it counts as failed (noise). */
+  retries: number;
   subscribers: number;
   /** Length of one step of the fan-out ceiling search. */
   stepMs: number;
@@ -72,6 +76,8 @@ export interface StepSummary {
   serverCpu: number;
   /** CPU of all load clients together while sending, % of one core. */
   clientCpu: number;
+  /** CPU of every other process on the machine while sending, % of one core (noise). */
+  otherCpu: number;
   firstError?: string;
 }
 
@@ -83,6 +89,9 @@ export interface SearchStep {
   lost: number;
   serverCpu: number;
   clientCpu: number;
+  otherCpu: number;
+  /** Runs of this rate (retries after a failure). */
+  attempts: number;
 }
 
 /** Fan-out: the ceiling found and the step at the fixed rate. */
@@ -123,6 +132,9 @@ export interface DurableResult {
 }
 
 let stepCounter = 0;
+
+/** Other processes' CPU (% of a core) above which a failed step is blamed on noise and run again. */
+const NOISY_CPU = 20;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -168,7 +180,10 @@ async function withSetup<T>(
     batchFlushMs: setup.batchFlushMs,
     cpuProfileDir: setup.cpuProfileDir,
   });
-  const pool = new ClientPool(setup.clients, setup.context.placement);
+  const pool = new ClientPool(setup.clients, {
+    placement: setup.context.placement,
+    kind: setup.context.options.wsClient,
+  });
   try {
     return await body(server, pool);
   } finally {
@@ -184,6 +199,7 @@ function summarise(
     durationMs: number;
     serverCpu: number;
     clientCpu: number;
+    otherCpu: number;
     ackedAtEnd: number;
   },
 ): StepSummary {
@@ -221,6 +237,7 @@ function summarise(
     ackP99Ms: round(ack.quantile(0.99)),
     serverCpu: extra.serverCpu,
     clientCpu: extra.clientCpu,
+    otherCpu: extra.otherCpu,
     ...(firstError ? { firstError } : {}),
   };
 }
@@ -257,9 +274,11 @@ async function runStep(
   await sleep(startAt - Date.now());
   const serverMeter = new CpuMeter([server.pid]);
   const clientMeter = new CpuMeter(pool.pids);
+  const otherMeter = new OtherLoadMeter([server.pid, ...pool.pids, Deno.pid]);
   await Promise.all(sends);
   const serverCpu = serverMeter.percent();
   const clientCpu = clientMeter.percent();
+  const otherCpu = otherMeter.percent();
   const ackedAtEnd = (await pool.stats(step)).reduce(
     (sum, s) => sum + s.acked,
     0,
@@ -284,6 +303,7 @@ async function runStep(
     durationMs: plan.durationMs,
     serverCpu,
     clientCpu,
+    otherCpu,
     ackedAtEnd,
   });
 }
@@ -357,8 +377,22 @@ export function fanout(
     await at(options.startRate, Math.min(1000, options.stepMs));
     const result: FanoutResult = { ceiling: 0, search: [], joinSeconds };
     const tryRate = async (rate: number): Promise<boolean> => {
-      const summary = await at(rate, options.stepMs);
-      const pass = passes(summary, context);
+      let summary = await at(rate, options.stepMs);
+      let pass = passes(summary, context);
+      let attempts = 1;
+      const again = () =>
+        !pass && summary.lost === 0 &&
+        (attempts <= options.retries ||
+          (summary.otherCpu > NOISY_CPU && attempts <= options.retries + 3));
+      while (again()) {
+        context.log(
+          `  ${target} ${rate} msg/s: p99 ${summary.p99Ms} ms (other load ${summary.otherCpu}%), again`,
+        );
+        await sleep(options.settleMs);
+        summary = await at(rate, options.stepMs);
+        pass = passes(summary, context);
+        attempts++;
+      }
       result.search.push({
         rate,
         pass,
@@ -366,11 +400,13 @@ export function fanout(
         lost: summary.lost,
         serverCpu: summary.serverCpu,
         clientCpu: summary.clientCpu,
+        otherCpu: summary.otherCpu,
+        attempts,
       });
       context.log(
         `  ${target}${how.batch ? "+batch" : ""} fan-out ${rate} msg/s: ${
           pass ? "pass" : "FAIL"
-        } p99 ${summary.p99Ms} ms, lost ${summary.lost}, sent ${summary.sentPerSecond}/s, cpu server ${summary.serverCpu}% clients ${summary.clientCpu}%`,
+        } p99 ${summary.p99Ms} ms, lost ${summary.lost}, sent ${summary.sentPerSecond}/s, cpu server ${summary.serverCpu}% clients ${summary.clientCpu}% other ${summary.otherCpu}%`,
       );
       if (pass && rate > result.ceiling) {
         result.ceiling = rate;
