@@ -1,5 +1,4 @@
-import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { parseRoom } from "../lib/chat/names.ts";
 import { roomPath } from "../lib/client/urls.ts";
 
@@ -11,13 +10,11 @@ export interface JoinFormProps {
 
 /** Room name form: checks the name as it is typed and opens the room; a plain GET form without JavaScript. */
 export default function JoinForm(props: JoinFormProps) {
-  const value = useSignal(props.value ?? "");
-  const error = useSignal<string | null>(props.error ?? null);
-  const hydrated = useSignal(false);
-  useEffect(() => {
-    hydrated.value = true;
-  }, []);
-  const parsed = parseRoom(value.value.trim());
+  const [value, setValue] = useState(props.value ?? "");
+  const [error, setError] = useState<string | null>(props.error ?? null);
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  const parsed = parseRoom(value.trim());
   const hint = parsed.ok
     ? `Opens the room #${parsed.canonical}`
     : "Letters, digits, '_' and '-'; up to 64 characters.";
@@ -27,12 +24,12 @@ export default function JoinForm(props: JoinFormProps) {
       method="get"
       action="/"
       noValidate
-      data-hydrated={hydrated.value ? "true" : undefined}
+      data-hydrated={hydrated ? "true" : undefined}
       onSubmit={(event) => {
         event.preventDefault();
-        const result = parseRoom(value.value.trim());
+        const result = parseRoom(value.trim());
         if (!result.ok) {
-          error.value = result.reason;
+          setError(result.reason);
           event.currentTarget.querySelector("input")?.focus();
           return;
         }
@@ -50,21 +47,22 @@ export default function JoinForm(props: JoinFormProps) {
           spellcheck={false}
           placeholder="lobby"
           required
-          value={value.value}
-          aria-invalid={error.value ? "true" : undefined}
+          value={value}
+          aria-invalid={error ? "true" : undefined}
           aria-describedby="room-name-error room-name-hint"
           onInput={(event) => {
-            value.value = event.currentTarget.value;
-            const next = parseRoom(value.value.trim());
-            error.value = next.ok || value.value === "" ? null : next.reason;
+            const next = event.currentTarget.value;
+            const result = parseRoom(next.trim());
+            setValue(next);
+            setError(result.ok || next === "" ? null : result.reason);
           }}
         />
         <button type="submit" class="btn btn-primary">Join room</button>
       </div>
       <p id="room-name-error" class="field-error" role="alert">
-        {error.value ?? ""}
+        {error ?? ""}
       </p>
-      <p id="room-name-hint" class="field-hint">{error.value ? "" : hint}</p>
+      <p id="room-name-hint" class="field-hint">{error ? "" : hint}</p>
     </form>
   );
 }

@@ -4,9 +4,9 @@ import type { AppState } from "../lib/app_state.ts";
 import { Head } from "../lib/framework/head.ts";
 import type { Handlers, PageProps } from "../lib/framework/types.ts";
 import { roomPath } from "../lib/client/urls.ts";
-import { formatAgo, formatFull } from "../lib/ui/format.ts";
 import { SiteHeader } from "../lib/ui/site_header.tsx";
 import JoinForm from "../islands/join_form.tsx";
+import HomeRooms from "../islands/home_rooms.tsx";
 
 interface HomeData {
   rooms: RoomSummary[] | null;
@@ -40,35 +40,6 @@ export const handler: Handlers<HomeData, AppState> = {
   },
 };
 
-function RoomItem(props: { room: RoomSummary; now: number }) {
-  const { room, online, lastMessageAt } = props.room;
-  return (
-    <li>
-      <a class="room-link" href={roomPath(room)}>
-        <span class="room-name">
-          <span class="hash" aria-hidden="true">#</span>
-          {room}
-        </span>
-        <span class="room-meta">
-          <span class="online-count">
-            <span class="online-dot" aria-hidden="true"></span>
-            {online} online
-          </span>
-          {lastMessageAt !== null && (
-            <time
-              class="room-activity"
-              dateTime={new Date(lastMessageAt).toISOString()}
-              title={formatFull(lastMessageAt, { timeZone: "UTC" })}
-            >
-              last message {formatAgo(lastMessageAt, props.now)}
-            </time>
-          )}
-        </span>
-      </a>
-    </li>
-  );
-}
-
 /** Home: join a room by name, and the rooms people are in right now. */
 export default function Home({ data }: PageProps<HomeData, AppState>) {
   return (
@@ -86,30 +57,7 @@ export default function Home({ data }: PageProps<HomeData, AppState>) {
           </p>
           <JoinForm value={data.value} error={data.error} />
         </section>
-        <section class="card" aria-labelledby="rooms-heading">
-          <h2 id="rooms-heading">Active rooms</h2>
-          {data.rooms === null
-            ? (
-              <p class="muted">
-                The list of rooms cannot be loaded right now. You can still join
-                a room by name.
-              </p>
-            )
-            : data.rooms.length === 0
-            ? (
-              <p class="muted">
-                Nobody is chatting right now. Start a room above and share its
-                link.
-              </p>
-            )
-            : (
-              <ul class="room-list">
-                {data.rooms.map((room) => (
-                  <RoomItem key={room.room} room={room} now={data.now} />
-                ))}
-              </ul>
-            )}
-        </section>
+        <HomeRooms rooms={data.rooms} now={data.now} />
       </main>
     </>
   );

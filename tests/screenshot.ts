@@ -1,28 +1,35 @@
 /**
- * Takes a screenshot of a room in use (two people talking) into
- * docs/screenshot.png: `deno run -A tests/screenshot.ts [out.png] [--width=1280]
- * [--height=800] [--dark]`.
+ * `deno task screenshots`: screenshots of a room in use, taken from the real
+ * page in headless Chromium, into `docs/screenshot-{desktop,phone}-{light,dark}.png`.
+ * `deno run -A tests/screenshot.ts [out-dir]`.
  */
 
-import type { Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "./support/browser.ts";
 import { startServer } from "./support/server.ts";
 
-const CONVERSATION: [speaker: "alice" | "bob", text: string][] = [
-  ["alice", "Morning! Did the deploy go out?"],
-  ["bob", "Yes, about ten minutes ago. Health checks are green."],
-  ["alice", "Nice. I'll keep an eye on the error rate for a bit."],
+type Speaker = "alice" | "bob" | "carol";
+
+const CONVERSATION: [Speaker, string][] = [
+  ["bob", "Morning! Did the deploy go out?"],
+  ["alice", "Yes, about ten minutes ago. Health checks are green."],
+  ["alice", "Dashboard: https://status.example.com/deploys/4812"],
+  ["bob", "Nice. I'll keep an eye on the error rate for a bit."],
   [
-    "bob",
-    "Sounds good.\nIf anything looks odd, ping me here and I'll roll back.",
+    "carol",
+    "@alice the changelog still says 2.3.0.\nCan you bump it before the release notes go out?",
   ],
-  ["alice", "Will do. Thanks!"],
+  ["alice", "Good catch, fixing it now."],
+  ["bob", "@carol I can write the release notes if you like."],
 ];
 
-function flag(name: string): string | undefined {
-  const prefix = `--${name}=`;
-  return Deno.args.find((arg) => arg.startsWith(prefix))?.slice(prefix.length);
-}
+/** The variants written: name, viewport, colour scheme. */
+export const VARIANTS = [
+  { name: "desktop-light", width: 1280, height: 800, dark: false },
+  { name: "desktop-dark", width: 1280, height: 800, dark: true },
+  { name: "phone-light", width: 390, height: 844, dark: false },
+  { name: "phone-dark", width: 390, height: 844, dark: true },
+] as const;
 
 async function join(page: Page, name: string): Promise<void> {
   await page.locator("#chat-name").fill(name);
@@ -30,30 +37,29 @@ async function join(page: Page, name: string): Promise<void> {
   await page.locator(".status-online").waitFor();
 }
 
-async function main(): Promise<void> {
-  const out = Deno.args.find((arg) => !arg.startsWith("--")) ??
-    new URL("../docs/screenshot.png", import.meta.url).pathname;
-  const viewport = {
-    width: Number(flag("width") ?? 1280),
-    height: Number(flag("height") ?? 800),
-  };
-  const colorScheme = Deno.args.includes("--dark") ? "dark" : "light";
+async function openAs(
+  browser: Browser,
+  url: string,
+  name: Speaker,
+): Promise<Page> {
+  const context = await browser.newContext({ viewport: VARIANTS[0] });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  await page.goto(url);
+  await join(page, name);
+  return page;
+}
+
+/** Runs a scripted conversation on a fresh server and writes one PNG per variant into `outDir`. */
+export async function takeScreenshots(outDir: string): Promise<string[]> {
   const server = await startServer();
   const browser = await launchBrowser();
+  const written: string[] = [];
   try {
-    const room = "deploys";
-    const pages: Record<string, Page> = {};
-    for (const name of ["alice", "bob"]) {
-      const context = await browser.newContext({
-        viewport,
-        colorScheme,
-        deviceScaleFactor: 1,
-      });
-      const page = await context.newPage();
-      page.setDefaultTimeout(15_000);
-      await page.goto(`${server.url}/chat/${room}`);
-      await join(page, name);
-      pages[name] = page;
+    const url = `${server.url}/chat/deploys`;
+    const pages = {} as Record<Speaker, Page>;
+    for (const name of ["alice", "bob", "carol"] as const) {
+      pages[name] = await openAs(browser, url, name);
     }
     for (const [speaker, text] of CONVERSATION) {
       const input = pages[speaker].locator("#chat-input");
@@ -63,21 +69,41 @@ async function main(): Promise<void> {
         hasText: text.split("\n")[0],
       }).waitFor();
     }
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    await pages.bob.locator("#chat-input").pressSequentially("On it", {
-      delay: 30,
-    });
-    await pages.alice.locator(".typing", { hasText: "bob is typing" })
-      .waitFor();
-    await Deno.mkdir(new URL(".", `file://${out}`).pathname, {
-      recursive: true,
-    });
-    await pages.alice.screenshot({ path: out });
-    console.log(`wrote ${out}`);
+    const state = await pages.alice.context().storageState();
+    await Deno.mkdir(outDir, { recursive: true });
+    for (const variant of VARIANTS) {
+      const context = await browser.newContext({
+        viewport: { width: variant.width, height: variant.height },
+        colorScheme: variant.dark ? "dark" : "light",
+        deviceScaleFactor: 1,
+        storageState: state,
+      });
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      await page.goto(url);
+      await page.locator(".status-online").waitFor();
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await pages.bob.locator("#chat-input").pressSequentially("On it", {
+        delay: 20,
+      });
+      await page.locator(".typing", { hasText: "bob is typing" }).waitFor();
+      await pages.bob.locator("#chat-input").fill("");
+      const path = `${outDir}/screenshot-${variant.name}.png`;
+      await page.screenshot({ path });
+      written.push(path);
+      await context.close();
+    }
   } finally {
     await browser.close();
     await server.stop();
   }
+  return written;
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) {
+  const outDir = Deno.args[0] ??
+    new URL("../docs", import.meta.url).pathname;
+  for (const path of await takeScreenshots(outDir)) {
+    console.log(`wrote ${path}`);
+  }
+}

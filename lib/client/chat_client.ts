@@ -34,6 +34,8 @@ export interface OutgoingMessage {
   nonce: string;
   text: string;
   status: "queued" | "sending" | "failed";
+  /** When it was written (epoch ms), to place it among the day separators. */
+  createdAt: number;
   /** Why it failed, in plain words. */
   error?: string;
   /** False when sending it again cannot help (e.g. an invalid message). */
@@ -61,6 +63,8 @@ export interface ChatState {
   alert: string | null;
   /** When the next reconnect attempt starts (epoch ms). */
   retryAt: number | null;
+  /** Paging back through older history: `done` once an empty page came back. */
+  older: "idle" | "loading" | "done" | "error";
 }
 
 /** The part of `WebSocket` the client uses. */
@@ -86,6 +90,8 @@ export interface ChatClientOptions {
   room: string;
   /** Messages already on the page (server-rendered), oldest first. */
   history?: readonly MessageEvent[];
+  /** True when `history` is known to start at the room's first message. */
+  historyComplete?: boolean;
   /** Stable per-browser id, so one person may hold a name in several tabs. */
   clientId?: string;
   /** `ws(s)://host/api/rooms/<room>/ws` */
@@ -111,6 +117,8 @@ export const TYPING_INTERVAL_MS = 1000;
 export const BACKOFF_CAP_MS = 10_000;
 const BACKOFF_BASE_MS = 500;
 const GAP_PAGE_LIMIT = 200;
+/** Messages asked for per page when the reader scrolls back. */
+export const OLDER_PAGE_LIMIT = 50;
 const GAP_MAX_PAGES = 100;
 const OPEN = 1;
 
@@ -213,6 +221,9 @@ export class ChatClient {
       outbox: [],
       alert: null,
       retryAt: null,
+      older: options.historyComplete || !options.history?.length
+        ? "done"
+        : "idle",
     };
   }
 
@@ -262,6 +273,7 @@ export class ChatClient {
       nonce: this.#nonce(),
       text,
       status: "queued",
+      createdAt: this.#now(),
     };
     this.#update({ outbox: [...this.#state.outbox, entry] });
     this.#flush(false);
@@ -273,7 +285,12 @@ export class ChatClient {
     this.#update({
       outbox: this.#state.outbox.map((m) =>
         m.nonce === nonce && m.status === "failed"
-          ? { nonce: m.nonce, text: m.text, status: "queued" }
+          ? {
+            nonce: m.nonce,
+            text: m.text,
+            status: "queued",
+            createdAt: m.createdAt,
+          }
           : m
       ),
     });
@@ -306,6 +323,34 @@ export class ChatClient {
     if (this.#closed || this.#socket || this.#state.username === null) return;
     this.#cancelRetry();
     this.#connect();
+  }
+
+  /**
+   * Loads the page of messages before the oldest one held (oldest first);
+   * stops for good once the server answers with an empty page.
+   */
+  async loadOlder(): Promise<void> {
+    const state = this.#state.older;
+    const oldest = this.#state.messages[0]?.id;
+    if (state === "loading" || state === "done" || this.#closed) return;
+    if (oldest === undefined) return this.#update({ older: "done" });
+    this.#update({ older: "loading" });
+    const url = new URL(this.#options.messagesUrl);
+    url.searchParams.set("before", oldest);
+    url.searchParams.set("limit", String(OLDER_PAGE_LIMIT));
+    let messages: MessageEvent[];
+    try {
+      messages = await this.#fetchPage(url);
+    } catch {
+      if (!this.#closed) this.#update({ older: "error" });
+      return;
+    }
+    if (this.#closed) return;
+    const fresh = messages.filter((m) => m.id < oldest);
+    this.#update({
+      messages: mergeMessages(this.#state.messages, fresh),
+      older: messages.length === 0 ? "done" : "idle",
+    });
   }
 
   /** Clears the alert line. */
@@ -597,8 +642,17 @@ export class ChatClient {
     }
   }
 
+  async #fetchPage(url: URL): Promise<MessageEvent[]> {
+    const res = await (this.#options.fetch ?? fetch)(url);
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new Error(`status ${res.status}`);
+    }
+    const body = await res.json() as { messages?: MessageEvent[] };
+    return Array.isArray(body.messages) ? body.messages : [];
+  }
+
   async #fillGap(afterId: string | null, beforeId: string): Promise<void> {
-    const fetchFn = this.#options.fetch ?? fetch;
     let before = beforeId;
     for (let page = 0; page < GAP_MAX_PAGES; page++) {
       const url = new URL(this.#options.messagesUrl);
@@ -606,13 +660,7 @@ export class ChatClient {
       url.searchParams.set("limit", String(GAP_PAGE_LIMIT));
       let messages: MessageEvent[];
       try {
-        const res = await fetchFn(url);
-        if (!res.ok) {
-          await res.body?.cancel();
-          throw new Error(`status ${res.status}`);
-        }
-        const body = await res.json() as { messages?: MessageEvent[] };
-        messages = Array.isArray(body.messages) ? body.messages : [];
+        messages = await this.#fetchPage(url);
       } catch {
         this.#update({
           alert:

@@ -294,3 +294,55 @@ Deno.test("typing shows for 3 s, is cleared by that person's message, and is sen
   client.typing();
   assertEquals(sockets[0].sent.filter((f) => f.type === "typing").length, 2);
 });
+
+Deno.test("loadOlder pages back before the oldest id and stops at an empty page", async () => {
+  const requests: string[] = [];
+  const pages: Record<string, MessageEvent[]> = {
+    "0100": [message("0050"), message("0051")],
+    "0050": [],
+  };
+  const { client } = setup({
+    history: [message("0100"), message("0101")],
+    fetch: (input) => {
+      const url = new URL(String(input));
+      requests.push(url.search);
+      return Promise.resolve(
+        Response.json({ messages: pages[url.searchParams.get("before")!] }),
+      );
+    },
+  });
+  assertEquals(client.state.older, "idle");
+  const first = client.loadOlder();
+  assertEquals(client.state.older, "loading");
+  await client.loadOlder();
+  await first;
+  assertEquals(client.state.messages.map((m) => m.id), [
+    "0050",
+    "0051",
+    "0100",
+    "0101",
+  ]);
+  assertEquals(client.state.older, "idle");
+  await client.loadOlder();
+  assertEquals(client.state.older, "done");
+  await client.loadOlder();
+  assertEquals(requests, ["?before=0100&limit=50", "?before=0050&limit=50"]);
+});
+
+Deno.test("loadOlder reports a failed page and may be tried again", async () => {
+  let fail = true;
+  const { client } = setup({
+    history: [message("0100")],
+    fetch: () =>
+      Promise.resolve(
+        fail
+          ? new Response("no", { status: 503 })
+          : Response.json({ messages: [message("0001")] }),
+      ),
+  });
+  await client.loadOlder();
+  assertEquals(client.state.older, "error");
+  fail = false;
+  await client.loadOlder();
+  assertEquals(client.state.messages.map((m) => m.id), ["0001", "0100"]);
+});

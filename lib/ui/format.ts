@@ -6,16 +6,6 @@ export interface TimeOptions {
   timeZone?: string;
 }
 
-/** "14:05" */
-export function formatClock(ts: number, options: TimeOptions = {}): string {
-  return new Intl.DateTimeFormat("en-GB", {
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    timeZone: options.timeZone,
-  }).format(ts);
-}
-
 /** "Sat, 23 Nov 2024, 14:05 UTC" for tooltips. */
 export function formatFull(ts: number, options: TimeOptions = {}): string {
   return new Intl.DateTimeFormat("en-GB", {
@@ -37,13 +27,15 @@ export function formatAgo(ts: number, now: number): string {
   return days === 1 ? "yesterday" : `${days} days ago`;
 }
 
-/** "bob is typing…", "bob and eve are typing…", "4 people are typing…"; empty when nobody. */
-export function typingText(names: readonly string[]): string {
-  if (names.length === 0) return "";
-  if (names.length === 1) return `${names[0]} is typing…`;
-  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
-  if (names.length === 3) {
-    return `${names[0]}, ${names[1]} and ${names[2]} are typing…`;
+/** True when `timeZone` is an IANA zone this runtime knows. */
+export function isTimeZone(timeZone: string): boolean {
+  if (timeZone.length > 64 || !/^[A-Za-z0-9_+\-/]+$/.test(timeZone)) {
+    return false;
   }
-  return `${names.length} people are typing…`;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,22 +1,31 @@
 import type { MessageEvent } from "../../lib/chat/events.ts";
-import { parseRoom } from "../../lib/chat/names.ts";
+import { parseRoom, parseUsername } from "../../lib/chat/names.ts";
 import type { AppState } from "../../lib/app_state.ts";
 import { Head } from "../../lib/framework/head.ts";
 import type { Handlers, PageProps } from "../../lib/framework/types.ts";
 import { roomPath } from "../../lib/client/urls.ts";
+import {
+  NAME_COOKIE,
+  readCookie,
+  TZ_COOKIE,
+} from "../../lib/client/storage.ts";
+import { isTimeZone } from "../../lib/ui/format.ts";
 import { SiteHeader } from "../../lib/ui/site_header.tsx";
 import ChatRoom from "../../islands/chat_room.tsx";
 
 interface RoomData {
   room: string;
   history: MessageEvent[];
+  timeZone: string;
+  self: string | null;
+  now: number;
 }
 
 const HISTORY_LIMIT = 50;
 
 /** Invalid names are a 404, other spellings redirect (308) to the canonical URL, the rest render the room. */
 export const handler: Handlers<RoomData, AppState> = {
-  async GET(_req, ctx) {
+  async GET(req, ctx) {
     const parsed = parseRoom(ctx.params.room);
     if (!parsed.ok) return ctx.renderNotFound();
     const room = parsed.canonical;
@@ -29,7 +38,16 @@ export const handler: Handlers<RoomData, AppState> = {
     const history = await ctx.state.chat.history(room, {
       limit: HISTORY_LIMIT,
     });
-    return ctx.render({ room, history });
+    const cookies = req.headers.get("cookie");
+    const zone = readCookie(cookies, TZ_COOKIE);
+    const name = parseUsername(readCookie(cookies, NAME_COOKIE) ?? "");
+    return ctx.render({
+      room,
+      history,
+      timeZone: zone !== null && isTimeZone(zone) ? zone : "UTC",
+      self: name.ok ? name.name : null,
+      now: Date.now(),
+    });
   },
 };
 
@@ -55,7 +73,14 @@ export default function RoomPage({ data }: PageProps<RoomData, AppState>) {
           </p>
         </noscript>
         <main class="room-main">
-          <ChatRoom room={data.room} history={data.history} />
+          <ChatRoom
+            room={data.room}
+            history={data.history}
+            historyComplete={data.history.length < HISTORY_LIMIT}
+            timeZone={data.timeZone}
+            self={data.self}
+            now={data.now}
+          />
         </main>
       </div>
     </>
