@@ -290,7 +290,6 @@ function Members(
   props: {
     state: ChatState;
     open: boolean;
-    onClose: () => void;
   },
 ) {
   const { state } = props;
@@ -299,9 +298,6 @@ function Members(
       id="members-panel"
       class={props.open ? "members members-open" : "members"}
       aria-labelledby="members-heading"
-      onKeyDown={(event) => {
-        if (event.key === "Escape") props.onClose();
-      }}
     >
       <h2 id="members-heading" class="members-heading">
         Online{" "}
@@ -512,7 +508,15 @@ export default function ChatRoom(props: ChatRoomProps) {
   const count = current.joined ? current.members.length : 0;
 
   return (
-    <div class={`chat chat-${isMounted ? current.status : "static"}`}>
+    <div
+      class={`chat chat-${isMounted ? current.status : "static"}`}
+      onKeyDown={(event) => {
+        if (event.key === "Escape" && membersOpen.value) {
+          membersOpen.value = false;
+          toggle.current?.focus();
+        }
+      }}
+    >
       <div class="chat-bar">
         <p class={`status status-${isMounted ? current.status : "static"}`}>
           <span class="status-dot" aria-hidden="true"></span>
@@ -685,10 +689,6 @@ export default function ChatRoom(props: ChatRoomProps) {
         <Members
           state={current}
           open={membersOpen.value}
-          onClose={() => {
-            membersOpen.value = false;
-            toggle.current?.focus();
-          }}
         />
       </div>
     </div>
