@@ -7,7 +7,7 @@ import type {
   SocketSpec,
   StepStats,
 } from "./client_protocol.ts";
-import { type Placement, tail, wrap } from "./process.ts";
+import { type Placement, tail, track, wrap } from "./process.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const ANSWER_TIMEOUT_MS = 180_000;
@@ -43,6 +43,7 @@ export class LoadClient {
       stdout: "piped",
       stderr: "piped",
     }).spawn();
+    track(this.#child);
     this.pid = this.#child.pid;
     this.#writer = this.#child.stdin.getWriter();
     this.#done = Promise.all([

@@ -5,7 +5,7 @@
  * goes to stderr. `--help` lists the options.
  */
 import { parseArgs } from "node:util";
-import { placement } from "./process.ts";
+import { killChildren, placement } from "./process.ts";
 import {
   formatProfile,
   type ProfileEntry,
@@ -37,7 +37,7 @@ const FULL: BenchOptions = {
   subscribers: 500,
   stepMs: 3000,
   startRate: 50,
-  bisections: 3,
+  bisections: 2,
   maxRate: 3200,
   fixedMs: 4000,
   p99LimitMs: 250,
@@ -328,12 +328,20 @@ async function main(): Promise<void> {
 }
 
 if (import.meta.main) {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => {
+      killChildren();
+      Deno.exit(130);
+    });
+  }
   try {
     await main();
   } catch (error) {
     console.error(
       `bench failed: ${error instanceof Error ? error.stack : error}`,
     );
+    killChildren();
     Deno.exit(1);
   }
+  Deno.exit(0);
 }

@@ -72,6 +72,25 @@ export function wrap(
   return command;
 }
 
+const children = new Set<Deno.ChildProcess>();
+
+/** Remembers a child so {@linkcode killChildren} can end it; forgets it once it exits. */
+export function track(child: Deno.ChildProcess): void {
+  children.add(child);
+  child.status.finally(() => children.delete(child));
+}
+
+/** Ends every tracked child (on SIGINT or SIGTERM, so no server outlives the bench). */
+export function killChildren(): void {
+  for (const child of children) {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+
 /** User plus system CPU time of a process, in seconds; 0 once it is gone. */
 export function cpuSeconds(pid: number): number {
   try {

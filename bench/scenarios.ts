@@ -383,7 +383,7 @@ export function fanout(
       const again = () =>
         !pass && summary.lost === 0 &&
         (attempts <= options.retries ||
-          (summary.otherCpu > NOISY_CPU && attempts <= options.retries + 3));
+          (summary.otherCpu > NOISY_CPU && attempts <= options.retries + 1));
       while (again()) {
         context.log(
           `  ${target} ${rate} msg/s: p99 ${summary.p99Ms} ms (other load ${summary.otherCpu}%), again`,

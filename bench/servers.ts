@@ -1,5 +1,5 @@
 /** Starts the servers under test: the project's main.ts (memory or kv store) and the reference server. */
-import { type Placement, rssKib, tail, wrap } from "./process.ts";
+import { type Placement, rssKib, tail, track, wrap } from "./process.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -98,6 +98,7 @@ export async function startServer(
     stdout: "null",
     stderr: "piped",
   }).spawn();
+  track(child);
   const errors: string[] = [];
   const drained = tail(child.stderr, errors);
   let exited = false;
