@@ -499,11 +499,11 @@ export default function ChatRoom(props: ChatRoomProps) {
   const blocked = !isMounted
     ? "Loading…"
     : offline
-    ? "You are offline. Your draft is kept; you can send once the connection is back."
+    ? "Offline: your draft is kept until the connection is back."
     : current.status === "online" && current.joined
     ? null
     : current.status === "reconnecting"
-    ? "Connection lost. You can send again as soon as it is back."
+    ? "Reconnecting: you can send once the connection is back."
     : "Connecting…";
   const count = current.joined ? current.members.length : 0;
 
@@ -551,9 +551,9 @@ export default function ChatRoom(props: ChatRoomProps) {
                 <div class="banner">
                   <span class="banner-text">
                     {offline
-                      ? "You are offline. Waiting for the network…"
+                      ? "You are offline."
                       : secondsLeft > 0
-                      ? `Connection lost. Reconnecting in ${secondsLeft} s…`
+                      ? `Connection lost. Retrying in ${secondsLeft} s…`
                       : "Connection lost. Reconnecting…"}
                   </span>
                   {!offline && (

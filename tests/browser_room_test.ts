@@ -346,12 +346,12 @@ Deno.test({
           await sockets.at(-1)!.close({ code: 1006, reason: "cut" });
           const banner = page.locator(".banner");
           await banner.waitFor();
-          assert((await banner.textContent())?.includes("Reconnecting"));
+          assert((await banner.textContent())?.includes("Connection lost"));
           assert(await page.locator("#chat-input").isDisabled());
           assert(await page.locator(".btn-send").isDisabled());
           assert(
             (await page.locator("#composer-hint").textContent())?.includes(
-              "Connection lost",
+              "Reconnecting",
             ),
           );
           refuse = false;
