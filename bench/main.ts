@@ -82,7 +82,8 @@ const HELP = `deno task bench [options]
 
   --smoke                 tiny sizes, a few seconds (CI)
   --targets=LIST          reference,memory,kv (default all)
-  --scenarios=LIST        ${SCENARIOS.join(",")} (default all)
+  --scenarios=LIST        ${SCENARIOS.join(",")} (default all; empty
+                          for none, e.g. with --profile)
   --batch-targets=LIST    project stores for the batch fan-out (default memory)
   --profile               also profile the memory server under fan-out (plain
                           and batch) with --cpu-prof and print the top functions
@@ -109,7 +110,7 @@ function kebab(key: string): string {
 }
 
 function list(value: string | undefined, all: readonly string[]): string[] {
-  if (!value) return [...all];
+  if (value === undefined) return [...all];
   const items = value.split(",").map((s) => s.trim()).filter(Boolean);
   for (const item of items) {
     if (!all.includes(item)) {

@@ -1,6 +1,8 @@
 /**
  * Summarises a V8 `.cpuprofile` (from `deno run --cpu-prof`): the functions
- * with the most self time, and their total (self plus callees) time.
+ * with the most self time, and their total (self plus callees) time, as
+ * shares of the time the main thread was busy (socket writes on runtime
+ * threads are not in it).
  *
  *     deno run -A bench/profile_summary.ts FILE.cpuprofile [--top=25]
  */
@@ -43,7 +45,7 @@ function label(node: ProfileNode, root: string): string {
   return `${name} (${file}:${lineNumber + 1})`;
 }
 
-/** The `top` functions by self time, with their total time; percentages are of the whole profile. */
+/** The `top` functions by self time, with their total time; percentages are of the busy time (samples not `(idle)`). */
 export function summariseProfile(
   profile: CpuProfile,
   options: { top?: number; root?: string } = {},
@@ -80,8 +82,9 @@ export function summariseProfile(
       totalByLabel.set(name, (totalByLabel.get(name) ?? 0) + micros);
     }
   }
-  const whole = sampled || 1;
+  const whole = (sampled - (selfByLabel.get("(idle)") ?? 0)) || 1;
   return [...selfByLabel]
+    .filter(([name]) => name !== "(idle)")
     .sort((a, b) => b[1] - a[1])
     .slice(0, options.top ?? 25)
     .map(([name, micros]) => ({
@@ -96,7 +99,7 @@ export function summariseProfile(
 
 /** The summary as aligned text lines. */
 export function formatProfile(entries: ProfileEntry[]): string {
-  const lines = ["  self ms  self %  total %  function"];
+  const lines = ["  self ms  self %  total %  function (% of busy time)"];
   for (const e of entries) {
     lines.push(
       `${String(e.selfMs).padStart(9)} ${
