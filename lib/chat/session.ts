@@ -27,6 +27,8 @@ export const CLOSE_TOO_LARGE = 1009;
 export const CLOSE_GOING_AWAY = 1001;
 /** Close code for a client that does not read what it is sent. */
 export const CLOSE_SLOW_CONSUMER = 4008;
+/** How long unsent bytes may stay over the cap before the socket is closed. */
+export const SLOW_CONSUMER_GRACE_MS = 2000;
 /** How many sends pass between two looks at a socket's unsent bytes. */
 const BUFFER_CHECK_EVERY = 16;
 
@@ -68,6 +70,7 @@ export class Session implements Peer {
   #bucket = new TokenBucket({ burst: 10, perSecond: 1 });
   #typing = new Throttle(1000);
   #sends = 0;
+  #overSince: number | undefined;
   #closeReason: string | undefined;
 
   /** Takes over an upgraded socket. */
@@ -79,7 +82,7 @@ export class Session implements Peer {
     this.room = options.room;
     this.#context = options.context;
     socket.onmessage = (event) => this.#onMessage(event.data);
-    socket.onclose = (event) => this.#onClose(event);
+    socket.onclose = (event) => this.#finish(event.code);
     socket.onerror = () => {};
   }
 
@@ -139,10 +142,25 @@ export class Session implements Peer {
     this.#checkBuffer();
   }
 
+  /**
+   * A reader is slow when its unsent bytes stay over the cap for longer than
+   * a burst takes to drain, or pass eight times the cap at any moment.
+   */
   #checkBuffer(): void {
-    if (this.#socket.bufferedAmount <= this.#context.maxBufferedBytes) return;
+    const buffered = this.#socket.bufferedAmount;
+    const cap = this.#context.maxBufferedBytes;
+    if (buffered <= cap) {
+      this.#overSince = undefined;
+      return;
+    }
+    const now = performance.now();
+    this.#overSince ??= now;
+    if (buffered <= cap * 8 && now - this.#overSince < SLOW_CONSUMER_GRACE_MS) {
+      return;
+    }
     this.#queue = [];
     this.close(CLOSE_SLOW_CONSUMER, "slow consumer: too much unsent data");
+    this.#finish(CLOSE_SLOW_CONSUMER);
   }
 
   #sendEvent(event: ServerEvent): void {
@@ -378,7 +396,13 @@ export class Session implements Peer {
     return this.#state === "closed";
   }
 
-  #onClose(event: CloseEvent): void {
+  /**
+   * Ends the session once: leaves the room and says so. Runs when the socket
+   * closes, or at once when the server gives up on a reader that does not
+   * read, whose closing handshake may never complete.
+   */
+  #finish(code: number): void {
+    if (this.#state === "closed") return;
     const wasJoined = this.#state === "joined";
     this.#state = "closed";
     this.#leaveRoom(wasJoined);
@@ -389,7 +413,7 @@ export class Session implements Peer {
     this.#context.log("info", "disconnect", {
       room: this.room,
       session: this.id,
-      code: event.code,
+      code,
       reason,
       joined: wasJoined,
     });

@@ -25,6 +25,13 @@ export interface ConnectOptions {
   headers?: Record<string, string>;
 }
 
+function summary(frames: Frame[]): string {
+  const text = JSON.stringify(frames);
+  return text.length <= 600
+    ? text
+    : `${frames.length} frames, ending …${text.slice(-500)}`;
+}
+
 /** Opens a socket to `path` on `baseUrl` and resolves once it is open. */
 export async function connect(
   baseUrl: string,
@@ -78,13 +85,13 @@ export async function connect(
         }
         if (socket.readyState === WebSocket.CLOSED) {
           throw new Error(
-            `socket closed while waiting; got ${JSON.stringify(received)}`,
+            `socket closed while waiting; got ${summary(received)}`,
           );
         }
         const left = deadline - Date.now();
         if (left <= 0) {
           throw new Error(
-            `timed out waiting; got ${JSON.stringify(received)}`,
+            `timed out waiting; got ${summary(received)}`,
           );
         }
         let timer: ReturnType<typeof setTimeout> | undefined;
