@@ -19,6 +19,8 @@ export interface HubOptions {
   fanout: Fanout;
   onError?(error: unknown, room: string): void;
   onDeliver?(message: MessageEvent, recipients: number): void;
+  /** How long events wait to be packed for batching connections. */
+  batchFlushMs?: number;
 }
 
 /**
@@ -51,12 +53,13 @@ export class Hub {
       existing.refs++;
       return existing.ready;
     }
-    const { store, fanout, onError, onDeliver } = this.#options;
+    const { store, fanout, onError, onDeliver, batchFlushMs } = this.#options;
     const room = new Room(name, {
       load: async (since) =>
         (await store.after(name, { since, limit: MAX_GAP_FILL })).messages,
       onError: (error) => onError?.(error, name),
       onDeliver,
+      batchFlushMs,
     });
     const entry: Entry = { room, refs: 1, ready: Promise.resolve(room) };
     entry.ready = (async () => {

@@ -1,4 +1,5 @@
-import { compareNames } from "./names.ts";
+import { commitOrBusy } from "../store/kv_busy.ts";
+import { sortNames } from "./names.ts";
 import {
   type ClaimOutcome,
   decideClaim,
@@ -101,7 +102,7 @@ export class KvPresence implements Presence {
       const op = this.#kv.atomic().check(entry);
       if (next) op.set(key, next);
       else op.delete(key);
-      if ((await op.commit()).ok) return result;
+      if ((await commitOrBusy(op))?.ok) return result;
       await new Promise((r) =>
         setTimeout(r, Math.random() * 5 * (attempt + 1))
       );
@@ -152,9 +153,7 @@ export class KvPresence implements Presence {
   }
 
   async members(room: string): Promise<string[]> {
-    return (await this.#records(room)).map(([, r]) => r.username).sort(
-      compareNames,
-    );
+    return sortNames((await this.#records(room)).map(([, r]) => r.username));
   }
 
   async rooms(): Promise<OnlineRoom[]> {
@@ -175,9 +174,10 @@ export class KvPresence implements Presence {
       if (this.#prune({ ...record, holders: { ...record.holders } }, alive)) {
         continue;
       }
-      const result = await this.#kv.atomic().check(entry).delete(entry.key)
-        .commit();
-      if (result.ok) gone.push(record.username);
+      const result = await commitOrBusy(
+        this.#kv.atomic().check(entry).delete(entry.key),
+      );
+      if (result?.ok) gone.push(record.username);
     }
     if (gone.length > 0) this.#options.onExpired?.(room, gone);
   }

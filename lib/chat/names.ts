@@ -73,8 +73,31 @@ export function parseUsername(raw: string): NameResult {
 
 /** Orders names as `members` lists them: by canonical form, then by code point. */
 export function compareNames(a: string, b: string): number {
-  const ca = canonicalName(a);
-  const cb = canonicalName(b);
-  if (ca !== cb) return ca < cb ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareKeyed([canonicalName(a), a], [canonicalName(b), b]);
+}
+
+function compareKeyed(a: [string, string], b: [string, string]): number {
+  if (a[0] !== b[0]) return compareCodePoints(a[0], b[0]);
+  return compareCodePoints(a[1], b[1]);
+}
+
+/** Compares by Unicode code point (not UTF-16 unit), as the protocol orders members. */
+export function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x < y ? -1 : 1;
+    if (x > 0xffff) i++;
+  }
+  return a.length - b.length;
+}
+
+/** Sorts usernames as `members` lists them, normalising each name once. */
+export function sortNames(usernames: Iterable<string>): string[] {
+  return [...usernames]
+    .map((name): [string, string] => [canonicalName(name), name])
+    .sort(compareKeyed)
+    .map(([, name]) => name);
 }

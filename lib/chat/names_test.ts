@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import {
   canonicalName,
+  compareCodePoints,
   compareNames,
   parseRoom,
   parseUsername,
+  sortNames,
 } from "./names.ts";
 
 Deno.test("rooms: letters, digits, _ and -, 1 to 64 code points", () => {
@@ -89,4 +91,18 @@ Deno.test("members sort by canonical form, then by code point", () => {
       "Émile",
     ],
   );
+});
+
+Deno.test("members sort by code point, not UTF-16 unit, within one canonical form", () => {
+  const astral = "a\u{1d4b3}";
+  const bmp = "a\uffe0";
+  assert.deepEqual(sortNames([astral, bmp]), [bmp, astral]);
+  assert.equal(compareCodePoints(bmp, astral) < 0, true);
+  assert.deepEqual(sortNames(["bob", "Alice", "alice", "Émile", "carol"]), [
+    "Alice",
+    "alice",
+    "bob",
+    "carol",
+    "Émile",
+  ]);
 });

@@ -1,4 +1,4 @@
-import { compareNames } from "./names.ts";
+import { sortNames } from "./names.ts";
 
 /** Who a connection claims to be when it joins. */
 export interface Identity {
@@ -50,6 +50,7 @@ export function decideClaim(
 /** Presence of this process only (memory store, single-process kv). */
 export class LocalPresence implements Presence {
   #rooms = new Map<string, Map<string, Holder>>();
+  #sorted = new Map<string, string[]>();
 
   claim(room: string, identity: Identity): Promise<ClaimOutcome> {
     let names = this.#rooms.get(room);
@@ -58,6 +59,7 @@ export class LocalPresence implements Presence {
     const outcome = decideClaim(holder, identity);
     if (outcome === "again") holder!.connections++;
     if (outcome === "first") {
+      this.#sorted.delete(room);
       names.set(identity.canonical, {
         username: identity.username,
         clientId: identity.clientId,
@@ -74,17 +76,21 @@ export class LocalPresence implements Presence {
       return Promise.resolve(false);
     }
     names.delete(canonical);
+    this.#sorted.delete(room);
     if (names.size === 0) this.#rooms.delete(room);
     return Promise.resolve(true);
   }
 
   members(room: string): Promise<string[]> {
-    const names = this.#rooms.get(room);
-    return Promise.resolve(
-      names
-        ? [...names.values()].map((h) => h.username).sort(compareNames)
-        : [],
-    );
+    let sorted = this.#sorted.get(room);
+    if (!sorted) {
+      const names = this.#rooms.get(room);
+      sorted = names
+        ? sortNames([...names.values()].map((h) => h.username))
+        : [];
+      this.#sorted.set(room, sorted);
+    }
+    return Promise.resolve(sorted);
   }
 
   rooms(): Promise<OnlineRoom[]> {
@@ -95,6 +101,7 @@ export class LocalPresence implements Presence {
 
   close(): Promise<void> {
     this.#rooms.clear();
+    this.#sorted.clear();
     return Promise.resolve();
   }
 }

@@ -1,5 +1,5 @@
 import { command, type RedisClient, Script } from "../store/redis_client.ts";
-import { compareNames } from "./names.ts";
+import { sortNames } from "./names.ts";
 import {
   type ClaimOutcome,
   type Identity,
@@ -263,7 +263,7 @@ export class RedisPresence implements Presence {
       keys: [this.#names(room)],
       args: this.#argv(),
     }) as string[];
-    return names.sort(compareNames);
+    return sortNames(names);
   }
 
   async rooms(): Promise<OnlineRoom[]> {

@@ -9,6 +9,21 @@ export interface Peer {
   readonly canonical: string;
   /** Takes one serialised event; `id` is set for messages, which arrive in id order. */
   push(frame: string, id?: string): void;
+  /** True when the peer takes events packed into `batch` frames. */
+  readonly batch: boolean;
+  /**
+   * Takes a frame shared by the room's batching peers, holding messages
+   * `first` to `last`; false when it cannot (still joining, or it already
+   * has some of them), and the events then come one by one through `push`.
+   */
+  pushShared(frame: string, ids: { first?: string; last?: string }): boolean;
+}
+
+interface Queued {
+  frame: string;
+  id?: string;
+  /** Canonical name of the person the event is about, who does not get it. */
+  skip?: string;
 }
 
 /** Options of {@linkcode Room}. */
@@ -19,6 +34,8 @@ export interface RoomOptions {
   onError?(error: unknown): void;
   /** Told after each message is handed to the room's connections. */
   onDeliver?(message: MessageEvent, recipients: number): void;
+  /** How long events wait to be packed for batching peers (default 5 ms; 0 packs one task's events). */
+  batchFlushMs?: number;
 }
 
 /** Wait before reading a gap again after the store failed. */
@@ -43,6 +60,8 @@ export class Room {
   #pending = new Map<string, MessageEvent>();
   #filling = false;
   #options: RoomOptions;
+  #batch: Queued[] = [];
+  #batchScheduled = false;
 
   /** An empty room that holds messages back until {@linkcode start}. */
   constructor(name: string, options: RoomOptions) {
@@ -88,12 +107,72 @@ export class Room {
       this.#receiveMessage(event);
       return;
     }
-    const frame = JSON.stringify(event);
     const skip = event.type === "typing" || event.type === "joined"
       ? canonicalName(event.username)
       : undefined;
+    this.#fanOut({ frame: JSON.stringify(event), skip });
+  }
+
+  /** Sends an event to plain peers at once and queues it, once, for the batching ones. */
+  #fanOut(event: Queued): void {
+    let batching = false;
     for (const peer of this.#peers) {
-      if (peer.canonical !== skip) this.#push(peer, frame);
+      if (peer.canonical === event.skip) continue;
+      if (peer.batch) batching = true;
+      else this.#push(peer, event.frame, event.id);
+    }
+    if (!batching) return;
+    this.#batch.push(event);
+    if (this.#batchScheduled) return;
+    this.#batchScheduled = true;
+    const delay = this.#options.batchFlushMs ?? 5;
+    if (delay > 0) setTimeout(() => this.#flushBatch(), delay);
+    else queueMicrotask(() => this.#flushBatch());
+  }
+
+  /** Serialises the queued events into one frame and hands the same string to every batching peer. */
+  #flushBatch(): void {
+    this.#batchScheduled = false;
+    const events = this.#batch;
+    this.#batch = [];
+    if (events.length === 0) return;
+    const shared = events.length === 1
+      ? events[0].frame
+      : `{"type":"batch","events":[${events.map((e) => e.frame).join(",")}]}`;
+    let first: string | undefined;
+    let last: string | undefined;
+    let skips = false;
+    for (const event of events) {
+      if (event.id !== undefined) {
+        first ??= event.id;
+        last = event.id;
+      }
+      if (event.skip !== undefined) skips = true;
+    }
+    for (const peer of this.#peers) {
+      if (!peer.batch) continue;
+      const excluded = skips && events.some((e) => e.skip === peer.canonical);
+      if (!excluded && this.#pushShared(peer, shared, { first, last })) {
+        continue;
+      }
+      for (const event of events) {
+        if (event.skip !== peer.canonical) {
+          this.#push(peer, event.frame, event.id);
+        }
+      }
+    }
+  }
+
+  #pushShared(
+    peer: Peer,
+    frame: string,
+    ids: { first?: string; last?: string },
+  ): boolean {
+    try {
+      return peer.pushShared(frame, ids);
+    } catch (error) {
+      this.#options.onError?.(error);
+      return true;
     }
   }
 
@@ -111,8 +190,7 @@ export class Room {
 
   #deliver(message: MessageEvent): void {
     this.#head = message.id;
-    const frame = JSON.stringify(message);
-    for (const peer of this.#peers) this.#push(peer, frame, message.id);
+    this.#fanOut({ frame: JSON.stringify(message), id: message.id });
     this.#options.onDeliver?.(message, this.#peers.size);
   }
 

@@ -14,13 +14,45 @@ function message(seq: number): MessageEvent {
   };
 }
 
+function label(event: { text?: string; type: string }): string {
+  return event.text ?? event.type;
+}
+
 function peer(canonical: string): Peer & { got: string[] } {
   const got: string[] = [];
   return {
     canonical,
     got,
-    push: (frame) => got.push(JSON.parse(frame).text ?? JSON.parse(frame).type),
+    batch: false,
+    push: (frame) => got.push(label(JSON.parse(frame))),
+    pushShared: () => false,
   };
+}
+
+/** A batching peer that records each frame it gets, shared or not. */
+function batchPeer(canonical: string, options: { accept: boolean }) {
+  const frames: string[] = [];
+  const got: string[] = [];
+  const peer: Peer & { got: string[]; frames: string[] } = {
+    canonical,
+    got,
+    frames,
+    batch: true,
+    push(frame) {
+      frames.push(frame);
+      got.push(label(JSON.parse(frame)));
+    },
+    pushShared(frame) {
+      if (!options.accept) return false;
+      frames.push(frame);
+      const parsed = JSON.parse(frame);
+      for (const event of parsed.type === "batch" ? parsed.events : [parsed]) {
+        got.push(label(event));
+      }
+      return true;
+    },
+  };
+  return peer;
 }
 
 Deno.test("room: in-order messages go straight out, repeats are dropped", () => {
@@ -149,4 +181,31 @@ Deno.test("room: an empty room's head is position zero, so the first message can
   room.receive(message(2));
   await new Promise((r) => setTimeout(r, 0));
   assert.deepEqual(p.got, ["m1", "m2"]);
+});
+
+Deno.test("room: batching peers share one frame per flush; the rest fall back to single events", async () => {
+  const room = new Room("r", {
+    load: () => Promise.resolve([]),
+    batchFlushMs: 0,
+  });
+  const a = batchPeer("a", { accept: true });
+  const b = batchPeer("b", { accept: true });
+  const behind = batchPeer("c", { accept: false });
+  const plain = peer("d");
+  for (const p of [a, b, behind, plain]) room.add(p);
+  room.start(formatId(0));
+  room.receive(message(1));
+  room.receive({ type: "typing", username: "A" });
+  room.receive(message(2));
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(a.frames.length, 2, "a typed: single events, without its own");
+  assert.deepEqual(a.got, ["m1", "m2"]);
+  assert.equal(b.frames.length, 1);
+  assert.deepEqual(b.got, ["m1", "typing", "m2"]);
+  assert.deepEqual(behind.got, ["m1", "typing", "m2"]);
+  assert.equal(behind.frames.length, 3);
+  assert.deepEqual(plain.got, ["m1", "typing", "m2"]);
+  room.receive(message(3));
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(a.frames.at(-1), b.frames.at(-1), "one string, shared");
 });

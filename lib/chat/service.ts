@@ -84,6 +84,7 @@ export class ChatService implements ChatApi {
       fanout: this.#fanout,
       onError: (error, room) =>
         this.#log("error", "room_error", { room, error: String(error) }),
+      batchFlushMs: options.batchFlushMs ?? 5,
       onDeliver: (message, recipients) => {
         metrics.delivered.inc("", recipients);
         metrics.latency.observe(Math.max(0, Date.now() - message.ts) / 1000);
@@ -106,7 +107,6 @@ export class ChatService implements ChatApi {
       presence: this.#presence,
       log: this.#log,
       rateLimit: options.rateLimit ?? true,
-      batchFlushMs: options.batchFlushMs ?? 5,
       maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
       metrics,
       track: (work) => {

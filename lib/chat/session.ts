@@ -27,6 +27,10 @@ export const CLOSE_TOO_LARGE = 1009;
 export const CLOSE_GOING_AWAY = 1001;
 /** Close code for a client that does not read what it is sent. */
 export const CLOSE_SLOW_CONSUMER = 4008;
+/** The per-connection message rate limit: a burst of 10, refilled at one a second. */
+export const RATE_LIMIT = { burst: 10, perSecond: 1 } as const;
+/** Typing events pass at most once per this many milliseconds per connection. */
+export const TYPING_INTERVAL_MS = 1000;
 /** How long unsent bytes may stay over the cap before the socket is closed. */
 export const SLOW_CONSUMER_GRACE_MS = 2000;
 /** How many sends pass between two looks at a socket's unsent bytes. */
@@ -40,8 +44,6 @@ export interface SessionContext {
   presence: Presence;
   log: Logger;
   rateLimit: boolean;
-  /** How long events wait to be packed into one `batch` frame. */
-  batchFlushMs: number;
   /** Most bytes waiting unsent on one socket before it is closed as a slow consumer. */
   maxBufferedBytes: number;
   metrics: ChatMetrics;
@@ -67,8 +69,8 @@ export class Session implements Peer {
   #batch = false;
   #queue: string[] = [];
   #flushScheduled = false;
-  #bucket = new TokenBucket({ burst: 10, perSecond: 1 });
-  #typing = new Throttle(1000);
+  #bucket: TokenBucket | undefined;
+  #typing: Throttle | undefined;
   #sends = 0;
   #overSince: number | undefined;
   #closeReason: string | undefined;
@@ -112,6 +114,23 @@ export class Session implements Peer {
     this.#send(frame);
   }
 
+  /** True once joined with `"batch": true`. */
+  get batch(): boolean {
+    return this.#batch;
+  }
+
+  pushShared(frame: string, ids: { first?: string; last?: string }): boolean {
+    if (this.#socket.readyState !== WebSocket.OPEN) return true;
+    if (this.#held) return false;
+    if (ids.first !== undefined && ids.first <= this.#lastId) return false;
+    if (this.#queue.length > 0) this.#flush();
+    this.#socket.send(frame);
+    if (ids.last !== undefined) this.#lastId = ids.last;
+    this.#checkBuffer();
+    return true;
+  }
+
+  /** Sends one event; a batching session packs what one task produces for it alone. */
   #send(frame: string): void {
     if (this.#socket.readyState !== WebSocket.OPEN) return;
     if (!this.#batch) {
@@ -122,9 +141,7 @@ export class Session implements Peer {
     this.#queue.push(frame);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      const delay = this.#context.batchFlushMs;
-      if (delay > 0) setTimeout(() => this.#flush(), delay);
-      else queueMicrotask(() => this.#flush());
+      queueMicrotask(() => this.#flush());
     }
   }
 
@@ -214,6 +231,7 @@ export class Session implements Peer {
       return this.#error("not_joined", "Join the room first.");
     }
     if (frame.type === "message") return await this.#say(frame);
+    this.#typing ??= new Throttle(TYPING_INTERVAL_MS);
     if (this.#typing.pass()) {
       this.#context.fanout.publish(this.room, {
         type: "typing",
@@ -326,6 +344,7 @@ export class Session implements Peer {
   }
 
   async #say(frame: SendFrame): Promise<void> {
+    this.#bucket ??= new TokenBucket(RATE_LIMIT);
     if (this.#context.rateLimit && !this.#bucket.take()) {
       return this.#error(
         "rate_limited",
