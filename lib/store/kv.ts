@@ -20,33 +20,178 @@ export interface KvStoreOptions extends RetentionOptions {
   messageTtlMs?: number;
 }
 
-const MAX_ATTEMPTS = 64;
+/**
+ * What one atomic commit may hold: Deno KV allows 100 checks, 1,000
+ * mutations, 819,200 bytes of keys and values and 81,920 bytes of keys;
+ * sizes here are estimates, hence the margin.
+ */
+const COMMIT_LIMITS: Cost = {
+  checks: 100,
+  mutations: 1000,
+  bytes: 780_000,
+  keyBytes: 78_000,
+};
 
-/** Commits; undefined when another handle on the same file holds the write lock. */
-async function commitOrBusy(
-  op: Deno.AtomicOperation,
-): Promise<Deno.KvCommitResult | Deno.KvCommitError | undefined> {
-  try {
-    return await op.commit();
-  } catch (error) {
-    if (
-      error instanceof TypeError && /database is locked/.test(error.message)
-    ) {
-      return undefined;
+const MAX_ATTEMPTS = 64;
+/** Keys per `getMany`, Deno KV's limit. */
+const READ_BATCH = 10;
+/** Rooms whose counter is remembered between commits. */
+const MAX_CACHED_ROOMS = 10_000;
+
+interface Cost {
+  checks: number;
+  mutations: number;
+  /** Keys and values, the way Deno KV totals a commit. */
+  bytes: number;
+  keyBytes: number;
+}
+
+/** One append waiting for its commit. */
+interface Pending {
+  room: string;
+  input: AppendInput;
+  nonceKey?: Deno.KvKey;
+  /** Appends of the same group with the same room, key and nonce: answered as duplicates of this one. */
+  twins: Pending[];
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+/** A room's counter as of its last read or commit. */
+interface Counter {
+  seq: number;
+  versionstamp: string | null;
+}
+
+const encoder = new TextEncoder();
+
+/** Upper bound of the encoded size of a key. */
+function keySize(key: Deno.KvKey): number {
+  let size = 0;
+  for (const part of key) {
+    size += typeof part === "string"
+      ? encoder.encode(part).length + part.split("\0").length + 1
+      : 12;
+  }
+  return size;
+}
+
+/** Upper bound of the size of a string in V8's serialisation. */
+function stringSize(text: string): number {
+  return (/[\u0100-\uffff]/.test(text) ? 2 * text.length : text.length) + 6;
+}
+
+/** Upper bound of the serialised size of the message an input becomes. */
+function messageSize(room: string, input: AppendInput): number {
+  return 128 + stringSize(room) + stringSize(input.username) +
+    stringSize(input.text) +
+    (input.nonce === undefined ? 0 : stringSize(input.nonce));
+}
+
+function roomCost(room: string): Cost {
+  const seq = keySize(KvStore.seqKey(room));
+  const last = keySize(["last", room]);
+  return {
+    checks: 1,
+    mutations: 2,
+    bytes: 3 * seq + 2 * last + 40,
+    keyBytes: 2 * seq + last,
+  };
+}
+
+function appendCost(append: Pending, options: { trims: boolean }): Cost {
+  const msg = keySize(["msg", append.room, formatId(0)]);
+  const nonce = append.nonceKey ? keySize(append.nonceKey) : 0;
+  const trim = options.trims ? 1 : 0;
+  return {
+    checks: 0,
+    mutations: 1 + (append.nonceKey ? 1 : 0) + trim,
+    bytes: (2 + trim) * msg + messageSize(append.room, append.input) +
+      (append.nonceKey ? 2 * nonce + 40 : 0),
+    keyBytes: (1 + trim) * msg + nonce,
+  };
+}
+
+function fits(total: Cost, more: Cost): boolean {
+  return total.checks + more.checks <= COMMIT_LIMITS.checks &&
+    total.mutations + more.mutations <= COMMIT_LIMITS.mutations &&
+    total.bytes + more.bytes <= COMMIT_LIMITS.bytes &&
+    total.keyBytes + more.keyBytes <= COMMIT_LIMITS.keyBytes;
+}
+
+function emptyCost(): Cost {
+  return { checks: 0, mutations: 0, bytes: 0, keyBytes: 0 };
+}
+
+/** Adds `more` to `total`, and returns `total`. */
+function add(total: Cost, more: Cost): Cost {
+  total.checks += more.checks;
+  total.mutations += more.mutations;
+  total.bytes += more.bytes;
+  total.keyBytes += more.keyBytes;
+  return total;
+}
+
+/** Folds appends repeating an earlier one's room, key and nonce into its twins. */
+function collapseTwins(group: Pending[]): Pending[] {
+  const first = new Map<string, Pending>();
+  const leaders: Pending[] = [];
+  for (const append of group) {
+    if (!append.nonceKey) {
+      leaders.push(append);
+      continue;
     }
-    throw error;
+    const id = JSON.stringify(append.nonceKey);
+    const leader = first.get(id);
+    if (leader) {
+      leader.twins.push(append);
+    } else {
+      first.set(id, append);
+      leaders.push(append);
+    }
+  }
+  return leaders;
+}
+
+function settle(append: Pending, message: MessageEvent, duplicate: boolean) {
+  append.resolve({ message, duplicate });
+  for (const twin of append.twins) twin.resolve({ message, duplicate: true });
+}
+
+function fail(appends: Pending[], error: unknown): void {
+  for (const append of appends) {
+    append.reject(error);
+    for (const twin of append.twins) twin.reject(error);
   }
 }
 
+function isLocked(error: unknown): boolean {
+  return error instanceof Error && /database is locked/.test(error.message);
+}
+
+function backoff(attempt: number): Promise<void> {
+  return new Promise((resolve) =>
+    setTimeout(resolve, Math.random() * 4 * attempt)
+  );
+}
+
 /**
- * Deno KV: one counter and one entry per message under the room, written in
- * one atomic commit so ids follow the counter in every isolate and process.
+ * Deno KV: one counter and one entry per message under the room. Appends are
+ * group-committed: the first one commits at once, and those arriving while a
+ * commit is in flight go together in the next, split only where Deno KV's
+ * limits on one atomic operation require. Each commit checks the counters of
+ * its rooms against the versionstamps of this handle's last commit, so ids
+ * follow the counter in every isolate and process; after a failed check the
+ * counters are read again and the commit retried.
  */
 export class KvStore implements MessageStore {
   #kv: Deno.Kv;
   #maxMessages: number;
   #messageTtlMs?: number;
-  #tails = new Map<string, Promise<unknown>>();
+  #counters = new Map<string, Counter>();
+  #queue: Pending[] = [];
+  #draining?: Promise<void>;
+  #closed = false;
 
   /** Wraps an open database. */
   constructor(kv: Deno.Kv, options: KvStoreOptions = {}) {
@@ -75,58 +220,224 @@ export class KvStore implements MessageStore {
   }
 
   append(room: string, input: AppendInput): Promise<AppendResult> {
-    const previous = this.#tails.get(room) ?? Promise.resolve();
-    const next = previous.catch(() => {}).then(() => this.#append(room, input));
-    this.#tails.set(room, next);
-    next.finally(() => {
-      if (this.#tails.get(room) === next) this.#tails.delete(room);
-    }).catch(() => {});
-    return next;
+    if (this.#closed) return Promise.reject(new Error("the store is closed"));
+    const { promise, resolve, reject } = Promise.withResolvers<AppendResult>();
+    this.#queue.push({
+      room,
+      input,
+      nonceKey: input.nonce === undefined
+        ? undefined
+        : ["nonce", room, input.dedupeKey ?? "", input.nonce],
+      twins: [],
+      resolve,
+      reject,
+    });
+    this.#draining ??= Promise.resolve().then(() => this.#drain());
+    return promise;
   }
 
-  async #append(room: string, input: AppendInput): Promise<AppendResult> {
-    const seqKey = KvStore.seqKey(room);
-    const nonceKey = input.nonce === undefined
-      ? undefined
-      : ["nonce", room, input.dedupeKey ?? "", input.nonce];
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const [seqEntry, nonceEntry] = await this.#kv.getMany<[bigint, string]>(
-        [seqKey, nonceKey ?? seqKey],
-      );
-      if (nonceKey && nonceEntry.value) {
-        const original = await this.#kv.get<MessageEvent>([
-          "msg",
-          room,
-          nonceEntry.value,
-        ]);
-        if (original.value) {
-          return { message: original.value, duplicate: true };
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const group = collapseTwins(this.#queue);
+        this.#queue = [];
+        try {
+          await this.#loadCounters(group, { fresh: false }).catch(() => {});
+          for (const run of this.#plan(group)) await this.#commit(run);
+        } catch (error) {
+          fail(group, error);
         }
       }
-      const seq = Number(seqEntry.value ?? 0n) + 1;
-      const message = toMessage(room, { ...input, id: formatId(seq) });
-      const op = this.#kv.atomic()
-        .check(seqEntry)
-        .set(seqKey, BigInt(seq))
-        .set(["msg", room, message.id], message, {
-          expireIn: this.#messageTtlMs,
-        })
-        .set(["last", room], message.ts);
-      if (nonceKey) {
-        op.check(nonceEntry).set(nonceKey, message.id, {
-          expireIn: NONCE_TTL_MS,
+    } finally {
+      this.#draining = undefined;
+    }
+  }
+
+  /** Splits a group, in order, into runs that fit in one commit each. */
+  #plan(group: Pending[]): Pending[][] {
+    const runs: Pending[][] = [];
+    let run: Pending[] = [];
+    let total = emptyCost();
+    let inRun = new Set<string>();
+    const predicted = new Map<string, number | undefined>();
+    for (const append of group) {
+      const { room } = append;
+      const before = predicted.has(room)
+        ? predicted.get(room)
+        : this.#counters.get(room)?.seq;
+      const cost = appendCost(append, {
+        trims: before === undefined || before >= this.#maxMessages,
+      });
+      const opening = add(roomCost(room), cost);
+      let need = inRun.has(room) ? cost : opening;
+      if (run.length > 0 && !fits(total, need)) {
+        runs.push(run);
+        run = [];
+        total = emptyCost();
+        inRun = new Set();
+        need = opening;
+      }
+      run.push(append);
+      add(total, need);
+      inRun.add(room);
+      predicted.set(room, before === undefined ? undefined : before + 1);
+    }
+    if (run.length > 0) runs.push(run);
+    return runs;
+  }
+
+  /** Reads the counters of rooms not remembered (of every room, when `fresh`). */
+  async #loadCounters(
+    appends: Pending[],
+    options: { fresh: boolean },
+  ): Promise<void> {
+    const rooms = [...new Set(appends.map((a) => a.room))].filter((room) =>
+      options.fresh || !this.#counters.has(room)
+    );
+    const reads = [];
+    for (let i = 0; i < rooms.length; i += READ_BATCH) {
+      const batch = rooms.slice(i, i + READ_BATCH);
+      reads.push(
+        this.#kv.getMany<bigint[]>(batch.map(KvStore.seqKey)).then(
+          (entries) =>
+            entries.forEach((entry, j) =>
+              this.#remember(batch[j], {
+                seq: Number(entry.value ?? 0n),
+                versionstamp: entry.versionstamp,
+              })
+            ),
+        ),
+      );
+    }
+    await Promise.all(reads);
+  }
+
+  #remember(room: string, counter: Counter): void {
+    this.#counters.delete(room);
+    this.#counters.set(room, counter);
+    if (this.#counters.size > MAX_CACHED_ROOMS) {
+      this.#counters.delete(this.#counters.keys().next().value!);
+    }
+  }
+
+  /**
+   * Answers the appends whose nonce is already stored with the message it
+   * names, and returns the others. Read after the rooms' counters, whose
+   * check in the commit then also vouches for the nonces: every append sets
+   * its room's counter and its nonce in the same commit.
+   */
+  async #settleDuplicates(appends: Pending[]): Promise<Pending[]> {
+    const withNonce = appends.filter((a) => a.nonceKey);
+    const found = new Map<Pending, string>();
+    const reads = [];
+    for (let i = 0; i < withNonce.length; i += READ_BATCH) {
+      const batch = withNonce.slice(i, i + READ_BATCH);
+      reads.push(
+        this.#kv.getMany<string[]>(batch.map((a) => a.nonceKey!)).then(
+          (entries) =>
+            entries.forEach((entry, j) => {
+              if (entry.value !== null) found.set(batch[j], entry.value);
+            }),
+        ),
+      );
+    }
+    await Promise.all(reads);
+    if (found.size === 0) return appends;
+    const settled = new Set<Pending>();
+    await Promise.all(
+      [...found].map(async ([append, id]) => {
+        const original = await this.#kv.get<MessageEvent>([
+          "msg",
+          append.room,
+          id,
+        ]);
+        if (!original.value) return;
+        settle(append, original.value, true);
+        settled.add(append);
+      }),
+    );
+    return appends.filter((a) => !settled.has(a));
+  }
+
+  /**
+   * Commits a run of appends in one atomic operation, retrying after failed
+   * checks; splits it in halves when Deno KV refuses it, so that an append
+   * it cannot hold fails alone.
+   */
+  async #commit(appends: Pending[]): Promise<void> {
+    let pending = appends;
+    let conflicted = false;
+    try {
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        if (attempt > 0) await backoff(attempt);
+        await this.#loadCounters(pending, { fresh: conflicted });
+        pending = await this.#settleDuplicates(pending);
+        if (pending.length === 0) return;
+        const { op, written, counters } = this.#build(pending);
+        let result;
+        try {
+          result = await op.commit();
+        } catch (error) {
+          if (!isLocked(error)) throw error;
+          conflicted = false;
+          continue;
+        }
+        if (result.ok) {
+          for (const [room, seq] of counters) {
+            this.#remember(room, { seq, versionstamp: result.versionstamp });
+          }
+          for (const [append, message] of written) {
+            settle(append, message, false);
+          }
+          return;
+        }
+        conflicted = true;
+      }
+      fail(pending, new Error("append kept conflicting"));
+    } catch (error) {
+      if (pending.length < 2) return fail(pending, error);
+      const half = Math.ceil(pending.length / 2);
+      await this.#commit(pending.slice(0, half));
+      await this.#commit(pending.slice(half));
+    }
+  }
+
+  #build(appends: Pending[]) {
+    const op = this.#kv.atomic();
+    const counters = new Map<string, number>();
+    const lastTs = new Map<string, number>();
+    const written: [Pending, MessageEvent][] = [];
+    for (const append of appends) {
+      const { room, nonceKey } = append;
+      let seq = counters.get(room);
+      if (seq === undefined) {
+        const counter = this.#counters.get(room)!;
+        op.check({
+          key: KvStore.seqKey(room),
+          versionstamp: counter.versionstamp,
         });
+        seq = counter.seq;
+      }
+      seq++;
+      counters.set(room, seq);
+      const message = toMessage(room, { ...append.input, id: formatId(seq) });
+      lastTs.set(room, message.ts);
+      op.set(["msg", room, message.id], message, {
+        expireIn: this.#messageTtlMs,
+      });
+      if (nonceKey) {
+        op.set(nonceKey, message.id, { expireIn: NONCE_TTL_MS });
       }
       if (seq > this.#maxMessages) {
         op.delete(["msg", room, formatId(seq - this.#maxMessages)]);
       }
-      const result = await commitOrBusy(op);
-      if (result?.ok) return { message, duplicate: false };
-      await new Promise((r) =>
-        setTimeout(r, Math.random() * 4 * (attempt + 1))
-      );
+      written.push([append, message]);
     }
-    throw new Error(`append to ${room} kept conflicting`);
+    for (const [room, seq] of counters) {
+      op.set(KvStore.seqKey(room), BigInt(seq));
+      op.set(["last", room], lastTs.get(room));
+    }
+    return { op, written, counters };
   }
 
   async after(room: string, options: AfterOptions): Promise<HistoryPage> {
@@ -162,8 +473,10 @@ export class KvStore implements MessageStore {
     await this.#kv.get(["ping"]);
   }
 
-  close(): Promise<void> {
+  /** Commits the appends already made, then closes the database. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#draining;
     this.#kv.close();
-    return Promise.resolve();
   }
 }
