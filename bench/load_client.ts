@@ -170,6 +170,7 @@ function joinFrame(spec: SocketSpec, batch: boolean): string {
   return JSON.stringify({
     type: "join",
     username: spec.username,
+    presence: "coalesced",
     ...(batch ? { batch: true } : {}),
   });
 }

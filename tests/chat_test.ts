@@ -558,3 +558,39 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "coalesced presence: joins of a window arrive as one presence event",
+  ...opts,
+  async fn() {
+    await withServer({}, async (server) => {
+      const room = freshRoom();
+      const watcher = await joined(server, room, "watcher", {
+        presence: "coalesced",
+      });
+      const others = [];
+      for (const name of ["a", "b", "c"]) {
+        others.push(await joined(server, room, name));
+      }
+      const presence = await watcher.next((f) => f.type === "presence");
+      assert.deepEqual(presence.joined, ["a", "b", "c"]);
+      assert.deepEqual(presence.left, []);
+      assert.deepEqual(presence.members, ["a", "b", "c", "watcher"]);
+      assert.ok(!watcher.received.some((f) => f.type === "joined"));
+      await others[0].close();
+      const left = await watcher.next((f) => f.type === "presence");
+      assert.deepEqual(left.left, ["a"]);
+      assert.deepEqual(left.members, ["b", "c", "watcher"]);
+      const bad = await connect(server.url, `/api/rooms/${room}/ws`);
+      assert.equal(
+        (await bad.join("x", { presence: "loud" })).code,
+        "bad_frame",
+      );
+      await Promise.all([
+        watcher.close(),
+        bad.close(),
+        ...others.slice(1).map((o) => o.close()),
+      ]);
+    });
+  },
+});

@@ -37,6 +37,15 @@ export interface LeftEvent {
   members: string[];
 }
 
+/** Joins and leaves of a short window, for connections that asked for coalesced presence. */
+export interface PresenceEvent {
+  type: "presence";
+  joined: string[];
+  left: string[];
+  members: string[];
+  ts: number;
+}
+
 /** Someone is typing. */
 export interface TypingEvent {
   type: "typing";
@@ -73,6 +82,7 @@ export type ServerEvent =
   | WelcomeEvent
   | JoinedEvent
   | LeftEvent
+  | PresenceEvent
   | TypingEvent
   | ErrorEvent
   | BatchEvent;
@@ -84,6 +94,8 @@ export interface JoinFrame {
   clientId?: string;
   since?: string;
   batch?: boolean;
+  /** `"coalesced"`: joins and leaves come as `presence` events, at most a few a second. */
+  presence?: "coalesced" | "each";
 }
 
 /** A validated `message` frame. */

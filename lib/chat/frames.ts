@@ -106,6 +106,12 @@ export function parseFrame(data: string): FrameResult {
       if (fields.batch !== undefined && typeof fields.batch !== "boolean") {
         return bad('"batch" must be true or false.');
       }
+      if (
+        fields.presence !== undefined && fields.presence !== "coalesced" &&
+        fields.presence !== "each"
+      ) {
+        return bad('"presence" must be "coalesced" or "each".');
+      }
       return {
         ok: true,
         frame: {
@@ -114,6 +120,7 @@ export function parseFrame(data: string): FrameResult {
           clientId,
           since: fields.since,
           batch: fields.batch,
+          presence: fields.presence,
         },
       };
     }

@@ -14,7 +14,7 @@ function code(data: string): string {
 Deno.test("frames: well-formed join, message and typing", () => {
   assert.deepEqual(
     parseFrame(
-      '{"type":"join","username":"bob","clientId":"c","since":"0001","batch":true}',
+      '{"type":"join","username":"bob","clientId":"c","since":"0001","batch":true,"presence":"coalesced"}',
     ),
     {
       ok: true,
@@ -24,6 +24,7 @@ Deno.test("frames: well-formed join, message and typing", () => {
         clientId: "c",
         since: "0001",
         batch: true,
+        presence: "coalesced",
       },
     },
   );
@@ -54,6 +55,8 @@ Deno.test("frames: structural problems are bad_frame, rule breaks their own code
       '{"type":"join","username":"a","clientId":1}',
       '{"type":"join","username":"a","clientId":""}',
       '{"type":"join","username":"a","since":null}',
+      '{"type":"join","username":"a","presence":"sometimes"}',
+      '{"type":"join","username":"a","presence":true}',
       '{"type":"message"}',
       '{"type":"message","text":["a"]}',
       '{"type":"message","text":"a","nonce":""}',

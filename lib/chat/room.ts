@@ -1,4 +1,4 @@
-import type { MessageEvent } from "./events.ts";
+import type { JoinedEvent, LeftEvent, MessageEvent } from "./events.ts";
 import type { RoomEvent } from "./fanout.ts";
 import { compareIds, parseId } from "./ids.ts";
 import { canonicalName } from "./names.ts";
@@ -11,6 +11,8 @@ export interface Peer {
   push(frame: string, id?: string): void;
   /** True when the peer takes events packed into `batch` frames. */
   readonly batch: boolean;
+  /** True when the peer takes joins and leaves as coalesced `presence` events. */
+  readonly coalescePresence: boolean;
   /**
    * Takes a frame shared by the room's batching peers, holding messages
    * `first` to `last`; false when it cannot (still joining, or it already
@@ -24,7 +26,19 @@ interface Queued {
   id?: string;
   /** Canonical name of the person the event is about, who does not get it. */
   skip?: string;
+  /** A `joined` or `left` event, which peers that coalesce presence do not get. */
+  presence?: boolean;
 }
+
+interface PendingPresence {
+  joined: string[];
+  left: string[];
+  members: string[];
+  ts: number;
+}
+
+/** How often, at most, a room sends coalesced `presence` events. */
+export const PRESENCE_FLUSH_MS = 100;
 
 /** Options of {@linkcode Room}. */
 export interface RoomOptions {
@@ -62,6 +76,7 @@ export class Room {
   #options: RoomOptions;
   #batch: Queued[] = [];
   #batchScheduled = false;
+  #presence: PendingPresence | undefined;
 
   /** An empty room that holds messages back until {@linkcode start}. */
   constructor(name: string, options: RoomOptions) {
@@ -110,7 +125,66 @@ export class Room {
     const skip = event.type === "typing" || event.type === "joined"
       ? canonicalName(event.username)
       : undefined;
-    this.#fanOut({ frame: JSON.stringify(event), skip });
+    const presence = event.type === "joined" || event.type === "left";
+    this.#fanOut({ frame: JSON.stringify(event), skip, presence });
+    if (event.type === "joined" || event.type === "left") {
+      this.#coalesce(event);
+    }
+  }
+
+  /** Gathers joins and leaves for the peers that take them coalesced, sent once per window. */
+  #coalesce(event: JoinedEvent | LeftEvent): void {
+    let any = false;
+    for (const peer of this.#peers) {
+      if (peer.coalescePresence) {
+        any = true;
+        break;
+      }
+    }
+    if (!any) return;
+    const pending = this.#presence ??= {
+      joined: [],
+      left: [],
+      members: [],
+      ts: 0,
+    };
+    if (pending.joined.length === 0 && pending.left.length === 0) {
+      setTimeout(() => this.#flushPresence(), PRESENCE_FLUSH_MS);
+    }
+    const [undo, add] = event.type === "joined"
+      ? [pending.left, pending.joined]
+      : [pending.joined, pending.left];
+    const index = undo.indexOf(event.username);
+    if (index >= 0) undo.splice(index, 1);
+    else add.push(event.username);
+    pending.members = event.members;
+    pending.ts = event.ts;
+    if (pending.joined.length === 0 && pending.left.length === 0) {
+      pending.ts = 0;
+    }
+  }
+
+  #flushPresence(): void {
+    const pending = this.#presence;
+    this.#presence = undefined;
+    if (!pending || pending.ts === 0) return;
+    const frame = JSON.stringify({ type: "presence", ...pending });
+    const joiners = new Set(pending.joined.map(canonicalName));
+    for (const peer of this.#peers) {
+      if (!peer.coalescePresence) continue;
+      if (!joiners.has(peer.canonical)) {
+        this.#push(peer, frame);
+        continue;
+      }
+      const joined = pending.joined.filter((name) =>
+        canonicalName(name) !== peer.canonical
+      );
+      if (joined.length === 0 && pending.left.length === 0) continue;
+      this.#push(
+        peer,
+        JSON.stringify({ type: "presence", ...pending, joined }),
+      );
+    }
   }
 
   /** Sends an event to plain peers at once and queues it, once, for the batching ones. */
@@ -118,6 +192,7 @@ export class Room {
     let batching = false;
     for (const peer of this.#peers) {
       if (peer.canonical === event.skip) continue;
+      if (event.presence && peer.coalescePresence) continue;
       if (peer.batch) batching = true;
       else this.#push(peer, event.frame, event.id);
     }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { MessageEvent } from "./events.ts";
 import { formatId } from "./ids.ts";
-import { type Peer, Room } from "./room.ts";
+import { type Peer, PRESENCE_FLUSH_MS, Room } from "./room.ts";
 
 function message(seq: number): MessageEvent {
   return {
@@ -24,6 +24,7 @@ function peer(canonical: string): Peer & { got: string[] } {
     canonical,
     got,
     batch: false,
+    coalescePresence: false,
     push: (frame) => got.push(label(JSON.parse(frame))),
     pushShared: () => false,
   };
@@ -38,6 +39,7 @@ function batchPeer(canonical: string, options: { accept: boolean }) {
     got,
     frames,
     batch: true,
+    coalescePresence: false,
     push(frame) {
       frames.push(frame);
       got.push(label(JSON.parse(frame)));
@@ -208,4 +210,39 @@ Deno.test("room: batching peers share one frame per flush; the rest fall back to
   room.receive(message(3));
   await new Promise((r) => setTimeout(r, 0));
   assert.equal(a.frames.at(-1), b.frames.at(-1), "one string, shared");
+});
+
+Deno.test("room: peers that coalesce presence get one presence event per window", async () => {
+  const room = new Room("r", { load: () => Promise.resolve([]) });
+  const frames: string[] = [];
+  const coalescing: Peer = {
+    canonical: "watcher",
+    batch: false,
+    coalescePresence: true,
+    push: (frame) => frames.push(frame),
+    pushShared: () => false,
+  };
+  const plain = peer("plain");
+  room.add(coalescing);
+  room.add(plain);
+  room.receive({ type: "joined", username: "a", ts: 1, members: ["a"] });
+  room.receive({ type: "joined", username: "b", ts: 2, members: ["a", "b"] });
+  room.receive({
+    type: "joined",
+    username: "c",
+    ts: 3,
+    members: ["a", "b", "c"],
+  });
+  room.receive({ type: "left", username: "c", ts: 4, members: ["a", "b"] });
+  room.receive({ type: "left", username: "z", ts: 5, members: ["a", "b"] });
+  assert.deepEqual(frames, []);
+  assert.deepEqual(plain.got, ["joined", "joined", "joined", "left", "left"]);
+  await new Promise((r) => setTimeout(r, PRESENCE_FLUSH_MS + 50));
+  assert.deepEqual(frames.map((f) => JSON.parse(f)), [{
+    type: "presence",
+    joined: ["a", "b"],
+    left: ["z"],
+    members: ["a", "b"],
+    ts: 5,
+  }]);
 });

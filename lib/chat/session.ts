@@ -67,6 +67,7 @@ export class Session implements Peer {
   #lastId = "";
   #held: { frame: string; id?: string }[] | undefined;
   #batch = false;
+  #coalesce = false;
   #queue: string[] = [];
   #flushScheduled = false;
   #bucket: TokenBucket | undefined;
@@ -117,6 +118,11 @@ export class Session implements Peer {
   /** True once joined with `"batch": true`. */
   get batch(): boolean {
     return this.#batch;
+  }
+
+  /** True once joined with `"presence": "coalesced"`. */
+  get coalescePresence(): boolean {
+    return this.#coalesce;
   }
 
   pushShared(frame: string, ids: { first?: string; last?: string }): boolean {
@@ -317,6 +323,7 @@ export class Session implements Peer {
       this.#lastId = frame.since;
     }
     this.#batch = frame.batch === true;
+    this.#coalesce = frame.presence === "coalesced";
     this.#socket.send(JSON.stringify({
       type: "welcome",
       room: this.room,
