@@ -1,12 +1,7 @@
 /** End to end over real sockets: the WebSocket protocol of docs/protocol.md. */
 import assert from "node:assert/strict";
 import { type RunningServer, startServer } from "./support/server.ts";
-import {
-  connect,
-  type Frame,
-  freshRoom,
-  type TestClient,
-} from "./support/ws_client.ts";
+import { connect, type Frame, freshRoom, joined } from "./support/ws_client.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
 
@@ -22,18 +17,6 @@ async function withServer(
   }
 }
 
-async function joined(
-  server: RunningServer,
-  room: string,
-  username: string,
-  extra: Frame = {},
-): Promise<TestClient> {
-  const client = await connect(server.url, `/api/rooms/${room}/ws`);
-  const welcome = await client.join(username, extra);
-  assert.equal(welcome.type, "welcome", JSON.stringify(welcome));
-  return client;
-}
-
 Deno.test({
   name: "chat over real sockets",
   ...opts,
@@ -41,7 +24,7 @@ Deno.test({
     await withServer({}, async (server) => {
       await t.step("two people chat, the sender included", async () => {
         const room = freshRoom();
-        const alice = await joined(server, room, "alice");
+        const alice = await joined(server, { room, username: "alice" });
         const bob = await connect(server.url, `/api/rooms/${room}/ws`);
         const welcome = await bob.join("bob", { clientId: "bob-browser" });
         assert.deepEqual(welcome.members, ["alice", "bob"]);
@@ -74,7 +57,7 @@ Deno.test({
         "a late joiner gets the recent history, oldest first",
         async () => {
           const room = freshRoom();
-          const alice = await joined(server, room, "alice");
+          const alice = await joined(server, { room, username: "alice" });
           for (let i = 0; i < 3; i++) {
             alice.send({ type: "message", text: `m${i}` });
             await alice.next((f) => f.type === "message" && f.text === `m${i}`);
@@ -95,7 +78,11 @@ Deno.test({
         "names are unique per room, case-insensitively; one browser may hold its name in two tabs",
         async () => {
           const room = freshRoom();
-          const first = await joined(server, room, "Zoë", { clientId: "c-1" });
+          const first = await joined(server, {
+            room: room,
+            username: "Zoë",
+            extra: { clientId: "c-1" },
+          });
           const impostor = await connect(server.url, `/api/rooms/${room}/ws`);
           const taken = await impostor.join("ZOË", { clientId: "c-2" });
           assert.equal(taken.code, "name_taken");
@@ -126,8 +113,8 @@ Deno.test({
         "typing reaches the others, throttled to one a second",
         async () => {
           const room = freshRoom();
-          const alice = await joined(server, room, "alice");
-          const bob = await joined(server, room, "bob");
+          const alice = await joined(server, { room, username: "alice" });
+          const bob = await joined(server, { room, username: "bob" });
           bob.send({ type: "typing" });
           bob.send({ type: "typing" });
           bob.send({ type: "typing" });
@@ -153,17 +140,25 @@ Deno.test({
         "a repeated nonce is stored once and echoed to the sender alone",
         async () => {
           const room = freshRoom();
-          const alice = await joined(server, room, "alice", {
-            clientId: "a-1",
+          const alice = await joined(server, {
+            room: room,
+            username: "alice",
+            extra: {
+              clientId: "a-1",
+            },
           });
-          const bob = await joined(server, room, "bob");
+          const bob = await joined(server, { room, username: "bob" });
           alice.send({ type: "message", text: "once", nonce: "dup" });
           const original = await alice.next((f) => f.type === "message");
           await bob.next((f) => f.type === "message");
           alice.send({ type: "message", text: "once", nonce: "dup" });
           const echo = await alice.next((f) => f.type === "message");
           assert.deepEqual(echo, original);
-          const tab2 = await joined(server, room, "alice", { clientId: "a-1" });
+          const tab2 = await joined(server, {
+            room: room,
+            username: "alice",
+            extra: { clientId: "a-1" },
+          });
           tab2.send({ type: "message", text: "once", nonce: "dup" });
           assert.deepEqual(
             await tab2.next((f) =>
@@ -191,8 +186,12 @@ Deno.test({
         "resume with since replays exactly what was missed",
         async () => {
           const room = freshRoom();
-          const alice = await joined(server, room, "alice", { clientId: "ca" });
-          const bob = await joined(server, room, "bob");
+          const alice = await joined(server, {
+            room: room,
+            username: "alice",
+            extra: { clientId: "ca" },
+          });
+          const bob = await joined(server, { room, username: "bob" });
           bob.send({ type: "message", text: "before" });
           const seen = await alice.next((f) => f.type === "message");
           await alice.close();
@@ -316,12 +315,15 @@ Deno.test({
         "a frame over 16 KiB closes the socket with 1009",
         async () => {
           const room = freshRoom();
-          const c = await joined(server, room, "big");
+          const c = await joined(server, { room, username: "big" });
           c.send(JSON.stringify({ type: "message", text: "x".repeat(16_400) }));
           const error = await c.next((f) => f.type === "error");
           assert.equal(error.code, "too_large");
           assert.equal((await c.closed).code, 1009);
-          const multibyte = await joined(server, room, "big2");
+          const multibyte = await joined(server, {
+            room: room,
+            username: "big2",
+          });
           multibyte.send(
             JSON.stringify({ type: "message", text: "€".repeat(5500) }),
           );
@@ -333,7 +335,7 @@ Deno.test({
         "the rate limit allows a burst of 10, then says rate_limited",
         async () => {
           const room = freshRoom();
-          const c = await joined(server, room, "fast");
+          const c = await joined(server, { room, username: "fast" });
           for (let i = 0; i < 12; i++) {
             c.send({ type: "message", text: `m${i}` });
           }
@@ -356,9 +358,17 @@ Deno.test({
         "HTTP API: rooms, messages paging, limits, health",
         async () => {
           const room = freshRoom();
-          const a = await joined(server, room, "ann", { clientId: "k" });
-          const a2 = await joined(server, room, "ann", { clientId: "k" });
-          const b = await joined(server, room, "ben");
+          const a = await joined(server, {
+            room: room,
+            username: "ann",
+            extra: { clientId: "k" },
+          });
+          const a2 = await joined(server, {
+            room: room,
+            username: "ann",
+            extra: { clientId: "k" },
+          });
+          const b = await joined(server, { room, username: "ben" });
           for (let i = 0; i < 5; i++) {
             b.send({ type: "message", text: `p${i}` });
             await b.next((f) => f.type === "message" && f.text === `p${i}`);
@@ -465,7 +475,7 @@ Deno.test({
   async fn() {
     await withServer({ CHAT_RATE_LIMIT: "off" }, async (server) => {
       const room = freshRoom();
-      const sender = await joined(server, room, "flood");
+      const sender = await joined(server, { room, username: "flood" });
       for (let i = 0; i < 1005; i++) {
         sender.send({ type: "message", text: `f${i}` });
       }
@@ -499,8 +509,12 @@ Deno.test({
   async fn() {
     await withServer({ CHAT_RATE_LIMIT: "off" }, async (server) => {
       const room = freshRoom();
-      const packed = await joined(server, room, "packed", { batch: true });
-      const plain = await joined(server, room, "plain");
+      const packed = await joined(server, {
+        room: room,
+        username: "packed",
+        extra: { batch: true },
+      });
+      const plain = await joined(server, { room, username: "plain" });
       const raw: string[] = [];
       packed.socket.addEventListener("message", (e) => raw.push(e.data));
       for (let i = 0; i < 50; i++) {
@@ -536,7 +550,7 @@ Deno.test({
       const env = { CHAT_STORE: "kv", CHAT_KV_PATH: `${dir}/chat.kv` };
       const room = freshRoom();
       const first = await startServer({ env });
-      const c = await joined(first, room, "keeper");
+      const c = await joined(first, { room, username: "keeper" });
       c.send({ type: "message", text: "remember me", nonce: "r1" });
       const stored = await c.next((f) => f.type === "message");
       const code = await first.stop("SIGTERM");
@@ -544,7 +558,7 @@ Deno.test({
       assert.equal(code, 0);
       const second = await startServer({ env });
       try {
-        const d = await joined(second, room, "reader");
+        const d = await joined(second, { room, username: "reader" });
         assert.deepEqual(d.received[0].history, [stored]);
         d.send({ type: "message", text: "after restart" });
         const next = await d.next((f) => f.type === "message");
@@ -565,12 +579,16 @@ Deno.test({
   async fn() {
     await withServer({}, async (server) => {
       const room = freshRoom();
-      const watcher = await joined(server, room, "watcher", {
-        presence: "coalesced",
+      const watcher = await joined(server, {
+        room: room,
+        username: "watcher",
+        extra: {
+          presence: "coalesced",
+        },
       });
       const others = [];
       for (const name of ["a", "b", "c"]) {
-        others.push(await joined(server, room, name));
+        others.push(await joined(server, { room, username: name }));
       }
       const presence = await watcher.next((f) => f.type === "presence");
       assert.deepEqual(presence.joined, ["a", "b", "c"]);

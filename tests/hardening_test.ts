@@ -2,26 +2,9 @@
 import assert from "node:assert/strict";
 import { rawConnect } from "./support/raw_ws.ts";
 import { type RunningServer, startServer } from "./support/server.ts";
-import {
-  connect,
-  type Frame,
-  freshRoom,
-  type TestClient,
-} from "./support/ws_client.ts";
+import { freshRoom, joined } from "./support/ws_client.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
-
-async function joined(
-  server: RunningServer,
-  room: string,
-  username: string,
-  extra: Frame = {},
-): Promise<TestClient> {
-  const client = await connect(server.url, `/api/rooms/${room}/ws`);
-  const welcome = await client.join(username, extra);
-  assert.equal(welcome.type, "welcome", JSON.stringify(welcome));
-  return client;
-}
 
 async function metric(server: RunningServer, line: string): Promise<number> {
   const text = await (await fetch(`${server.url}/metrics`)).text();
@@ -52,7 +35,7 @@ Deno.test({
       const room = freshRoom();
       const stalled = await rawConnect(server.port, `/api/rooms/${room}/ws`);
       await stalled.send(JSON.stringify({ type: "join", username: "stalled" }));
-      const reader = await joined(server, room, "reader");
+      const reader = await joined(server, { room, username: "reader" });
       const text = "x".repeat(1900);
       let sent = 0;
       let got = 0;

@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import type { Config } from "../lib/config.ts";
 import { freePort } from "./support/server.ts";
 import {
-  connect,
   type Frame,
   freshRoom,
+  joined,
   type TestClient,
 } from "./support/ws_client.ts";
 
@@ -46,17 +46,6 @@ async function startIsolate(config: Partial<Config>): Promise<Isolate> {
   };
 }
 
-async function joined(
-  url: string,
-  room: string,
-  username: string,
-): Promise<TestClient> {
-  const client = await connect(url, `/api/rooms/${room}/ws`);
-  const welcome = await client.join(username);
-  assert.equal(welcome.type, "welcome", JSON.stringify(welcome));
-  return client;
-}
-
 for (const fanout of ["broadcast", "kv"] as const) {
   Deno.test({
     name:
@@ -78,8 +67,8 @@ for (const fanout of ["broadcast", "kv"] as const) {
       ]);
       try {
         const room = freshRoom();
-        const ann = await joined(a.url, room, "ann");
-        const bob = await joined(b.url, room, "bob");
+        const ann = await joined(a, { room, username: "ann" });
+        const bob = await joined(b, { room, username: "bob" });
         assert.deepEqual(bob.received[0].members, ["ann", "bob"]);
         const notice = await ann.next((f) => f.type === "joined");
         assert.deepEqual(notice.members, ["ann", "bob"]);

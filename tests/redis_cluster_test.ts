@@ -1,11 +1,12 @@
 /** Several server processes sharing rooms through a real Redis. */
 import assert from "node:assert/strict";
 import { redisSkipReason, startRedis } from "./support/redis.ts";
-import { type RunningServer, startServer } from "./support/server.ts";
+import { startServer } from "./support/server.ts";
 import {
   connect,
   type Frame,
   freshRoom,
+  joined,
   type TestClient,
 } from "./support/ws_client.ts";
 
@@ -16,18 +17,6 @@ const opts = {
   sanitizeOps: false,
   ignore: Boolean(skip),
 };
-
-async function joined(
-  server: RunningServer,
-  room: string,
-  username: string,
-  extra: Frame = {},
-): Promise<TestClient> {
-  const client = await connect(server.url, `/api/rooms/${room}/ws`);
-  const welcome = await client.join(username, extra);
-  assert.equal(welcome.type, "welcome", JSON.stringify(welcome));
-  return client;
-}
 
 function messages(client: TestClient): Frame[] {
   return client.received.filter((f) => f.type === "message");
@@ -48,8 +37,16 @@ Deno.test({
     const b = await startServer({ env });
     try {
       const room = freshRoom();
-      const ann = await joined(a, room, "ann", { clientId: "ann-1" });
-      const bob = await joined(b, room, "bob", { clientId: "bob-1" });
+      const ann = await joined(a, {
+        room: room,
+        username: "ann",
+        extra: { clientId: "ann-1" },
+      });
+      const bob = await joined(b, {
+        room: room,
+        username: "bob",
+        extra: { clientId: "bob-1" },
+      });
 
       await t.step("joins and members cross processes", async () => {
         const notice = await ann.next((f) => f.type === "joined");
@@ -104,7 +101,11 @@ Deno.test({
       await t.step(
         "a repeated nonce from the same client is stored once across processes",
         async () => {
-          const tab2 = await joined(b, room, "ann", { clientId: "ann-1" });
+          const tab2 = await joined(b, {
+            room: room,
+            username: "ann",
+            extra: { clientId: "ann-1" },
+          });
           ann.send({ type: "message", text: "only once", nonce: "shared" });
           const original = await ann.next((f) =>
             f.type === "message" && f.text === "only once"
@@ -185,7 +186,7 @@ Deno.test({
             if (res.ok) break;
             await new Promise((r) => setTimeout(r, 100));
           }
-          const carol = await joined(b, room, "carol");
+          const carol = await joined(b, { room, username: "carol" });
           bob.send({
             type: "message",
             text: "during outage",

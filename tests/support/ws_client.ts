@@ -119,3 +119,25 @@ export async function connect(
 export function freshRoom(prefix = "room"): string {
   return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
 }
+
+/** Options of {@linkcode joined}. */
+export interface JoinedOptions {
+  room: string;
+  username: string;
+  /** More `join` fields (clientId, since, batch, presence). */
+  extra?: Frame;
+}
+
+/** Connects to a room on `server` and joins; fails unless the answer is a welcome. */
+export async function joined(
+  server: { url: string },
+  options: JoinedOptions,
+): Promise<TestClient> {
+  const client = await connect(server.url, `/api/rooms/${options.room}/ws`);
+  const welcome = await client.join(options.username, options.extra);
+  if (welcome.type !== "welcome") {
+    await client.close();
+    throw new Error(`join refused: ${JSON.stringify(welcome)}`);
+  }
+  return client;
+}
