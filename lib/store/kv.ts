@@ -11,6 +11,7 @@ import {
   type RetentionOptions,
   toMessage,
 } from "./store.ts";
+import { isBusy } from "./kv_busy.ts";
 
 /** Options of {@linkcode KvStore.open}. */
 export interface KvStoreOptions extends RetentionOptions {
@@ -163,10 +164,6 @@ function fail(appends: Pending[], error: unknown): void {
     append.reject(error);
     for (const twin of append.twins) twin.reject(error);
   }
-}
-
-function isLocked(error: unknown): boolean {
-  return error instanceof Error && /database is locked/.test(error.message);
 }
 
 function backoff(attempt: number): Promise<void> {
@@ -378,7 +375,7 @@ export class KvStore implements MessageStore {
         try {
           result = await op.commit();
         } catch (error) {
-          if (!isLocked(error)) throw error;
+          if (!isBusy(error)) throw error;
           conflicted = false;
           continue;
         }

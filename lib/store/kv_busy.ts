@@ -2,7 +2,7 @@
 
 /** True for the error a commit throws while another handle on the same file writes. */
 export function isBusy(error: unknown): boolean {
-  return error instanceof TypeError && /database is locked/.test(error.message);
+  return error instanceof Error && /database is locked/.test(error.message);
 }
 
 /** Commits; undefined when the file was busy, so the caller retries as after a conflict. */
