@@ -521,7 +521,7 @@ Deno.test({
       Deno.env.get("FUZZ_SEED") ?? Math.floor(Math.random() * 2 ** 32),
     );
     const iterations = Number(Deno.env.get("FUZZ_ITERATIONS") ?? 5000);
-    const store = Deno.env.get("FUZZ_STORE") ?? "memory";
+    const store = Deno.env.get("FUZZ_STORE") ?? "kv";
     console.log(
       `fuzz: seed ${seed}, ${iterations} iterations, ${store} store ` +
         `(replay with FUZZ_SEED=${seed})`,

@@ -85,7 +85,7 @@ export class Session implements Peer {
     this.room = options.room;
     this.#context = options.context;
     socket.onmessage = (event) => this.#onMessage(event.data);
-    socket.onclose = (event) => this.#finish(event.code);
+    socket.onclose = (event) => this.#finish(event.code, event);
     socket.onerror = () => {};
   }
 
@@ -427,12 +427,15 @@ export class Session implements Peer {
    * closes, or at once when the server gives up on a reader that does not
    * read, whose closing handshake may never complete.
    */
-  #finish(code: number): void {
+  #finish(code: number, event?: CloseEvent): void {
     if (this.#state === "closed") return;
     const wasJoined = this.#state === "joined";
     this.#state = "closed";
     this.#leaveRoom(wasJoined);
-    const reason = this.#closeReason ?? "client";
+    const idle = event !== undefined && !event.wasClean &&
+      /ping/i.test(event.reason);
+    const reason = this.#closeReason ??
+      (idle ? "idle timeout: no pong" : "client");
     this.#context.metrics.closes.inc(
       reason.split(":")[0].replaceAll(" ", "_"),
     );

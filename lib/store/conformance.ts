@@ -78,6 +78,33 @@ export function testStoreConformance(name: string, open: StoreFactory): void {
           const beyond = await store.after("r", { since: "zzz", limit: 100 });
           assert.deepEqual(beyond.messages, []);
         },
+        "any string is a position, however odd or long": async (store) => {
+          const ids = [];
+          for (let i = 0; i < 2; i++) {
+            ids.push((await store.append("r", input(`m${i}`))).message.id);
+          }
+          for (const odd of ["😀", "\uffff", "x".repeat(3000), "~"]) {
+            assert.deepEqual(
+              (await store.after("r", { since: odd, limit: 10 })).messages,
+              [],
+            );
+            assert.deepEqual(
+              (await store.before("r", { before: odd, limit: 10 })).map((m) =>
+                m.id
+              ),
+              ids,
+            );
+          }
+          assert.deepEqual(
+            (await store.after("r", { since: "0".repeat(2100), limit: 10 }))
+              .messages.map((m) => m.id),
+            ids.filter((id) => id > "0".repeat(2100)),
+          );
+          assert.deepEqual(
+            await store.before("r", { before: "", limit: 10 }),
+            [],
+          );
+        },
         "after keeps the newest limit and says truncated": async (store) => {
           const ids = [];
           for (let i = 0; i < 7; i++) {

@@ -1,5 +1,5 @@
 import type { MessageEvent } from "../chat/events.ts";
-import { formatId } from "../chat/ids.ts";
+import { formatId, seqNotAfter } from "../chat/ids.ts";
 import {
   type AfterOptions,
   type AppendInput,
@@ -440,8 +440,8 @@ export class KvStore implements MessageStore {
   async after(room: string, options: AfterOptions): Promise<HistoryPage> {
     const messages: MessageEvent[] = [];
     const iter = this.#kv.list<MessageEvent>({
-      start: ["msg", room, options.since + "\0"],
-      end: ["msg", room, "\uffff"],
+      prefix: ["msg", room],
+      start: ["msg", room, formatId(seqNotAfter(options.since) + 1)],
     }, { reverse: true, limit: options.limit + 1 });
     for await (const entry of iter) messages.push(entry.value);
     const truncated = messages.length > options.limit;
@@ -452,7 +452,14 @@ export class KvStore implements MessageStore {
   async before(room: string, options: BeforeOptions): Promise<MessageEvent[]> {
     const selector: Deno.KvListSelector = options.before === undefined
       ? { prefix: ["msg", room] }
-      : { start: ["msg", room, ""], end: ["msg", room, options.before] };
+      : {
+        prefix: ["msg", room],
+        end: [
+          "msg",
+          room,
+          formatId(seqNotAfter(options.before, { strict: true }) + 1),
+        ],
+      };
     const messages: MessageEvent[] = [];
     const iter = this.#kv.list<MessageEvent>(selector, {
       reverse: true,
