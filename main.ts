@@ -1,7 +1,7 @@
 /** Production entry: settings → store → app → Deno.serve, with an orderly shutdown. */
 import { handleCli } from "./lib/cli.ts";
 import { loadConfig } from "./lib/config.ts";
-import { errorFields, jsonLogger } from "./lib/log.ts";
+import { errorFields, flushLogs, jsonLogger } from "./lib/log.ts";
 import { serveChat } from "./lib/server.ts";
 
 async function main(): Promise<void> {
@@ -18,6 +18,7 @@ async function main(): Promise<void> {
     try {
       Deno.addSignalListener(signal, async () => {
         await server.shutdown(signal);
+        flushLogs();
         Deno.exit(0);
       });
     } catch {

@@ -12,7 +12,29 @@ export type Logger = (
 
 const RANK: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
-/** A logger that writes JSON lines to stdout (warnings and errors to stderr), from `level` up. */
+const encoder = new TextEncoder();
+let pending: string[] = [];
+let scheduled = false;
+
+/** Writes the buffered stdout lines now (before exiting, or before a line on stderr). */
+export function flushLogs(): void {
+  scheduled = false;
+  if (pending.length === 0) return;
+  const text = pending.join("\n") + "\n";
+  pending = [];
+  try {
+    Deno.stdout.writeSync(encoder.encode(text));
+  } catch {
+    console.log(text.slice(0, -1));
+  }
+}
+
+/**
+ * A logger that writes JSON lines from `level` up: debug and info to stdout,
+ * buffered and written once per turn of the event loop (a storm of
+ * connections would otherwise pay a write each); warnings and errors to
+ * stderr at once.
+ */
 export function jsonLogger(
   options: { quiet?: boolean; level?: Level } = {},
 ): Logger {
@@ -25,8 +47,16 @@ export function jsonLogger(
       event,
       ...fields,
     });
-    if (level === "error" || level === "warn") console.error(line);
-    else console.log(line);
+    if (level === "error" || level === "warn") {
+      flushLogs();
+      console.error(line);
+      return;
+    }
+    pending.push(line);
+    if (!scheduled) {
+      scheduled = true;
+      setTimeout(flushLogs, 0);
+    }
   };
 }
 

@@ -18,9 +18,15 @@ Deno.test({
       const ghost = await rawConnect(server.port, `/api/rooms/${room}/ws`);
       await ghost.send(JSON.stringify({ type: "join", username: "ghost" }));
       await alive.next((f) => f.type === "left", 10_000);
-      const line = jsonLogs(server.logs).find((l) =>
-        l.event === "disconnect" && l.joined === true
-      );
+      const disconnect = () =>
+        jsonLogs(server.logs).find((l) =>
+          l.event === "disconnect" && l.joined === true
+        );
+      await until(() => disconnect() !== undefined, {
+        timeoutMs: 3000,
+        what: "the disconnect logged",
+      });
+      const line = disconnect();
       assert.match(
         String(line?.reason),
         /idle|ping|pong/i,

@@ -335,7 +335,7 @@ export class Session implements Peer {
     const held = this.#held;
     this.#held = undefined;
     for (const { frame, id } of held) this.push(frame, id);
-    this.#context.log("info", "join", {
+    this.#context.log("debug", "join", {
       room: this.room,
       session: this.id,
       again: outcome === "again",
