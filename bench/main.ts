@@ -27,8 +27,19 @@ import {
   manyRooms,
 } from "./scenarios.ts";
 import { type Target, TARGETS } from "./servers.ts";
+import { describeWeight, measurePages } from "../tests/support/page_weight.ts";
+import { formatStartup, measureStartup } from "./startup.ts";
 
-const SCENARIOS = ["fanout", "batch", "rooms", "idle", "storm", "durable"];
+const SCENARIOS = [
+  "fanout",
+  "batch",
+  "rooms",
+  "idle",
+  "storm",
+  "durable",
+  "startup",
+  "pages",
+];
 
 const FULL: BenchOptions = {
   clients: 2,
@@ -295,6 +306,17 @@ async function main(): Promise<void> {
   await each("idle", results.idle, (t) => idle(t, context));
   await each("storm", results.storm, (t) => joinStorm(t, context));
   await each("durable", results.durable, (t) => durable(t, context));
+  if (scenarios.includes("startup")) {
+    log("startup: cold start and memory at rest of each shape");
+    results.startup = await measureStartup({
+      runs: values.smoke ? 1 : 5,
+      progress: log,
+      targets: values.smoke
+        ? ["floor", "main"]
+        : ["floor", "main", "bundle", "executable"],
+    });
+  }
+  if (scenarios.includes("pages")) results.pages = await measurePages();
   if (values.profile) {
     const rate = number("profile-rate") ?? options.fixedRate ??
       results.fanout.memory?.ceiling ?? options.startRate * 2;
@@ -317,6 +339,10 @@ async function main(): Promise<void> {
     `\n${results.command}  (${results.machine.cpus} × ${results.machine.model}, deno ${results.machine.deno}, ${results.seconds} s)\n`,
   );
   console.log(formatTable(results));
+  if (results.startup) console.log(`\n${formatStartup(results.startup)}`);
+  for (const page of results.pages ?? []) {
+    console.log(`page weight: ${describeWeight(page)}`);
+  }
   for (const profile of results.profile ?? []) {
     console.log(
       `\nprofile of the memory server, fan-out${

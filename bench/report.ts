@@ -9,6 +9,8 @@ import type {
   StormResult,
 } from "./scenarios.ts";
 import type { Target } from "./servers.ts";
+import type { PageWeight } from "../tests/support/page_weight.ts";
+import type { StartupReport } from "./startup.ts";
 
 /** Figures of each target server for one scenario. */
 export type PerTarget<T> = Partial<Record<Target, T>>;
@@ -44,6 +46,10 @@ export interface BenchResults {
   durable: PerTarget<DurableResult>;
   targets: TargetCheck[];
   profile?: { file: string; batch: boolean; top: ProfileEntry[] }[];
+  /** Cold start and memory at rest of each shape (issue 5). */
+  startup?: StartupReport;
+  /** JavaScript each page loads (issue 8). */
+  pages?: PageWeight[];
 }
 
 function ratio(
