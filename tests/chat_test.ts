@@ -1,21 +1,9 @@
 /** End to end over real sockets: the WebSocket protocol of docs/protocol.md. */
 import assert from "node:assert/strict";
-import { type RunningServer, startServer } from "./support/server.ts";
+import { startServer, withServer } from "./support/server.ts";
 import { connect, type Frame, freshRoom, joined } from "./support/ws_client.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
-
-async function withServer(
-  env: Record<string, string>,
-  body: (server: RunningServer) => Promise<void>,
-): Promise<void> {
-  const server = await startServer({ env });
-  try {
-    await body(server);
-  } finally {
-    await server.stop();
-  }
-}
 
 Deno.test({
   name: "chat over real sockets",

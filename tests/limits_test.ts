@@ -13,7 +13,7 @@ import {
   until,
   type UpgradeAttempt,
 } from "./support/hostile.ts";
-import { type RunningServer, startServer } from "./support/server.ts";
+import { type RunningServer, withServer } from "./support/server.ts";
 import {
   connect,
   type Frame,
@@ -22,18 +22,6 @@ import {
 } from "./support/ws_client.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
-
-async function withServer(
-  env: Record<string, string>,
-  body: (server: RunningServer) => Promise<void>,
-): Promise<void> {
-  const server = await startServer({ env });
-  try {
-    await body(server);
-  } finally {
-    await server.stop();
-  }
-}
 
 async function joined(
   server: RunningServer,

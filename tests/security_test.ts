@@ -11,7 +11,7 @@ import {
   tryUpgrade,
   UPGRADE_HEADERS,
 } from "./support/hostile.ts";
-import { type RunningServer, startServer } from "./support/server.ts";
+import { withServer } from "./support/server.ts";
 import { connect, freshRoom } from "./support/ws_client.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
@@ -60,23 +60,12 @@ function propsText(html: string): string {
   return html.slice(from, html.indexOf("</script", from));
 }
 
-async function withServer(
-  body: (server: RunningServer) => Promise<void>,
-): Promise<void> {
-  const server = await startServer({ env: { ALLOWED_ORIGINS: ALLOWED } });
-  try {
-    await body(server);
-  } finally {
-    await server.stop();
-  }
-}
-
 Deno.test({
   name:
     "security: every HTML response carries CSP, nosniff, frame-ancestors and Referrer-Policy",
   ...opts,
   async fn() {
-    await withServer(async (server) => {
+    await withServer({ ALLOWED_ORIGINS: ALLOWED }, async (server) => {
       const room = freshRoom();
       const pages = [
         { path: "/", status: 200 },
@@ -128,7 +117,7 @@ Deno.test({
     "security: hostile room paths get a 404 (or the home page for ..), never a 5xx or the input back",
   ...opts,
   async fn() {
-    await withServer(async (server) => {
+    await withServer({ ALLOWED_ORIGINS: ALLOWED }, async (server) => {
       const home = await rawRequest(server.port, { path: "/" });
       const homeTitle = /<title>[^<]*<\/title>/.exec(home.body)?.[0];
       assert.ok(homeTitle);
@@ -190,7 +179,7 @@ Deno.test({
     "security: what people type is escaped in the room page, its island props and the home form",
   ...opts,
   async fn() {
-    await withServer(async (server) => {
+    await withServer({ ALLOWED_ORIGINS: ALLOWED }, async (server) => {
       const room = freshRoom();
       const baseline = await (await fetch(`${server.url}/chat/${room}`)).text();
       const writer = await connect(server.url, `/api/rooms/${room}/ws`);
@@ -280,7 +269,7 @@ Deno.test({
     "security: cross-origin upgrades get 403 unless allowed; own origin over http or https passes; no prefix tricks",
   ...opts,
   async fn() {
-    await withServer(async (server) => {
+    await withServer({ ALLOWED_ORIGINS: ALLOWED }, async (server) => {
       const room = freshRoom();
       const host = `127.0.0.1:${server.port}`;
       const cases: [string | undefined, number][] = [

@@ -115,3 +115,16 @@ export async function startServer(
     },
   };
 }
+
+/** Runs `body` against a server started with `env`, stopping it afterwards whatever happens. */
+export async function withServer(
+  env: Record<string, string>,
+  body: (server: RunningServer) => Promise<void>,
+): Promise<void> {
+  const server = await startServer({ env });
+  try {
+    await body(server);
+  } finally {
+    await server.stop();
+  }
+}
