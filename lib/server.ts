@@ -61,8 +61,8 @@ export async function serveChat(
     shutdown(reason) {
       stopping ??= (async () => {
         log("info", "shutdown", { reason, connections: chat.connections });
-        const closed = server.shutdown();
         await chat.shutdown();
+        const closed = server.shutdown();
         await Promise.race([
           closed,
           new Promise((r) => setTimeout(r, SHUTDOWN_GRACE_MS)),

@@ -237,10 +237,18 @@ export class ChatService implements ChatApi {
     }
   }
 
-  /** Refuses new sockets, waits for accepted messages to be stored, then closes every socket with 1001. */
+  /**
+   * Refuses new sockets and new frames, waits until every message already
+   * taken is stored and handed out (so its sender got its acknowledgement),
+   * then closes every socket with 1001. A frame that arrives meanwhile is not
+   * taken: unacknowledged, its sender resends it after reconnecting.
+   */
   async shutdown(): Promise<void> {
     this.#closing = true;
-    await Promise.allSettled([...this.#inflight]);
+    this.#context.draining = true;
+    while (this.#inflight.size > 0) {
+      await Promise.allSettled([...this.#inflight]);
+    }
     for (const session of this.#sessions) {
       session.close(CLOSE_GOING_AWAY, "server shutting down");
     }

@@ -47,7 +47,9 @@ export interface SessionContext {
   /** Most bytes waiting unsent on one socket before it is closed as a slow consumer. */
   maxBufferedBytes: number;
   metrics: ChatMetrics;
-  /** Keeps a store write alive through shutdown. */
+  /** Set at shutdown: frames that arrive from then on are not taken. */
+  draining?: boolean;
+  /** Keeps a message's store write and its delivery alive through shutdown. */
   track(work: Promise<unknown>): void;
 }
 
@@ -196,7 +198,7 @@ export class Session implements Peer {
   }
 
   #onMessage(data: unknown): void {
-    if (this.#state === "closed") return;
+    if (this.#state === "closed" || this.#context.draining) return;
     if (typeof data !== "string") {
       const size = data instanceof ArrayBuffer
         ? data.byteLength
@@ -236,7 +238,11 @@ export class Session implements Peer {
     if (this.#state !== "joined") {
       return this.#error("not_joined", "Join the room first.");
     }
-    if (frame.type === "message") return await this.#say(frame);
+    if (frame.type === "message") {
+      const saying = this.#say(frame);
+      this.#context.track(saying);
+      return await saying;
+    }
     this.#typing ??= new Throttle(TYPING_INTERVAL_MS);
     if (this.#typing.pass()) {
       this.#context.fanout.publish(this.room, {
@@ -358,7 +364,7 @@ export class Session implements Peer {
         "You are sending messages too fast; wait a moment.",
       );
     }
-    const { store, fanout, track, metrics } = this.#context;
+    const { store, fanout, metrics } = this.#context;
     metrics.received.inc();
     const append = store.append(this.room, {
       username: this.username,
@@ -369,7 +375,6 @@ export class Session implements Peer {
         ? undefined
         : this.#clientId ?? this.id,
     });
-    track(append);
     let result;
     try {
       result = await append;
