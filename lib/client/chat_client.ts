@@ -426,7 +426,12 @@ export class ChatClient {
   #sendJoin(socket: SocketLike): void {
     const username = this.#state.username;
     if (username === null) return;
-    const frame: ClientFrame = { type: "join", username, batch: true };
+    const frame: ClientFrame = {
+      type: "join",
+      username,
+      batch: true,
+      presence: "coalesced",
+    };
     if (this.#options.clientId) frame.clientId = this.#options.clientId;
     const since = this.#state.messages.at(-1)?.id;
     if (since !== undefined) frame.since = since;
@@ -486,6 +491,19 @@ export class ChatClient {
       case "joined":
       case "left":
         return this.#onPresence(event);
+      case "presence": {
+        const { members, ts } = event;
+        for (const username of event.joined ?? []) {
+          this.#onPresence({ type: "joined", username, ts, members });
+        }
+        for (const username of event.left ?? []) {
+          this.#onPresence({ type: "left", username, ts, members });
+        }
+        if (!event.joined?.length && !event.left?.length) {
+          this.#update({ members });
+        }
+        return;
+      }
       case "typing":
         return this.#onTyping(event.username);
       case "error":

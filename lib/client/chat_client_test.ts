@@ -126,7 +126,7 @@ Deno.test("mergeMessages keeps ids sorted and unique", () => {
   assertEquals(merged.map((m) => m.id), ["a", "b", "c", "d"]);
 });
 
-Deno.test("join sends username, clientId, since and batch", () => {
+Deno.test("join sends username, clientId, since, batch and coalesced presence", () => {
   const { client, sockets } = setup({ history: [message("001")] });
   assertEquals(client.join("  alice "), true);
   sockets[0].open();
@@ -136,7 +136,27 @@ Deno.test("join sends username, clientId, since and batch", () => {
     clientId: "client-1",
     since: "001",
     batch: true,
+    presence: "coalesced",
   }]);
+});
+
+Deno.test("a coalesced presence event becomes join and leave notices and members", () => {
+  const { client, sockets } = setup();
+  client.join("alice");
+  sockets[0].open();
+  sockets[0].receive(welcome([]));
+  sockets[0].receive({
+    type: "presence",
+    joined: ["bob", "carol"],
+    left: ["dave"],
+    members: ["alice", "bob", "carol"],
+    ts: 7,
+  });
+  assertEquals(client.state.members, ["alice", "bob", "carol"]);
+  assertEquals(
+    client.state.notices.map((n) => `${n.username} ${n.kind}`),
+    ["bob joined", "carol joined", "dave left"],
+  );
 });
 
 Deno.test("an invalid name never reaches the server", () => {
