@@ -96,8 +96,12 @@ export function compareCodePoints(a: string, b: string): number {
 
 /** Sorts usernames as `members` lists them, normalising each name once. */
 export function sortNames(usernames: Iterable<string>): string[] {
-  return [...usernames]
-    .map((name): [string, string] => [canonicalName(name), name])
-    .sort(compareKeyed)
-    .map(([, name]) => name);
+  return sortKeyedNames(
+    [...usernames].map((name): [string, string] => [canonicalName(name), name]),
+  );
+}
+
+/** Sorts `[canonical, username]` pairs whose canonical forms are already known; returns the usernames. */
+export function sortKeyedNames(entries: [string, string][]): string[] {
+  return entries.sort(compareKeyed).map(([, name]) => name);
 }

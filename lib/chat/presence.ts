@@ -1,4 +1,4 @@
-import { sortNames } from "./names.ts";
+import { sortKeyedNames } from "./names.ts";
 
 /** Who a connection claims to be when it joins. */
 export interface Identity {
@@ -86,7 +86,12 @@ export class LocalPresence implements Presence {
     if (!sorted) {
       const names = this.#rooms.get(room);
       sorted = names
-        ? sortNames([...names.values()].map((h) => h.username))
+        ? sortKeyedNames(
+          [...names].map(([canonical, h]): [string, string] => [
+            canonical,
+            h.username,
+          ]),
+        )
         : [];
       this.#sorted.set(room, sorted);
     }

@@ -169,15 +169,16 @@ export class Room {
     this.#presence = undefined;
     if (!pending || pending.ts === 0) return;
     const frame = JSON.stringify({ type: "presence", ...pending });
-    const joiners = new Set(pending.joined.map(canonicalName));
+    const canonical = pending.joined.map(canonicalName);
+    const joiners = new Set(canonical);
     for (const peer of this.#peers) {
       if (!peer.coalescePresence) continue;
       if (!joiners.has(peer.canonical)) {
         this.#push(peer, frame);
         continue;
       }
-      const joined = pending.joined.filter((name) =>
-        canonicalName(name) !== peer.canonical
+      const joined = pending.joined.filter((_, i) =>
+        canonical[i] !== peer.canonical
       );
       if (joined.length === 0 && pending.left.length === 0) continue;
       this.#push(
