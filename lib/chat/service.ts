@@ -96,6 +96,16 @@ export class ChatService implements ChatApi {
       read: () => this.#sessions.size,
     });
     metrics.gauge({
+      name: "process_resident_memory_bytes",
+      help: "Resident memory of this process.",
+      read: () => Deno.memoryUsage().rss,
+    });
+    metrics.gauge({
+      name: "process_heap_used_bytes",
+      help: "JavaScript heap in use.",
+      read: () => Deno.memoryUsage().heapUsed,
+    });
+    metrics.gauge({
       name: "chat_rooms",
       help: "Rooms with a connection on this server.",
       read: () => this.#hub.rooms().length,
@@ -194,16 +204,16 @@ export class ChatService implements ChatApi {
       });
     }
     const { socket, response } = upgraded;
-    const session = new Session(socket, {
+    const session: Session = new Session(socket, {
       room: options.room,
       context: this.#context,
+      onClosed: () => {
+        this.#sessions.delete(session);
+        this.#limiter.release(address);
+      },
     });
     this.#sessions.add(session);
     this.#log("info", "connect", { room: options.room, session: session.id });
-    socket.addEventListener("close", () => {
-      this.#sessions.delete(session);
-      this.#limiter.release(address);
-    });
     return response;
   }
 

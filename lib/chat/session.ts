@@ -81,14 +81,21 @@ export class Session implements Peer {
   /** Takes over an upgraded socket. */
   constructor(
     socket: WebSocket,
-    options: { room: string; context: SessionContext },
+    options: {
+      room: string;
+      context: SessionContext;
+      /** Told when the socket itself has closed. */
+      onClosed?: () => void;
+    },
   ) {
     this.#socket = socket;
     this.room = options.room;
     this.#context = options.context;
     socket.onmessage = (event) => this.#onMessage(event.data);
-    socket.onclose = (event) => this.#finish(event.code, event);
-    socket.onerror = () => {};
+    socket.onclose = (event) => {
+      this.#finish(event.code, event);
+      options.onClosed?.();
+    };
   }
 
   /** Closes the socket with `code` (1001 at shutdown); `reason` goes to the client and the log. */
