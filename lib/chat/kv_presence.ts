@@ -27,6 +27,9 @@ interface Record {
 
 const MAX_ATTEMPTS = 32;
 
+/** How long a room's member list read from KV is reused, unless this server changed the room. */
+export const MEMBERS_CACHE_MS = 250;
+
 /**
  * Presence shared by every isolate on one Deno KV (Deno Deploy, or several
  * workers): one entry per name and room holding connection counts per
@@ -38,6 +41,8 @@ export class KvPresence implements Presence {
   #kv: Deno.Kv;
   #ttlMs: number;
   #rooms = new Set<string>();
+  #members = new Map<string, { at: number; names: string[] }>();
+  #changedAt = new Map<string, number>();
   #timer: ReturnType<typeof setInterval>;
   #options: KvPresenceOptions;
 
@@ -111,6 +116,7 @@ export class KvPresence implements Presence {
   }
 
   async claim(room: string, identity: Identity): Promise<ClaimOutcome> {
+    this.#changed(room);
     const outcome = await this.#update<ClaimOutcome>(
       ["presence", room, identity.canonical],
       (record) => {
@@ -125,19 +131,26 @@ export class KvPresence implements Presence {
         return { next, result };
       },
     );
+    this.#changed(room);
     if (outcome !== "taken") this.#rooms.add(room);
     return outcome;
   }
 
-  release(room: string, canonical: string): Promise<boolean> {
-    return this.#update<boolean>(["presence", room, canonical], (record) => {
-      const mine = record?.holders[this.server];
-      if (!record || !mine) return { next: record, result: false };
-      if (mine > 1) record.holders[this.server] = mine - 1;
-      else delete record.holders[this.server];
-      const empty = Object.keys(record.holders).length === 0;
-      return { next: empty ? null : record, result: empty };
-    });
+  async release(room: string, canonical: string): Promise<boolean> {
+    this.#changed(room);
+    const last = await this.#update<boolean>(
+      ["presence", room, canonical],
+      (record) => {
+        const mine = record?.holders[this.server];
+        if (!record || !mine) return { next: record, result: false };
+        if (mine > 1) record.holders[this.server] = mine - 1;
+        else delete record.holders[this.server];
+        const empty = Object.keys(record.holders).length === 0;
+        return { next: empty ? null : record, result: empty };
+      },
+    );
+    this.#changed(room);
+    return last;
   }
 
   async #records(room?: string): Promise<[string, Record][]> {
@@ -152,8 +165,29 @@ export class KvPresence implements Presence {
     return entries.filter(([, record]) => this.#prune(record, alive));
   }
 
+  /**
+   * Read from KV at most every {@linkcode MEMBERS_CACHE_MS} per room, and at
+   * once after this server changed the room: a join storm would otherwise
+   * list the whole room once per join.
+   */
   async members(room: string): Promise<string[]> {
-    return sortNames((await this.#records(room)).map(([, r]) => r.username));
+    const cached = this.#members.get(room);
+    if (cached && Date.now() - cached.at < MEMBERS_CACHE_MS) {
+      return cached.names;
+    }
+    const at = Date.now();
+    const names = sortNames(
+      (await this.#records(room)).map(([, r]) => r.username),
+    );
+    if ((this.#changedAt.get(room) ?? 0) <= at) {
+      this.#members.set(room, { at, names });
+    }
+    return names;
+  }
+
+  #changed(room: string): void {
+    this.#members.delete(room);
+    this.#changedAt.set(room, Date.now());
   }
 
   async rooms(): Promise<OnlineRoom[]> {

@@ -61,3 +61,24 @@ Deno.test("kv presence: isolates share names; a silent isolate's people are reap
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("kv presence: a member list read right after a claim always holds the claimer, even under a storm", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const presence = new KvPresence({ kv });
+  try {
+    const results = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const username = `u${i}`;
+        await presence.claim("r", { username, canonical: username });
+        return { username, members: await presence.members("r") };
+      }),
+    );
+    for (const { username, members } of results) {
+      assert.ok(members.includes(username), `${username} missing`);
+    }
+    assert.equal((await presence.members("r")).length, 40);
+  } finally {
+    await presence.close();
+    kv.close();
+  }
+});
