@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     try {
       Deno.addSignalListener(signal, async () => {
         await server.shutdown(signal);
-        flushLogs();
+        await flushLogs();
         Deno.exit(0);
       });
     } catch {

@@ -15,25 +15,34 @@ const RANK: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 const encoder = new TextEncoder();
 let pending: string[] = [];
 let scheduled = false;
+let writing: Promise<void> = Promise.resolve();
 
-/** Writes the buffered stdout lines now (before exiting, or before a line on stderr). */
-export function flushLogs(): void {
+async function writeAll(bytes: Uint8Array): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) {
+    written += await Deno.stdout.write(bytes.subarray(written));
+  }
+}
+
+function writePending(): void {
   scheduled = false;
   if (pending.length === 0) return;
-  const text = pending.join("\n") + "\n";
+  const bytes = encoder.encode(pending.join("\n") + "\n");
   pending = [];
-  try {
-    Deno.stdout.writeSync(encoder.encode(text));
-  } catch {
-    console.log(text.slice(0, -1));
-  }
+  writing = writing.then(() => writeAll(bytes)).catch(() => {});
+}
+
+/** Writes the buffered stdout lines and resolves once they are out (before exiting). */
+export function flushLogs(): Promise<void> {
+  writePending();
+  return writing;
 }
 
 /**
  * A logger that writes JSON lines from `level` up: debug and info to stdout,
- * buffered and written once per turn of the event loop (a storm of
- * connections would otherwise pay a write each); warnings and errors to
- * stderr at once.
+ * buffered and written asynchronously once per turn of the event loop (a
+ * storm of connections would otherwise pay a blocking write each); warnings
+ * and errors to stderr at once.
  */
 export function jsonLogger(
   options: { quiet?: boolean; level?: Level } = {},
@@ -48,14 +57,13 @@ export function jsonLogger(
       ...fields,
     });
     if (level === "error" || level === "warn") {
-      flushLogs();
       console.error(line);
       return;
     }
     pending.push(line);
     if (!scheduled) {
       scheduled = true;
-      setTimeout(flushLogs, 0);
+      setTimeout(writePending, 0);
     }
   };
 }
