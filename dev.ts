@@ -13,6 +13,7 @@ function start(): void {
   child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "main.ts"],
     cwd: ROOT,
+    env: { CHAT_DEV: "1" },
     stdin: "inherit",
     stdout: "inherit",
     stderr: "inherit",

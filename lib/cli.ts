@@ -99,6 +99,11 @@ const DOCS: Record<string, SettingDoc> = {
     fallback: (c) => c.logLevel,
     meaning: "debug, info, warn or error",
   },
+  CHAT_DEV: {
+    fallback: () => undefined,
+    meaning:
+      "1 (set by deno task dev): pages reload themselves after the server restarts",
+  },
   DENO_DEPLOYMENT_ID: {
     fallback: () => undefined,
     meaning: "set by Deno Deploy: the kv store opens the managed database",

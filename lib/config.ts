@@ -28,6 +28,8 @@ export interface Config {
   idleTimeoutSeconds: number;
   maxBufferedBytes: number;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** Set by `deno task dev`: pages reload themselves after a restart. */
+  dev: boolean;
 }
 
 /** Names of every variable the server reads. */
@@ -50,6 +52,7 @@ export const SETTINGS = [
   "CHAT_IDLE_TIMEOUT_S",
   "CHAT_MAX_BUFFERED_BYTES",
   "CHAT_LOG_LEVEL",
+  "CHAT_DEV",
   "DENO_DEPLOYMENT_ID",
 ] as const;
 
@@ -177,5 +180,6 @@ export function loadConfig(
       max: 1024 * 1024 * 1024,
     }),
     logLevel: logLevel as Config["logLevel"],
+    dev: env("CHAT_DEV") === "1",
   };
 }

@@ -4,6 +4,7 @@ import manifest from "../manifest.gen.ts";
 import { ChatService } from "./chat/service.ts";
 import type { Config } from "./config.ts";
 import { createApp } from "./framework/app.ts";
+import { withLiveReload } from "./framework/live_reload.ts";
 import type { Logger } from "./log.ts";
 import { openBackend } from "./store/open_store.ts";
 
@@ -53,7 +54,7 @@ export async function serveChat(
     onListen({ hostname, port }) {
       log("info", "start", { hostname, port, store: config.store });
     },
-  }, app);
+  }, config.dev ? withLiveReload(app) : app);
   let stopping: Promise<void> | undefined;
   return {
     port: server.addr.port,
