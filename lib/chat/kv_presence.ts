@@ -40,7 +40,8 @@ export class KvPresence implements Presence {
   readonly server = crypto.randomUUID();
   #kv: Deno.Kv;
   #ttlMs: number;
-  #rooms = new Set<string>();
+  /** Connections this server holds per room: the rooms it reaps. */
+  #rooms = new Map<string, number>();
   #members = new Map<string, { at: number; names: string[] }>();
   #changedAt = new Map<string, number>();
   #timer: ReturnType<typeof setInterval>;
@@ -62,7 +63,7 @@ export class KvPresence implements Presence {
     await this.#kv.set(["server", this.server], Date.now(), {
       expireIn: this.#ttlMs * 4,
     });
-    for (const room of this.#rooms) await this.#reap(room);
+    for (const room of this.#rooms.keys()) await this.#reap(room);
   }
 
   /** Server ids (of those asked) whose heartbeat is fresh. */
@@ -132,7 +133,9 @@ export class KvPresence implements Presence {
       },
     );
     this.#changed(room);
-    if (outcome !== "taken") this.#rooms.add(room);
+    if (outcome !== "taken") {
+      this.#rooms.set(room, (this.#rooms.get(room) ?? 0) + 1);
+    }
     return outcome;
   }
 
@@ -150,6 +153,9 @@ export class KvPresence implements Presence {
       },
     );
     this.#changed(room);
+    const held = (this.#rooms.get(room) ?? 1) - 1;
+    if (held > 0) this.#rooms.set(room, held);
+    else this.#rooms.delete(room);
     return last;
   }
 
