@@ -154,8 +154,13 @@ export class KvPresence implements Presence {
     );
     this.#changed(room);
     const held = (this.#rooms.get(room) ?? 1) - 1;
-    if (held > 0) this.#rooms.set(room, held);
-    else this.#rooms.delete(room);
+    if (held > 0) {
+      this.#rooms.set(room, held);
+    } else {
+      this.#rooms.delete(room);
+      this.#members.delete(room);
+      this.#changedAt.delete(room);
+    }
     return last;
   }
 
