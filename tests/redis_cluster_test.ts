@@ -128,9 +128,9 @@ Deno.test({
       await t.step(
         "SIGKILL of one process: its people resume on the other, nothing lost; ghosts leave",
         async () => {
-          const last = messages(ann).at(-1)!;
           await a.stop("SIGKILL");
           await ann.closed;
+          const last = messages(ann).at(-1)!;
           for (let i = 0; i < 5; i++) {
             bob.send({ type: "message", text: `while away ${i}` });
           }
