@@ -5,6 +5,7 @@ import { canonicalName, parseUsername } from "../lib/chat/names.ts";
 import {
   ChatClient,
   type ChatState,
+  initialChatState,
   MAX_MESSAGE_LENGTH,
 } from "../lib/client/chat_client.ts";
 import {
@@ -46,26 +47,6 @@ const ANNOUNCE_CHARS = 160;
 interface Anchor {
   key: string;
   offset: number;
-}
-
-function initialState(props: ChatRoomProps): ChatState {
-  return {
-    status: "idle",
-    username: null,
-    joined: false,
-    needsName: false,
-    nameError: null,
-    messages: props.history,
-    notices: [],
-    members: [],
-    typing: [],
-    outbox: [],
-    alert: null,
-    retryAt: null,
-    older: props.historyComplete || props.history.length === 0
-      ? "done"
-      : "idle",
-  };
 }
 
 function statusText(state: ChatState, mounted: boolean): string {
@@ -327,7 +308,13 @@ function Members(
 
 /** The live room: name prompt, messages, presence, typing, composer. */
 export default function ChatRoom(props: ChatRoomProps) {
-  const state = useSignal<ChatState>(initialState(props));
+  const state = useSignal<ChatState>(
+    initialChatState({
+      history: props.history,
+      historyComplete: props.historyComplete,
+      needsName: false,
+    }),
+  );
   const mounted = useSignal(false);
   const zone = useSignal(props.timeZone ?? "UTC");
   const now = useSignal(props.now);

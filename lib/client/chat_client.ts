@@ -185,6 +185,32 @@ const defaultTimers: Timers = {
   clear: (id) => clearTimeout(id as number),
 };
 
+/** The state before any connection: the server-rendered history, nobody online. */
+export function initialChatState(options: {
+  history: readonly MessageEvent[];
+  historyComplete?: boolean;
+  /** True once the page knows it must ask for a name (false while rendering on the server). */
+  needsName: boolean;
+}): ChatState {
+  return {
+    status: "idle",
+    username: null,
+    joined: false,
+    needsName: options.needsName,
+    nameError: null,
+    messages: mergeMessages([], options.history),
+    notices: [],
+    members: [],
+    typing: [],
+    outbox: [],
+    alert: null,
+    retryAt: null,
+    older: options.historyComplete || options.history.length === 0
+      ? "done"
+      : "idle",
+  };
+}
+
 /** One person's connection to one room. */
 export class ChatClient {
   #options: ChatClientOptions;
@@ -208,23 +234,11 @@ export class ChatClient {
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? Date.now;
     this.#nonce = options.nonce ?? defaultNonce;
-    this.#state = {
-      status: "idle",
-      username: null,
-      joined: false,
+    this.#state = initialChatState({
+      history: options.history ?? [],
+      historyComplete: options.historyComplete,
       needsName: true,
-      nameError: null,
-      messages: mergeMessages([], options.history ?? []),
-      notices: [],
-      members: [],
-      typing: [],
-      outbox: [],
-      alert: null,
-      retryAt: null,
-      older: options.historyComplete || !options.history?.length
-        ? "done"
-        : "idle",
-    };
+    });
   }
 
   /** The current state. */
