@@ -67,7 +67,7 @@ Deno.test({
         async () => {
           const room = freshRoom();
           const first = await joined(server, {
-            room: room,
+            room,
             username: "Zoë",
             extra: { clientId: "c-1" },
           });
@@ -129,7 +129,7 @@ Deno.test({
         async () => {
           const room = freshRoom();
           const alice = await joined(server, {
-            room: room,
+            room,
             username: "alice",
             extra: {
               clientId: "a-1",
@@ -143,7 +143,7 @@ Deno.test({
           const echo = await alice.next((f) => f.type === "message");
           assert.deepEqual(echo, original);
           const tab2 = await joined(server, {
-            room: room,
+            room,
             username: "alice",
             extra: { clientId: "a-1" },
           });
@@ -175,7 +175,7 @@ Deno.test({
         async () => {
           const room = freshRoom();
           const alice = await joined(server, {
-            room: room,
+            room,
             username: "alice",
             extra: { clientId: "ca" },
           });
@@ -309,7 +309,7 @@ Deno.test({
           assert.equal(error.code, "too_large");
           assert.equal((await c.closed).code, 1009);
           const multibyte = await joined(server, {
-            room: room,
+            room,
             username: "big2",
           });
           multibyte.send(
@@ -347,12 +347,12 @@ Deno.test({
         async () => {
           const room = freshRoom();
           const a = await joined(server, {
-            room: room,
+            room,
             username: "ann",
             extra: { clientId: "k" },
           });
           const a2 = await joined(server, {
-            room: room,
+            room,
             username: "ann",
             extra: { clientId: "k" },
           });
@@ -498,7 +498,7 @@ Deno.test({
     await withServer({ CHAT_RATE_LIMIT: "off" }, async (server) => {
       const room = freshRoom();
       const packed = await joined(server, {
-        room: room,
+        room,
         username: "packed",
         extra: { batch: true },
       });
@@ -568,7 +568,7 @@ Deno.test({
     await withServer({}, async (server) => {
       const room = freshRoom();
       const watcher = await joined(server, {
-        room: room,
+        room,
         username: "watcher",
         extra: {
           presence: "coalesced",

@@ -1,27 +1,11 @@
 /** Hostile and sloppy clients, limits and faults, over real sockets. */
 import assert from "node:assert/strict";
 import { rawConnect } from "./support/raw_ws.ts";
-import { type RunningServer, startServer } from "./support/server.ts";
+import { scrape, until } from "./support/hostile.ts";
+import { startServer } from "./support/server.ts";
 import { freshRoom, joined } from "./support/ws_client.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
-
-async function metric(server: RunningServer, line: string): Promise<number> {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
-  const found = text.split("\n").find((l) => l.startsWith(line + " "));
-  return found ? Number(found.slice(line.length + 1)) : 0;
-}
-
-async function until(
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not reached in time");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 Deno.test({
   name:
@@ -41,7 +25,7 @@ Deno.test({
       let got = 0;
       reader.socket.addEventListener("message", () => got++);
       const slow = 'chat_socket_closes_total{reason="slow_consumer"}';
-      while (await metric(server, slow) === 0) {
+      while (((await scrape(server.url)).get(slow) ?? 0) === 0) {
         for (let i = 0; i < 50; i++) reader.send({ type: "message", text });
         sent += 50;
         await until(() => got >= sent);

@@ -38,12 +38,12 @@ Deno.test({
     try {
       const room = freshRoom();
       const ann = await joined(a, {
-        room: room,
+        room,
         username: "ann",
         extra: { clientId: "ann-1" },
       });
       const bob = await joined(b, {
-        room: room,
+        room,
         username: "bob",
         extra: { clientId: "bob-1" },
       });
@@ -102,7 +102,7 @@ Deno.test({
         "a repeated nonce from the same client is stored once across processes",
         async () => {
           const tab2 = await joined(b, {
-            room: room,
+            room,
             username: "ann",
             extra: { clientId: "ann-1" },
           });
