@@ -1,7 +1,7 @@
 /** Production entry: settings → store → app → Deno.serve, with an orderly shutdown. */
 import { handleCli } from "./lib/cli.ts";
 import { loadConfig } from "./lib/config.ts";
-import { errorFields, flushLogs, jsonLogger } from "./lib/log.ts";
+import { errorFields, flushLogs, jsonLogger, logUncaught } from "./lib/log.ts";
 import { serveChat } from "./lib/server.ts";
 
 async function main(): Promise<void> {
@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     Deno.exit(2);
   }
   const log = jsonLogger({ level: config.logLevel });
+  logUncaught(log);
   const server = await serveChat(config, { log });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     try {

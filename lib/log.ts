@@ -75,3 +75,26 @@ export function errorFields(error: unknown): Record<string, string> {
   }
   return { error: String(error) };
 }
+
+/**
+ * Logs an uncaught error or unhandled rejection as one JSON line (instead of
+ * Deno's multi-line report), then exits with 1 as Deno would.
+ */
+export function logUncaught(log: Logger): void {
+  const fatal = (event: Event, what: string, error: unknown) => {
+    event.preventDefault();
+    log("error", what, {
+      ...errorFields(error),
+      stack: error instanceof Error ? error.stack : undefined,
+    });
+    flushLogs().finally(() => Deno.exit(1));
+  };
+  globalThis.addEventListener(
+    "error",
+    (event) => fatal(event, "uncaught_error", event.error),
+  );
+  globalThis.addEventListener(
+    "unhandledrejection",
+    (event) => fatal(event, "unhandled_rejection", event.reason),
+  );
+}

@@ -5,7 +5,7 @@ import { ChatService } from "./chat/service.ts";
 import type { Config } from "./config.ts";
 import { createApp } from "./framework/app.ts";
 import { withLiveReload } from "./framework/live_reload.ts";
-import type { Logger } from "./log.ts";
+import { errorFields, type Logger } from "./log.ts";
 import { openBackend } from "./store/open_store.ts";
 
 /** Longest wait for open connections to finish at shutdown. */
@@ -51,6 +51,10 @@ export async function serveChat(
   const server = Deno.serve({
     port: config.port,
     hostname: config.hostname,
+    onError(error) {
+      log("error", "request_failed", errorFields(error));
+      return new Response("Internal Server Error", { status: 500 });
+    },
     onListen({ hostname, port }) {
       log("info", "start", { hostname, port, store: config.store });
     },

@@ -150,7 +150,8 @@ export function createApp<State>(options: AppOptions<State>): ServeHandler {
   };
 
   return async (req, info) => {
-    const url = new URL(req.url);
+    const url = requestUrl(req);
+    if (!url) return finish(req, badRequest("Bad Request: malformed Host"));
     let res: Response;
     try {
       res = await handle(req, url, info);
@@ -167,6 +168,25 @@ export function createApp<State>(options: AppOptions<State>): ServeHandler {
     }
     return finish(req, res);
   };
+}
+
+/**
+ * The request's URL, or undefined when the `Host` header makes it invalid
+ * (`Deno.serve` builds `req.url` from the header as sent, e.g. `a b`).
+ */
+export function requestUrl(req: Request): URL | undefined {
+  try {
+    return new URL(req.url);
+  } catch {
+    return undefined;
+  }
+}
+
+function badRequest(text: string): Response {
+  return new Response(text, {
+    status: 400,
+    headers: { "content-type": "text/plain; charset=utf-8" },
+  });
 }
 
 /** True when an `If-None-Match` header matches the ETag (weak comparison, as RFC 9110 asks). */

@@ -4,6 +4,8 @@
  * and reloads when it changes; no inline script, so the CSP stays strict.
  */
 
+import { requestUrl } from "./app.ts";
+
 /** A request handler as `Deno.serve` takes it. */
 export type Handler = (
   req: Request,
@@ -40,7 +42,7 @@ export function withLiveReload(
 ): Handler {
   const bootId = options.bootId ?? crypto.randomUUID();
   return async (req, info) => {
-    const { pathname } = new URL(req.url);
+    const pathname = requestUrl(req)?.pathname;
     if (pathname === RELOAD_SCRIPT) {
       return new Response(SCRIPT, {
         headers: {
