@@ -1,6 +1,7 @@
 import { RedisFanout } from "../chat/redis_fanout.ts";
 import { RedisPresence } from "../chat/redis_presence.ts";
 import type { Config } from "../config.ts";
+import { RedisAccounts } from "../people/redis_accounts.ts";
 import { errorFields, type Logger } from "../log.ts";
 import { announceLeft, type Backend } from "./open_store.ts";
 import { RedisStore } from "./redis.ts";
@@ -36,5 +37,10 @@ export async function openRedis(
     onExpired: (room, usernames) =>
       announceLeft(room, { usernames, presence, fanout }).catch(onError),
   });
-  return { store, fanout, presence };
+  return {
+    store,
+    fanout,
+    presence,
+    accounts: new RedisAccounts(store.client),
+  };
 }

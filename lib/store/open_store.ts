@@ -4,15 +4,19 @@ import { KvFanout } from "../chat/kv_fanout.ts";
 import { KvPresence } from "../chat/kv_presence.ts";
 import { LocalPresence, type Presence } from "../chat/presence.ts";
 import { errorFields, type Logger } from "../log.ts";
+import type { AccountStore } from "../people/accounts.ts";
+import { KvAccounts } from "../people/kv_accounts.ts";
+import { MemoryAccounts } from "../people/memory_accounts.ts";
 import { KvStore } from "./kv.ts";
 import { MemoryStore } from "./memory.ts";
 import type { MessageStore } from "./store.ts";
 
-/** The store, fan-out and presence a configuration asks for. */
+/** The store, fan-out, presence and accounts a configuration asks for. */
 export interface Backend {
   store: MessageStore;
   fanout: Fanout;
   presence: Presence;
+  accounts: AccountStore;
 }
 
 /** Opens the configured store with the fan-out and presence that match it. */
@@ -28,6 +32,7 @@ export async function openBackend(
         store: new MemoryStore(retention),
         fanout: new LocalFanout(),
         presence: new LocalPresence(),
+        accounts: new MemoryAccounts(),
       };
     case "kv":
       return await openKv(config, log);
@@ -60,7 +65,7 @@ async function openKv(config: Config, log: Logger): Promise<Backend> {
     onExpired: (room, usernames) =>
       announceLeft(room, { usernames, presence, fanout }).catch(onError),
   });
-  return { store, fanout, presence };
+  return { store, fanout, presence, accounts: new KvAccounts(store.kv) };
 }
 
 /** Tells a room that the people of a vanished server left. */

@@ -1,0 +1,13 @@
+import { testAccountStoreConformance } from "./accounts_conformance.ts";
+import { KvAccounts } from "./kv_accounts.ts";
+
+const open: Deno.Kv[] = [];
+testAccountStoreConformance("kv", async () => {
+  const kv = await Deno.openKv(":memory:");
+  open.push(kv);
+  return new KvAccounts(kv);
+});
+
+Deno.test("kv account stores close", () => {
+  for (const kv of open.splice(0)) kv.close();
+});
