@@ -96,13 +96,17 @@ export function createApp<State>(options: AppOptions<State>): ServeHandler {
     if (!match) {
       const path = url.pathname;
       const slashless = path.slice(0, -1);
-      if (
-        path.endsWith("/") && !slashless.startsWith("//") && slashless &&
-        router.match(slashless)
-      ) {
+      const target = path.endsWith("/") && !slashless.startsWith("//") &&
+          slashless
+        ? router.match(slashless)
+        : null;
+      if (target) {
+        const canonical = manifest.routes[target.route.file].canonicalPath?.(
+          target.params,
+        );
         return new Response(null, {
           status: 308,
-          headers: { location: slashless + url.search },
+          headers: { location: (canonical ?? slashless) + url.search },
         });
       }
       return notFound(url);

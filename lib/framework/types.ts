@@ -57,6 +57,8 @@ export interface RouteModule {
     | ComponentType<PageProps<any, any>>
     // deno-lint-ignore no-explicit-any
     | ComponentType<AppProps<any>>;
+  /** The canonical path for these params, if it differs from the requested one: a trailing-slash redirect goes there in one hop. */
+  canonicalPath?: (params: Record<string, string>) => string | null;
 }
 
 /** One island module: its default export is the island component. */

@@ -1,4 +1,4 @@
-import { deepStrictEqual as assertEquals } from "node:assert/strict";
+import assert, { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { mentionsSelf, tokenize } from "./rich_text.tsx";
 
 Deno.test("http and https URLs become links; trailing punctuation stays text", () => {
@@ -61,4 +61,106 @@ Deno.test("newlines and spaces are kept exactly", () => {
   const text = "line one\n  line two https://a.io\n";
   const joined = tokenize(text).map((s) => s.text).join("");
   assertEquals(joined, text);
+});
+
+/** Characters the string and regular-expression built-ins read or produce while `fn` runs. */
+function charactersTouched(fn: () => void): number {
+  let total = 0;
+  const strings = String.prototype as unknown as Record<
+    string,
+    (...args: unknown[]) => unknown
+  >;
+  const saved = new Map<string, (...args: unknown[]) => unknown>();
+  for (const name of ["normalize", "toLowerCase", "split", "replace"]) {
+    const original = strings[name];
+    saved.set(name, original);
+    strings[name] = function (this: string, ...args: unknown[]) {
+      total += this.length;
+      return original.apply(this, args);
+    };
+  }
+  const slice = strings.slice;
+  saved.set("slice", slice);
+  strings.slice = function (this: string, ...args: unknown[]) {
+    const result = slice.apply(this, args) as string;
+    total += result.length;
+    return result;
+  };
+  const exec = RegExp.prototype.exec;
+  RegExp.prototype.exec = function (this: RegExp, input: string) {
+    const from = this.lastIndex;
+    const match = exec.call(this, input);
+    total += match ? match.index + match[0].length - from : 1;
+    return match;
+  };
+  try {
+    fn();
+  } finally {
+    for (const [name, original] of saved) strings[name] = original;
+    RegExp.prototype.exec = exec;
+  }
+  return total;
+}
+
+const HOSTILE = [
+  "http://a" + ").".repeat(996),
+  "http://a" + ".".repeat(1992),
+  "(http://[".repeat(222),
+  "@".repeat(2000),
+  "@a ".repeat(666),
+  "@a" + ".-".repeat(998) + "a",
+  "@" + "a.".repeat(999),
+];
+const READERS = [
+  null,
+  "x",
+  "x".repeat(32),
+  "a ".repeat(15) + "a",
+  "a.".repeat(16),
+];
+
+Deno.test("tokenizing hostile text reads each character a bounded number of times, whatever the reader's name", () => {
+  for (const text of HOSTILE) {
+    for (const reader of READERS) {
+      const touched = charactersTouched(() => {
+        tokenize(text, reader);
+        mentionsSelf(text, reader);
+      });
+      assert.ok(
+        touched <= 40 * text.length,
+        `${JSON.stringify(text.slice(0, 12))}… (${text.length}) as ${
+          JSON.stringify(reader)
+        }: ${touched} characters`,
+      );
+    }
+  }
+});
+
+Deno.test("mention ends: longest spelling of the reader's name before a non-word character", () => {
+  assertEquals(tokenize("@alice-bob", "alice")[0], {
+    kind: "mention",
+    text: "@alice",
+    self: true,
+  });
+  assertEquals(tokenize("@ALİCE.", "alİce")[0], {
+    kind: "mention",
+    text: "@ALİCE",
+    self: true,
+  });
+  assertEquals(tokenize("@alice\u0301 hi", "alice")[0], {
+    kind: "mention",
+    text: "@alice\u0301",
+    self: false,
+  });
+  assertEquals(tokenize("@𝐚𝐛 hi", "𝐚𝐛")[0].kind, "mention");
+  assertEquals(mentionsSelf("@𝐚𝐛 hi", "𝐚𝐛"), true);
+  assertEquals(mentionsSelf("@Mary Annabel", "mary ann"), false);
+});
+
+Deno.test("unmatched closing brackets of any kind are trimmed from a link", () => {
+  assertEquals(tokenize("http://a.io/x)]}.")[0], {
+    kind: "link",
+    text: "http://a.io/x",
+    href: "http://a.io/x",
+  });
 });

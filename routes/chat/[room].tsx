@@ -23,6 +23,12 @@ interface RoomData {
 
 const HISTORY_LIMIT = 50;
 
+/** The canonical URL of a room (so `/chat/LOBBY/` redirects once, to `/chat/lobby`); null for an invalid name. */
+export function canonicalPath(params: Record<string, string>): string | null {
+  const parsed = parseRoom(params.room);
+  return parsed.ok ? roomPath(parsed.canonical) : null;
+}
+
 /** Invalid names are a 404, other spellings redirect (308) to the canonical URL, the rest render the room. */
 export const handler: Handlers<RoomData, AppState> = {
   async GET(req, ctx) {
