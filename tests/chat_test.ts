@@ -382,7 +382,19 @@ Deno.test({
             "p1",
             "p2",
           ]);
-          for (const bad of ["0", "201", "abc", "1.5", ""]) {
+          for (
+            const bad of [
+              "0",
+              "201",
+              "abc",
+              "1.5",
+              "",
+              "0x10",
+              "1e2",
+              "-0",
+              "%205",
+            ]
+          ) {
             const res = await fetch(
               `${server.url}/api/rooms/${room}/messages?limit=${bad}`,
             );

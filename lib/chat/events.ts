@@ -68,6 +68,8 @@ export interface ErrorEvent {
   type: "error";
   code: ErrorCode;
   message: string;
+  /** The `nonce` of the `message` frame this error answers, when it had one. */
+  nonce?: string;
 }
 
 /** Several events for one socket packed into one frame. */

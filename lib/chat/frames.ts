@@ -11,6 +11,8 @@ export const MAX_TOKEN_LENGTH = 64;
 export interface FrameError {
   code: ErrorCode;
   message: string;
+  /** The `nonce` of a refused `message` frame, when it had a valid one. */
+  nonce?: string;
 }
 
 /** A parsed frame, or the error to answer with. */
@@ -125,13 +127,20 @@ export function parseFrame(data: string): FrameResult {
       };
     }
     case "message": {
-      if (typeof fields.text !== "string") {
-        return bad('"message" needs a "text" string.');
-      }
       const nonce = optionalToken(fields.nonce, "nonce");
       if (typeof nonce === "object") return nonce;
+      if (typeof fields.text !== "string") {
+        const answer = bad('"message" needs a "text" string.');
+        if (!answer.ok && nonce !== undefined) answer.error.nonce = nonce;
+        return answer;
+      }
       const invalid = checkText(fields.text);
-      if (invalid) return { ok: false, error: invalid };
+      if (invalid) {
+        return {
+          ok: false,
+          error: nonce === undefined ? invalid : { ...invalid, nonce },
+        };
+      }
       return { ok: true, frame: { type: "message", text: fields.text, nonce } };
     }
     case "typing":

@@ -28,6 +28,8 @@ interface Queued {
   skip?: string;
   /** A `joined` or `left` event, which peers that coalesce presence do not get. */
   presence?: boolean;
+  /** Waits for the next presence event before it reaches the peers that coalesce presence. */
+  held?: boolean;
 }
 
 interface PendingPresence {
@@ -77,6 +79,9 @@ export class Room {
   #batch: Queued[] = [];
   #batchScheduled = false;
   #presence: PendingPresence | undefined;
+  #presenceTimer: ReturnType<typeof setTimeout> | undefined;
+  #presenceSentAt = -Infinity;
+  #held: Queued[] | undefined;
 
   /** An empty room that holds messages back until {@linkcode start}. */
   constructor(name: string, options: RoomOptions) {
@@ -148,9 +153,10 @@ export class Room {
       members: [],
       ts: 0,
     };
-    if (pending.joined.length === 0 && pending.left.length === 0) {
-      setTimeout(() => this.#flushPresence(), PRESENCE_FLUSH_MS);
-    }
+    this.#presenceTimer ??= setTimeout(
+      () => this.#flushPresence(),
+      PRESENCE_FLUSH_MS,
+    );
     const [undo, add] = event.type === "joined"
       ? [pending.left, pending.joined]
       : [pending.joined, pending.left];
@@ -164,10 +170,47 @@ export class Room {
     }
   }
 
+  /**
+   * Before a message of someone whose join is still being gathered, the
+   * peers that coalesce presence get the presence event: at once when the
+   * window allows, otherwise what follows waits for it.
+   */
+  #announceAuthor(username: string): void {
+    const pending = this.#presence;
+    if (!pending || this.#held) return;
+    const author = canonicalName(username);
+    if (!pending.joined.some((name) => canonicalName(name) === author)) return;
+    if (performance.now() - this.#presenceSentAt >= PRESENCE_FLUSH_MS) {
+      this.#flushPresence();
+    } else {
+      this.#held = [];
+    }
+  }
+
   #flushPresence(): void {
+    clearTimeout(this.#presenceTimer);
+    this.#presenceTimer = undefined;
+    if (this.#batchScheduled) this.#flushBatch();
     const pending = this.#presence;
     this.#presence = undefined;
-    if (!pending || pending.ts === 0) return;
+    if (pending && pending.ts !== 0) {
+      this.#presenceSentAt = performance.now();
+      this.#sendPresence(pending);
+    }
+    const held = this.#held;
+    this.#held = undefined;
+    if (!held) return;
+    for (const peer of this.#peers) {
+      if (!peer.coalescePresence) continue;
+      for (const event of held) {
+        if (event.skip !== peer.canonical) {
+          this.#push(peer, event.frame, event.id);
+        }
+      }
+    }
+  }
+
+  #sendPresence(pending: PendingPresence): void {
     const frame = JSON.stringify({ type: "presence", ...pending });
     const canonical = pending.joined.map(canonicalName);
     const joiners = new Set(canonical);
@@ -188,12 +231,20 @@ export class Room {
     }
   }
 
-  /** Sends an event to plain peers at once and queues it, once, for the batching ones. */
+  /**
+   * Sends an event to plain peers at once and queues it, once, for the
+   * batching ones; while a presence event is awaited, the peers that
+   * coalesce presence get it after that.
+   */
   #fanOut(event: Queued): void {
+    if (this.#held && !event.presence) {
+      event.held = true;
+      this.#held.push(event);
+    }
     let batching = false;
     for (const peer of this.#peers) {
       if (peer.canonical === event.skip) continue;
-      if (event.presence && peer.coalescePresence) continue;
+      if (peer.coalescePresence && (event.presence || event.held)) continue;
       if (peer.batch) batching = true;
       else this.#push(peer, event.frame, event.id);
     }
@@ -225,14 +276,17 @@ export class Room {
       }
       if (event.skip !== undefined) skips = true;
     }
+    const held = events.some((e) => e.held);
     for (const peer of this.#peers) {
       if (!peer.batch) continue;
-      const excluded = skips && events.some((e) => e.skip === peer.canonical);
+      const waits = held && peer.coalescePresence;
+      const excluded = waits ||
+        (skips && events.some((e) => e.skip === peer.canonical));
       if (!excluded && this.#pushShared(peer, shared, { first, last })) {
         continue;
       }
       for (const event of events) {
-        if (event.skip !== peer.canonical) {
+        if (event.skip !== peer.canonical && !(waits && event.held)) {
           this.#push(peer, event.frame, event.id);
         }
       }
@@ -266,6 +320,7 @@ export class Room {
 
   #deliver(message: MessageEvent): void {
     this.#head = message.id;
+    this.#announceAuthor(message.username);
     this.#fanOut({ frame: JSON.stringify(message), id: message.id });
     this.#options.onDeliver?.(message, this.#peers.size);
   }

@@ -246,3 +246,96 @@ Deno.test("room: peers that coalesce presence get one presence event per window"
     ts: 5,
   }]);
 });
+
+function coalescingPeer(canonical: string, options: { batch?: boolean } = {}) {
+  const got: { at: number; event: Record<string, unknown> }[] = [];
+  const record = (frame: string) => {
+    const parsed = JSON.parse(frame);
+    for (const event of parsed.type === "batch" ? parsed.events : [parsed]) {
+      got.push({ at: performance.now(), event });
+    }
+  };
+  const peer: Peer & { got: typeof got } = {
+    canonical,
+    got,
+    batch: options.batch ?? false,
+    coalescePresence: true,
+    push: record,
+    pushShared(frame) {
+      record(frame);
+      return true;
+    },
+  };
+  return peer;
+}
+
+function said(seq: number, username: string): MessageEvent {
+  return { ...message(seq), username };
+}
+
+Deno.test("room: a flapping join/leave never gets two presence events within a window", async () => {
+  const room = new Room("r", { load: () => Promise.resolve([]) });
+  const watcher = coalescingPeer("watcher");
+  room.add(watcher);
+  room.start(formatId(0));
+  const until = performance.now() + 1200;
+  let ts = 0;
+  while (performance.now() < until) {
+    room.receive({ type: "joined", username: "f", ts: ++ts, members: ["f"] });
+    await new Promise((r) => setTimeout(r, 3));
+    room.receive({ type: "left", username: "f", ts: ++ts, members: [] });
+    room.receive({ type: "joined", username: `g${ts}`, ts, members: [] });
+    await new Promise((r) => setTimeout(r, 3));
+  }
+  await new Promise((r) => setTimeout(r, PRESENCE_FLUSH_MS * 2));
+  const times = watcher.got.filter((g) => g.event.type === "presence")
+    .map((g) => g.at);
+  assert.ok(times.length >= 5, `only ${times.length} presence events`);
+  const gaps = times.slice(1).map((t, i) => t - times[i]);
+  const close = gaps.filter((gap) => gap < PRESENCE_FLUSH_MS - 2);
+  assert.deepEqual(
+    close,
+    [],
+    `${close.length} of ${gaps.length} gaps under ${PRESENCE_FLUSH_MS} ms`,
+  );
+});
+
+for (const batch of [false, true]) {
+  Deno.test(`room: a newcomer's join reaches coalescing peers before their first message (batch: ${batch})`, async () => {
+    const room = new Room("r", {
+      load: () => Promise.resolve([]),
+      batchFlushMs: 0,
+    });
+    const watcher = coalescingPeer("watcher", { batch });
+    room.add(watcher);
+    room.start(formatId(0));
+    const order = () =>
+      watcher.got.map(({ event }) =>
+        event.type === "presence"
+          ? `presence:${(event.joined as string[]).join()}`
+          : `${event.type}:${event.text}`
+      );
+    room.receive({ type: "joined", username: "Carol", ts: 1, members: [] });
+    room.receive(said(1, "Carol"));
+    await new Promise((r) => setTimeout(r, 0));
+    assert.deepEqual(order(), ["presence:Carol", "message:m1"]);
+    // Within the window of that presence event, the next joiner's words wait for it.
+    room.receive({ type: "joined", username: "Dan", ts: 2, members: [] });
+    room.receive(said(2, "Dan"));
+    room.receive(said(3, "Carol"));
+    await new Promise((r) => setTimeout(r, 0));
+    assert.deepEqual(order(), ["presence:Carol", "message:m1"]);
+    await new Promise((r) => setTimeout(r, PRESENCE_FLUSH_MS + 50));
+    assert.deepEqual(order(), [
+      "presence:Carol",
+      "message:m1",
+      "presence:Dan",
+      "message:m2",
+      "message:m3",
+    ]);
+    const [first, second] = watcher.got.filter((g) =>
+      g.event.type === "presence"
+    );
+    assert.ok(second.at - first.at >= PRESENCE_FLUSH_MS - 2);
+  });
+}

@@ -9,6 +9,9 @@ import { clientAddress, ConnectionLimiter } from "./limits.ts";
 import type { Presence } from "./presence.ts";
 import { CLOSE_GOING_AWAY, Session, type SessionContext } from "./session.ts";
 
+/** Most rooms listed by `/api/rooms` and the home page: the busiest ones. */
+export const MAX_LISTED_ROOMS = 50;
+
 /** Options of {@linkcode ChatService}. */
 export interface ChatServiceOptions {
   store: MessageStore;
@@ -136,16 +139,16 @@ export class ChatService implements ChatApi {
     return this.#sessions.size;
   }
 
+  /** The {@linkcode MAX_LISTED_ROOMS} busiest rooms, busiest first. */
   async rooms(): Promise<RoomSummary[]> {
-    const rooms = await this.#presence.rooms();
-    const summaries = await Promise.all(rooms.map(async ({ room, online }) => ({
+    const rooms = (await this.#presence.rooms())
+      .sort((a, b) => b.online - a.online || (a.room < b.room ? -1 : 1))
+      .slice(0, MAX_LISTED_ROOMS);
+    return await Promise.all(rooms.map(async ({ room, online }) => ({
       room,
       online,
       lastMessageAt: await this.#store.lastMessageAt(room),
     })));
-    return summaries.sort((a, b) =>
-      b.online - a.online || (a.room < b.room ? -1 : 1)
-    );
   }
 
   history(

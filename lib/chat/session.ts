@@ -13,6 +13,7 @@ import type { Fanout } from "./fanout.ts";
 import { isTooLarge, MAX_FRAME_BYTES, parseFrame } from "./frames.ts";
 import type { Hub } from "./hub.ts";
 import { parseUsername } from "./names.ts";
+import { guestKey } from "./owner.ts";
 import type { Presence } from "./presence.ts";
 import { Throttle, TokenBucket } from "./rate_limit.ts";
 import type { Peer, Room } from "./room.ts";
@@ -58,6 +59,8 @@ let nextSession = 0;
 /** One WebSocket in one room: the protocol's state machine for that connection. */
 export class Session implements Peer {
   readonly id = `s${++nextSession}`;
+  /** Unguessable and unique across processes: the dedupe scope of a connection without `clientId`. */
+  readonly #connectionKey = crypto.randomUUID();
   readonly room: string;
   canonical = "";
   username = "";
@@ -199,9 +202,15 @@ export class Session implements Peer {
     this.#send(JSON.stringify(event));
   }
 
-  #error(code: ErrorCode, message: string): void {
+  /** Answers with an error; one about a `message` frame carries its `nonce`. */
+  #error(code: ErrorCode, message: string, nonce?: string): void {
     this.#context.metrics.rejected.inc(code);
-    this.#sendEvent({ type: "error", code, message });
+    this.#sendEvent({
+      type: "error",
+      code,
+      message,
+      ...(nonce === undefined ? {} : { nonce }),
+    });
   }
 
   #onMessage(data: unknown): void {
@@ -218,17 +227,23 @@ export class Session implements Peer {
     if (isTooLarge(data)) return this.#tooLarge();
     const parsed = parseFrame(data);
     if (!parsed.ok) {
-      if (parsed.error.code === "invalid_message" && this.#state !== "joined") {
-        return this.#error("not_joined", "Join the room first.");
+      const { code, message, nonce } = parsed.error;
+      if (code === "invalid_message" && this.#state !== "joined") {
+        return this.#error("not_joined", "Join the room first.", nonce);
       }
-      return this.#error(parsed.error.code, parsed.error.message);
+      return this.#error(code, message, nonce);
     }
-    this.#handle(parsed.frame).catch((error) => {
+    const frame = parsed.frame;
+    this.#handle(frame).catch((error) => {
       this.#context.log("error", "session_error", {
         room: this.room,
         ...errorFields(error),
       });
-      this.#error("server_error", "Something went wrong on the server.");
+      this.#error(
+        "server_error",
+        "Something went wrong on the server.",
+        frame.type === "message" ? frame.nonce : undefined,
+      );
     });
   }
 
@@ -243,7 +258,11 @@ export class Session implements Peer {
   async #handle(frame: ClientFrame): Promise<void> {
     if (frame.type === "join") return await this.#join(frame);
     if (this.#state !== "joined") {
-      return this.#error("not_joined", "Join the room first.");
+      return this.#error(
+        "not_joined",
+        "Join the room first.",
+        frame.type === "message" ? frame.nonce : undefined,
+      );
     }
     if (frame.type === "message") {
       const saying = this.#say(frame);
@@ -369,6 +388,7 @@ export class Session implements Peer {
       return this.#error(
         "rate_limited",
         "You are sending messages too fast; wait a moment.",
+        frame.nonce,
       );
     }
     const { store, fanout, metrics } = this.#context;
@@ -378,9 +398,10 @@ export class Session implements Peer {
       text: frame.text,
       ts: Date.now(),
       nonce: frame.nonce,
-      dedupeKey: frame.nonce === undefined
-        ? undefined
-        : this.#clientId ?? this.id,
+      dedupeKey: frame.nonce === undefined ? undefined : guestKey({
+        clientId: this.#clientId,
+        connection: this.#connectionKey,
+      }),
     });
     let result;
     try {
@@ -393,6 +414,7 @@ export class Session implements Peer {
       return this.#error(
         "server_error",
         "The message could not be stored; send it again.",
+        frame.nonce,
       );
     }
     if (result.duplicate) {

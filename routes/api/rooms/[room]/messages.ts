@@ -7,7 +7,7 @@ export const MAX_PAGE = 200;
 /** Page size when `limit` is absent. */
 export const DEFAULT_PAGE = 50;
 
-/** Older history: `?before={id}&limit={n}`, oldest first. */
+/** Older history: `?before={id}&limit={n}` (`n` in plain decimal digits), oldest first. */
 export const handler: Handlers<unknown, AppState> = {
   async GET(_req, ctx) {
     const room = parseRoom(ctx.params.room);
@@ -19,7 +19,7 @@ export const handler: Handlers<unknown, AppState> = {
     const rawLimit = ctx.url.searchParams.get("limit");
     const limit = rawLimit === null ? DEFAULT_PAGE : Number(rawLimit);
     if (
-      rawLimit === "" || !Number.isInteger(limit) || limit < 1 ||
+      (rawLimit !== null && !/^[0-9]{1,4}$/.test(rawLimit)) || limit < 1 ||
       limit > MAX_PAGE
     ) {
       return Response.json({
