@@ -3,6 +3,7 @@ import { handleCli } from "./lib/cli.ts";
 import { loadConfig } from "./lib/config.ts";
 import { errorFields, flushLogs, jsonLogger, logUncaught } from "./lib/log.ts";
 import { serveChat } from "./lib/server.ts";
+import { startFailure } from "./lib/start_error.ts";
 
 async function main(): Promise<void> {
   let config;
@@ -14,7 +15,14 @@ async function main(): Promise<void> {
   }
   const log = jsonLogger({ level: config.logLevel });
   logUncaught(log);
-  const server = await serveChat(config, { log });
+  let server;
+  try {
+    server = await serveChat(config, { log });
+  } catch (error) {
+    log("error", "start_failed", startFailure(error, config));
+    await flushLogs();
+    Deno.exit(1);
+  }
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     try {
       Deno.addSignalListener(signal, async () => {

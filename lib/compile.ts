@@ -77,6 +77,35 @@ function parse(args: string[]): CompileOptions {
   return options;
 }
 
+/**
+ * One clear message when `deno compile` failed for want of its base runtime
+ * (denort: downloaded from dl.deno.land, or taken from `DENORT_BIN`);
+ * undefined for any other failure.
+ */
+export function explainCompileFailure(
+  stderr: string,
+  options: { target?: string } = {},
+): string | undefined {
+  const archive = `denort-${options.target ?? Deno.build.target}.zip`;
+  const missing = /Could not find denort at '([^']*)'/.exec(stderr);
+  if (missing) {
+    return `deno compile: DENORT_BIN points at ${
+      missing[1]
+    }, which is not a file. ` +
+      `Set DENORT_BIN to the denort binary unzipped from ${archive} ` +
+      `(https://dl.deno.land/release/v${Deno.version.deno}/${archive}).`;
+  }
+  if (!/Setting up base binary|denort/i.test(stderr)) return undefined;
+  const causes = stderr.split("Caused by:")[1]?.split("Stack backtrace")[0];
+  const cause = [...(causes ?? "").matchAll(/^\s+\d+: (.+)$/gm)].at(-1)?.[1]
+    .trim();
+  return `deno compile could not fetch its base runtime ${archive} ` +
+    `from dl.deno.land${cause ? ` (${cause})` : ""}. ` +
+    `Offline, get https://dl.deno.land/release/v${Deno.version.deno}/${archive} ` +
+    "on a machine that can, unzip it, and run " +
+    "`DENORT_BIN=/path/to/denort deno task compile`.";
+}
+
 if (import.meta.main) {
   let options: CompileOptions;
   try {
@@ -85,12 +114,18 @@ if (import.meta.main) {
     console.error((error as Error).message);
     Deno.exit(2);
   }
-  const child = new Deno.Command(Deno.execPath(), {
+  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["compile", ...compileArgs(options)],
     cwd: new URL("../", import.meta.url),
     stdin: "null",
     stdout: "inherit",
-    stderr: "inherit",
-  }).spawn();
-  Deno.exit((await child.status).code);
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(stderr);
+  const explained = code === 0
+    ? undefined
+    : explainCompileFailure(text, options);
+  if (explained) console.error(explained);
+  else await Deno.stderr.write(stderr);
+  Deno.exit(code);
 }

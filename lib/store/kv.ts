@@ -34,6 +34,9 @@ const COMMIT_LIMITS: Cost = {
 };
 
 const MAX_ATTEMPTS = 64;
+/** Bytes written (and deleted) at open to prove the file can grow. */
+export const START_PROBE_BYTES = 64 * 1024;
+const PROBE_KEY: Deno.KvKey = ["probe"];
 /** Keys per `getMany`, Deno KV's limit. */
 const READ_BATCH = 10;
 /** Rooms whose counter is remembered between commits. */
@@ -166,6 +169,31 @@ function fail(appends: Pending[], error: unknown): void {
   }
 }
 
+/**
+ * Writes and removes {@linkcode START_PROBE_BYTES} next to the file before
+ * Deno KV opens it: on a full disk its expiry thread may panic at once.
+ * Skipped when only the file itself may be written.
+ */
+async function probeFolder(file: string): Promise<void> {
+  const probe = `${file}.probe`;
+  try {
+    await Deno.writeFile(probe, new Uint8Array(START_PROBE_BYTES));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) return;
+    await Deno.remove(probe).catch(() => {});
+    throw error;
+  }
+  await Deno.remove(probe);
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
 function backoff(attempt: number): Promise<void> {
   return new Promise((resolve) =>
     setTimeout(resolve, Math.random() * 4 * attempt)
@@ -197,13 +225,34 @@ export class KvStore implements MessageStore {
     this.#messageTtlMs = options.messageTtlMs;
   }
 
-  /** Opens the database at `options.path` (creating its folder). */
+  /**
+   * Opens the database at `options.path` (creating its folder when missing)
+   * and, for a file, proves it can be written with a
+   * {@linkcode START_PROBE_BYTES} write, so that a full disk or a read-only
+   * folder fails here rather than at the first message.
+   */
   static async open(options: KvStoreOptions = {}): Promise<KvStore> {
-    if (options.path && options.path !== ":memory:") {
-      const folder = options.path.replace(/[^/\\]*$/, "");
-      if (folder) await Deno.mkdir(folder, { recursive: true });
+    const file = options.path && options.path !== ":memory:"
+      ? options.path
+      : undefined;
+    if (file) {
+      const folder = file.replace(/[^/\\]*$/, "");
+      if (folder && !(await isFolder(folder))) {
+        await Deno.mkdir(folder, { recursive: true });
+      }
+      await probeFolder(file);
     }
-    return new KvStore(await Deno.openKv(options.path), options);
+    const kv = await Deno.openKv(options.path);
+    if (file) {
+      try {
+        await kv.set(PROBE_KEY, new Uint8Array(START_PROBE_BYTES));
+        await kv.delete(PROBE_KEY);
+      } catch (error) {
+        kv.close();
+        throw error;
+      }
+    }
+    return new KvStore(kv, options);
   }
 
   /** Key of the room's sequence counter, which moves with every message. */

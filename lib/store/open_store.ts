@@ -7,6 +7,7 @@ import { errorFields, type Logger } from "../log.ts";
 import type { AccountStore } from "../people/accounts.ts";
 import { KvAccounts } from "../people/kv_accounts.ts";
 import { MemoryAccounts } from "../people/memory_accounts.ts";
+import { kvPathError } from "../start_error.ts";
 import { KvStore } from "./kv.ts";
 import { MemoryStore } from "./memory.ts";
 import type { MessageStore } from "./store.ts";
@@ -50,11 +51,18 @@ export async function openBackend(
 async function openKv(config: Config, log: Logger): Promise<Backend> {
   const onError = (error: unknown) =>
     log("error", "kv_failed", errorFields(error));
-  const store = await KvStore.open({
-    path: config.kvPath,
-    maxMessagesPerRoom: config.maxMessagesPerRoom,
-    messageTtlMs: config.messageTtlMs,
-  });
+  let store: KvStore;
+  try {
+    store = await KvStore.open({
+      path: config.kvPath,
+      maxMessagesPerRoom: config.maxMessagesPerRoom,
+      messageTtlMs: config.messageTtlMs,
+    });
+  } catch (error) {
+    throw config.kvPath === undefined
+      ? error
+      : kvPathError(error, config.kvPath);
+  }
   const fanout = config.fanout === "kv"
     ? new KvFanout(store.kv, { onError })
     : new BroadcastFanout();
