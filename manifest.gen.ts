@@ -2,34 +2,42 @@
 
 import * as $0 from "./routes/_404.tsx";
 import * as $1 from "./routes/_app.tsx";
-import * as $2 from "./routes/api/rooms/[room]/messages.ts";
-import * as $3 from "./routes/api/rooms/[room]/ws.ts";
-import * as $4 from "./routes/api/rooms/index.ts";
-import * as $5 from "./routes/chat/[room].tsx";
-import * as $6 from "./routes/healthz.ts";
-import * as $7 from "./routes/index.tsx";
-import * as $8 from "./routes/metrics.ts";
-import * as $9 from "./islands/chat_room.tsx";
-import * as $10 from "./islands/home_rooms.tsx";
-import * as $11 from "./islands/join_form.tsx";
+import * as $2 from "./routes/api/auth/login.ts";
+import * as $3 from "./routes/api/auth/logout.ts";
+import * as $4 from "./routes/api/auth/me.ts";
+import * as $5 from "./routes/api/auth/signup.ts";
+import * as $6 from "./routes/api/rooms/[room]/messages.ts";
+import * as $7 from "./routes/api/rooms/[room]/ws.ts";
+import * as $8 from "./routes/api/rooms/index.ts";
+import * as $9 from "./routes/chat/[room].tsx";
+import * as $10 from "./routes/healthz.ts";
+import * as $11 from "./routes/index.tsx";
+import * as $12 from "./routes/metrics.ts";
+import * as $13 from "./islands/chat_room.tsx";
+import * as $14 from "./islands/home_rooms.tsx";
+import * as $15 from "./islands/join_form.tsx";
 import type { Manifest } from "./lib/framework/types.ts";
 
 export default {
   routes: {
     "./routes/_404.tsx": $0,
     "./routes/_app.tsx": $1,
-    "./routes/api/rooms/[room]/messages.ts": $2,
-    "./routes/api/rooms/[room]/ws.ts": $3,
-    "./routes/api/rooms/index.ts": $4,
-    "./routes/chat/[room].tsx": $5,
-    "./routes/healthz.ts": $6,
-    "./routes/index.tsx": $7,
-    "./routes/metrics.ts": $8,
+    "./routes/api/auth/login.ts": $2,
+    "./routes/api/auth/logout.ts": $3,
+    "./routes/api/auth/me.ts": $4,
+    "./routes/api/auth/signup.ts": $5,
+    "./routes/api/rooms/[room]/messages.ts": $6,
+    "./routes/api/rooms/[room]/ws.ts": $7,
+    "./routes/api/rooms/index.ts": $8,
+    "./routes/chat/[room].tsx": $9,
+    "./routes/healthz.ts": $10,
+    "./routes/index.tsx": $11,
+    "./routes/metrics.ts": $12,
   },
   islands: {
-    "./islands/chat_room.tsx": $9,
-    "./islands/home_rooms.tsx": $10,
-    "./islands/join_form.tsx": $11,
+    "./islands/chat_room.tsx": $13,
+    "./islands/home_rooms.tsx": $14,
+    "./islands/join_form.tsx": $15,
   },
   baseUrl: import.meta.url,
 } satisfies Manifest;

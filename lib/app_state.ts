@@ -1,4 +1,5 @@
 import type { MessageEvent, RoomSummary } from "./chat/events.ts";
+import type { People } from "./people/people.ts";
 
 /** What the routes ask of the chat service. */
 export interface ChatApi {
@@ -23,4 +24,6 @@ export interface ChatApi {
 /** `ctx.state` of every route. */
 export interface AppState {
   chat: ChatApi;
+  /** Accounts, sessions, and who a request is. */
+  people: People;
 }

@@ -104,6 +104,23 @@ const DOCS: Record<string, SettingDoc> = {
     meaning:
       "1 (set by deno task dev): pages reload themselves after the server restarts",
   },
+  CHAT_ACCOUNTS: {
+    fallback: (c) => c.accounts,
+    meaning:
+      "optional (guests, accounts, token users), required (no guests may join) or off (guests only, no account routes)",
+  },
+  CHAT_ADMINS: {
+    fallback: () => undefined,
+    meaning: "account names that moderate every room, comma-separated",
+  },
+  CHAT_TOKEN_SECRET: {
+    fallback: () => undefined,
+    meaning: "HS256 secret (32+ characters) of embedding sites' tokens",
+  },
+  CHAT_TOKEN_PUBLIC_KEY: {
+    fallback: () => undefined,
+    meaning: "ES256/RS256 public key (JWK or PEM) of embedding sites' tokens",
+  },
   DENO_DEPLOYMENT_ID: {
     fallback: () => undefined,
     meaning: "set by Deno Deploy: the kv store opens the managed database",

@@ -1,4 +1,5 @@
 /** Settings from the environment (docs/protocol.md, "Running it"). */
+import { canonicalName } from "./chat/names.ts";
 
 /** Which store keeps the history. */
 export type StoreKind = "kv" | "memory" | "redis";
@@ -30,6 +31,14 @@ export interface Config {
   logLevel: "debug" | "info" | "warn" | "error";
   /** Set by `deno task dev`: pages reload themselves after a restart. */
   dev: boolean;
+  /** Who may speak: guests, accounts and token users; accounts only; guests only. */
+  accounts: "optional" | "required" | "off";
+  /** Account names (canonical) that moderate every room. */
+  admins: string[];
+  /** HS256 secret of embedding tokens. */
+  tokenSecret?: string;
+  /** ES256/RS256 public key of embedding tokens, a JWK or PEM. */
+  tokenPublicKey?: string;
 }
 
 /** Names of every variable the server reads. */
@@ -53,6 +62,10 @@ export const SETTINGS = [
   "CHAT_MAX_BUFFERED_BYTES",
   "CHAT_LOG_LEVEL",
   "CHAT_DEV",
+  "CHAT_ACCOUNTS",
+  "CHAT_ADMINS",
+  "CHAT_TOKEN_SECRET",
+  "CHAT_TOKEN_PUBLIC_KEY",
   "DENO_DEPLOYMENT_ID",
 ] as const;
 
@@ -111,6 +124,16 @@ export function loadConfig(
     );
   }
   const onDeploy = Boolean(env("DENO_DEPLOYMENT_ID"));
+  const accounts = (env("CHAT_ACCOUNTS") || "optional").toLowerCase();
+  if (!["optional", "required", "off"].includes(accounts)) {
+    throw new Error(
+      `CHAT_ACCOUNTS must be optional, required or off, got "${accounts}"`,
+    );
+  }
+  const tokenSecret = env("CHAT_TOKEN_SECRET") || undefined;
+  if (tokenSecret !== undefined && tokenSecret.length < 32) {
+    throw new Error("CHAT_TOKEN_SECRET must have at least 32 characters");
+  }
   return {
     port: integer(env("PORT"), {
       name: "PORT",
@@ -181,5 +204,9 @@ export function loadConfig(
     }),
     logLevel: logLevel as Config["logLevel"],
     dev: env("CHAT_DEV") === "1",
+    accounts: accounts as Config["accounts"],
+    admins: list(env("CHAT_ADMINS")).map(canonicalName),
+    tokenSecret,
+    tokenPublicKey: env("CHAT_TOKEN_PUBLIC_KEY") || undefined,
   };
 }

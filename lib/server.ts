@@ -6,6 +6,8 @@ import type { Config } from "./config.ts";
 import { createApp } from "./framework/app.ts";
 import { withLiveReload } from "./framework/live_reload.ts";
 import { errorFields, type Logger } from "./log.ts";
+import { withCsrf } from "./people/csrf.ts";
+import { People } from "./people/people.ts";
 import { openBackend } from "./store/open_store.ts";
 
 /** Longest wait for open connections to finish at shutdown. */
@@ -26,7 +28,16 @@ export async function serveChat(
   options: { log: Logger },
 ): Promise<ChatServer> {
   const { log } = options;
-  const { store, fanout, presence } = await openBackend(config, { log });
+  const { store, fanout, presence, accounts } = await openBackend(config, {
+    log,
+  });
+  const people = new People({
+    accounts,
+    log,
+    mode: config.accounts,
+    admins: config.admins,
+    trustedProxies: config.trustedProxies,
+  });
   const chat = new ChatService({
     store,
     fanout,
@@ -40,6 +51,7 @@ export async function serveChat(
     trustedProxies: config.trustedProxies,
     idleTimeoutSeconds: config.idleTimeoutSeconds,
     maxBufferedBytes: config.maxBufferedBytes,
+    people,
   });
   const app = createApp({
     manifest,
@@ -58,7 +70,7 @@ export async function serveChat(
     onListen({ hostname, port }) {
       log("info", "start", { hostname, port, store: config.store });
     },
-  }, config.dev ? withLiveReload(app) : app);
+  }, withCsrf(config.dev ? withLiveReload(app) : app, config.allowedOrigins));
   let stopping: Promise<void> | undefined;
   return {
     port: server.addr.port,

@@ -1,5 +1,7 @@
 import type { AppState, ChatApi } from "../app_state.ts";
 import type { Logger } from "../log.ts";
+import { MemoryAccounts } from "../people/memory_accounts.ts";
+import { People } from "../people/people.ts";
 import { ChatMetrics } from "../metrics.ts";
 import type { MessageStore } from "../store/store.ts";
 import type { MessageEvent, RoomSummary } from "./events.ts";
@@ -34,6 +36,8 @@ export interface ChatServiceOptions {
   idleTimeoutSeconds?: number;
   /** Unsent bytes on one socket before it is closed as a slow consumer (default 1 MiB). */
   maxBufferedBytes?: number;
+  /** Accounts and sessions; none (guests only) when absent. */
+  people?: People;
 }
 
 /** True when a WebSocket upgrade from `origin` may proceed. */
@@ -65,6 +69,7 @@ export class ChatService implements ChatApi {
   #limiter: ConnectionLimiter;
   #trustedProxies: string[];
   #idleTimeout: number;
+  #people: People;
   /** What the server measures about itself, for `/metrics`. */
   readonly metrics = new ChatMetrics();
 
@@ -81,6 +86,12 @@ export class ChatService implements ChatApi {
     });
     this.#trustedProxies = options.trustedProxies ?? [];
     this.#idleTimeout = options.idleTimeoutSeconds ?? 30;
+    this.#people = options.people ??
+      new People({
+        accounts: new MemoryAccounts(),
+        log: this.#log,
+        mode: "off",
+      });
     const { metrics } = this;
     this.#hub = new Hub({
       store: this.#store,
@@ -131,7 +142,7 @@ export class ChatService implements ChatApi {
 
   /** The state handed to every route. */
   get state(): AppState {
-    return { chat: this };
+    return { chat: this, people: this.#people };
   }
 
   /** Open sockets. */

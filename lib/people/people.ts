@@ -1,0 +1,294 @@
+/** Accounts over HTTP (sign-up, sign-in, sign-out, me) and "who is this request". */
+import { clientAddress } from "../chat/limits.ts";
+import { canonicalName, parseUsername } from "../chat/names.ts";
+import type { Logger } from "../log.ts";
+import type { AccountStore } from "./accounts.ts";
+import { encodeBase64Url } from "./base64url.ts";
+import { clearedCookie, sessionCookie, sessionIdOf } from "./cookies.ts";
+import { accountKey, type Identity } from "./identity.ts";
+import {
+  HashesBusy,
+  hashPassword,
+  passwordProblem,
+  verifyNothing,
+  verifyPassword,
+} from "./passwords.ts";
+import { Sessions } from "./sessions.ts";
+import { lookAlikeKey } from "./skeleton.ts";
+import { Throttle, type Verdict } from "./throttle.ts";
+
+/** Largest JSON body the auth routes read. */
+export const MAX_AUTH_BODY_BYTES = 4096;
+
+/** `CHAT_ACCOUNTS`: all three kinds of people, accounts and tokens only, or guests only. */
+export type AccountsMode = "optional" | "required" | "off";
+
+/** Options of {@linkcode People}. */
+export interface PeopleOptions {
+  accounts: AccountStore;
+  log: Logger;
+  mode?: AccountsMode;
+  /** Canonical account names that moderate every room. */
+  admins?: string[];
+  /** Proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed. */
+  trustedProxies?: string[];
+}
+
+const NO_STORE = { "cache-control": "no-store" };
+
+function json(body: unknown, status: number, headers: HeadersInit = {}) {
+  return Response.json(body, {
+    status,
+    headers: { ...NO_STORE, ...headers },
+  });
+}
+
+async function readJson(
+  req: Request,
+): Promise<Record<string, unknown> | undefined> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > MAX_AUTH_BODY_BYTES || !req.body) return undefined;
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > MAX_AUTH_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  try {
+    const body = JSON.parse(
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes),
+    );
+    return body && typeof body === "object" && !Array.isArray(body)
+      ? body
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function tooMany(verdict: Verdict & { ok: false }): Response {
+  return json({ error: "too_many_attempts" }, 429, {
+    "retry-after": String(verdict.retryAfterS),
+  });
+}
+
+/** The people of one server: its accounts, their sessions, and the limits on signing in. */
+export class People {
+  readonly mode: AccountsMode;
+  readonly admins: ReadonlySet<string>;
+  readonly accounts: AccountStore;
+  readonly sessions: Sessions;
+  #throttle: Throttle;
+  #log: Logger;
+  #trustedProxies: string[];
+
+  /** Wires the account store and the settings. */
+  constructor(options: PeopleOptions) {
+    this.accounts = options.accounts;
+    this.mode = options.mode ?? "optional";
+    this.admins = new Set(options.admins ?? []);
+    this.sessions = new Sessions(options.accounts);
+    this.#throttle = new Throttle(options.accounts);
+    this.#log = options.log;
+    this.#trustedProxies = options.trustedProxies ?? [];
+  }
+
+  /** The signed-in account of a request (its session cookie), or null. */
+  async identify(req: Request): Promise<Identity | null> {
+    if (this.mode === "off") return null;
+    const id = sessionIdOf(req);
+    if (!id) return null;
+    const live = await this.sessions.resolve(id);
+    if (!live) return null;
+    return {
+      kind: "account",
+      username: live.record.username,
+      key: accountKey(live.record.canonical),
+    };
+  }
+
+  /** Canonical name of the account that owns `username` or a name that looks like it, or null. */
+  async ownerOf(username: string): Promise<string | null> {
+    if (this.mode === "off") return null;
+    const canonical = canonicalName(username.trim());
+    if (await this.accounts.get(canonical)) return canonical;
+    return await this.accounts.ownerOfLookAlike(lookAlikeKey(username));
+  }
+
+  /** `POST /api/auth/signup`. */
+  async signup(req: Request, info: Deno.ServeHandlerInfo): Promise<Response> {
+    if (this.mode === "off") return json({ error: "not_found" }, 404);
+    const body = await readJson(req);
+    if (
+      !body || typeof body.username !== "string" ||
+      typeof body.password !== "string"
+    ) {
+      return json({
+        error: "bad_request",
+        message: "Send a username and a password.",
+      }, 400);
+    }
+    const name = parseUsername(body.username);
+    if (!name.ok) {
+      return json({ error: "invalid_username", message: name.reason }, 400);
+    }
+    const weak = passwordProblem(body.password);
+    if (weak) return json({ error: "weak_password", message: weak }, 400);
+    const address = this.#address(req, info);
+    const verdict = await this.#throttle.signup(address);
+    if (!verdict.ok) return tooMany(verdict);
+    if (await this.ownerOf(name.name)) return this.#taken();
+    let passwordHash: string;
+    try {
+      passwordHash = await hashPassword(body.password);
+    } catch (error) {
+      return this.#busy(error);
+    }
+    const created = await this.accounts.create({
+      username: name.name,
+      canonical: name.canonical,
+      lookAlike: lookAlikeKey(name.name),
+      passwordHash,
+      userHandle: encodeBase64Url(crypto.getRandomValues(new Uint8Array(32))),
+      createdAt: Date.now(),
+    });
+    if (!created) return this.#taken();
+    this.#log("info", "signup", { username: name.name, method: "password" });
+    return await this.signedIn(req, info, {
+      canonical: name.canonical,
+      username: name.name,
+      status: 201,
+    });
+  }
+
+  /** `POST /api/auth/login`: the same answer, after the same work, for an unknown name and a wrong password. */
+  async login(req: Request, info: Deno.ServeHandlerInfo): Promise<Response> {
+    if (this.mode === "off") return json({ error: "not_found" }, 404);
+    const body = await readJson(req);
+    if (
+      !body || typeof body.username !== "string" ||
+      typeof body.password !== "string"
+    ) {
+      return json({
+        error: "bad_request",
+        message: "Send a username and a password.",
+      }, 400);
+    }
+    const password = body.password.slice(0, 1024);
+    const canonical = canonicalName(body.username.trim()).slice(0, 64);
+    const address = this.#address(req, info);
+    const verdict = await this.#throttle.attempt(canonical, address);
+    if (!verdict.ok) {
+      this.#log("warn", "login_throttled", { address });
+      return tooMany(verdict);
+    }
+    const account = await this.accounts.get(canonical);
+    let ok: boolean;
+    try {
+      ok = account?.passwordHash
+        ? await verifyPassword(password, account.passwordHash)
+        : await verifyNothing(password);
+    } catch (error) {
+      return this.#busy(error);
+    }
+    if (!ok || !account) {
+      await this.#throttle.failed(address);
+      this.#log("info", "login_failed", { address });
+      return json({ error: "bad_credentials" }, 401);
+    }
+    await this.#throttle.succeeded(canonical);
+    this.#log("info", "login", {
+      username: account.username,
+      method: "password",
+    });
+    return await this.signedIn(req, info, {
+      canonical: account.canonical,
+      username: account.username,
+      status: 200,
+    });
+  }
+
+  /** `POST /api/auth/logout`: revokes the session on every server and clears the cookie. */
+  async logout(req: Request, info: Deno.ServeHandlerInfo): Promise<Response> {
+    if (this.mode === "off") return json({ error: "not_found" }, 404);
+    const id = sessionIdOf(req);
+    if (id) await this.sessions.end(id);
+    return new Response(null, {
+      status: 204,
+      headers: {
+        ...NO_STORE,
+        "set-cookie": clearedCookie({ secure: this.isHttps(req, info) }),
+      },
+    });
+  }
+
+  /** `GET /api/auth/me`. */
+  async me(req: Request, info: Deno.ServeHandlerInfo): Promise<Response> {
+    if (this.mode === "off") return json({ error: "not_found" }, 404);
+    const id = sessionIdOf(req);
+    const live = id ? await this.sessions.resolve(id) : null;
+    if (!id || !live) return json({ error: "unauthorized" }, 401);
+    const headers: Record<string, string> = live.touched
+      ? { "set-cookie": sessionCookie(id, { secure: this.isHttps(req, info) }) }
+      : {};
+    return json(
+      { username: live.record.username, kind: "account" },
+      200,
+      headers,
+    );
+  }
+
+  /** Starts a new session (a fresh id at every sign-in) and answers with its cookie. */
+  async signedIn(
+    req: Request,
+    info: Deno.ServeHandlerInfo,
+    account: { canonical: string; username: string; status: number },
+  ): Promise<Response> {
+    const old = sessionIdOf(req);
+    if (old) await this.sessions.end(old);
+    const id = await this.sessions.start(account);
+    return json({ username: account.username }, account.status, {
+      "set-cookie": sessionCookie(id, { secure: this.isHttps(req, info) }),
+    });
+  }
+
+  /** True when the page was served over https (directly, or as a trusted proxy says). */
+  isHttps(req: Request, info: Deno.ServeHandlerInfo): boolean {
+    if (new URL(req.url).protocol === "https:") return true;
+    const peer = (info.remoteAddr as Deno.NetAddr).hostname ?? "";
+    return this.#trustedProxies.includes(peer) &&
+      req.headers.get("x-forwarded-proto")?.split(",")[0].trim() === "https";
+  }
+
+  #address(req: Request, info: Deno.ServeHandlerInfo): string {
+    return clientAddress(req, {
+      peer: (info.remoteAddr as Deno.NetAddr).hostname ?? "",
+      trustedProxies: this.#trustedProxies,
+    });
+  }
+
+  #taken(): Response {
+    return json({
+      error: "name_taken",
+      message: "That name, or one that looks the same, is taken.",
+    }, 409);
+  }
+
+  #busy(error: unknown): Response {
+    if (!(error instanceof HashesBusy)) throw error;
+    return json({ error: "busy" }, 503, { "retry-after": "1" });
+  }
+}

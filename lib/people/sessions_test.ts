@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { SESSION_TTL_MS, sessionStoreKey } from "./cookies.ts";
+import { MemoryAccounts } from "./memory_accounts.ts";
+import { SESSION_TOUCH_INTERVAL_MS, Sessions } from "./sessions.ts";
+
+const alice = { canonical: "alice", username: "Alice" };
+
+Deno.test("a session is stored under a hash of its id, never the id", async () => {
+  const store = new MemoryAccounts();
+  const sessions = new Sessions(store);
+  const id = await sessions.start(alice);
+  assert.equal(await store.session(id), null);
+  assert.equal(
+    (await store.session(await sessionStoreKey(id)))?.canonical,
+    "alice",
+  );
+  assert.notEqual(await sessions.start(alice), id, "a new id each time");
+});
+
+Deno.test("use slides the 30-day end forward, at most once an hour", async () => {
+  const store = new MemoryAccounts();
+  const sessions = new Sessions(store);
+  const id = await sessions.start(alice);
+  const first = await sessions.resolve(id);
+  assert.equal(first?.touched, false, "fresh: no write");
+  const key = await sessionStoreKey(id);
+  const old = Date.now() + SESSION_TTL_MS - SESSION_TOUCH_INTERVAL_MS - 60_000;
+  await store.putSession(key, { ...alice, expiresAt: old });
+  const slid = await sessions.resolve(id);
+  assert.equal(slid?.touched, true);
+  assert.ok(slid!.record.expiresAt > Date.now() + SESSION_TTL_MS - 5_000);
+  assert.equal((await store.session(key))?.expiresAt, slid!.record.expiresAt);
+});
+
+Deno.test("an expired or ended session resolves to nobody", async () => {
+  const store = new MemoryAccounts();
+  const sessions = new Sessions(store);
+  const id = await sessions.start(alice);
+  await sessions.end(id);
+  assert.equal(await sessions.resolve(id), null);
+  const stale = await sessions.start(alice);
+  await store.putSession(await sessionStoreKey(stale), {
+    ...alice,
+    expiresAt: Date.now() - 1,
+  });
+  assert.equal(await sessions.resolve(stale), null);
+});

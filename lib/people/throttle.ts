@@ -1,0 +1,74 @@
+/** Limits on failed sign-ins and on sign-ups, shared by every server of one store. */
+import type { AccountStore } from "./accounts.ts";
+
+/** Failed sign-ins for one name before it is refused with 429 for the rest of the window. */
+export const NAME_FAILURE_LIMIT = 5;
+/** Failed sign-ins from one address (any names) before it is refused with 429. */
+export const ADDRESS_FAILURE_LIMIT = 30;
+/** The window of both failure limits: 15 minutes from the first failure. */
+export const FAILURE_WINDOW_MS = 15 * 60_000;
+/** Accounts one address may create per window. */
+export const SIGNUP_LIMIT = 20;
+/** The window of the sign-up limit: one hour. */
+export const SIGNUP_WINDOW_MS = 60 * 60_000;
+
+/** An attempt may go ahead, or must wait `retryAfterS` seconds. */
+export type Verdict = { ok: true } | { ok: false; retryAfterS: number };
+
+function wait(resetAt: number): Verdict {
+  return {
+    ok: false,
+    retryAfterS: Math.max(1, Math.ceil((resetAt - Date.now()) / 1000)),
+  };
+}
+
+/** Counts sign-in attempts per name and failures per address. */
+export class Throttle {
+  #store: AccountStore;
+
+  /** Keeps its counters in `store`. */
+  constructor(store: AccountStore) {
+    this.#store = store;
+  }
+
+  /**
+   * Takes a sign-in attempt for `name` from `address`. The name's attempt
+   * is counted before the password is checked, so a burst sent at once is
+   * cut off at the limit too; a success clears it ({@linkcode succeeded}).
+   */
+  async attempt(
+    name: string,
+    address: string,
+  ): Promise<Verdict> {
+    const byAddress = await this.#store.failures(`addr:${address}`);
+    if (byAddress && byAddress.count >= ADDRESS_FAILURE_LIMIT) {
+      return wait(byAddress.resetAt);
+    }
+    const byName = await this.#store.countFailure(
+      `name:${name}`,
+      FAILURE_WINDOW_MS,
+    );
+    return byName.count > NAME_FAILURE_LIMIT
+      ? wait(byName.resetAt)
+      : { ok: true };
+  }
+
+  /** Records a failed attempt against its address. */
+  async failed(address: string): Promise<void> {
+    await this.#store.countFailure(`addr:${address}`, FAILURE_WINDOW_MS);
+  }
+
+  /** Clears the name's count after a successful sign-in. */
+  async succeeded(name: string): Promise<void> {
+    await this.#store.clearFailures(`name:${name}`);
+  }
+
+  /** Takes one sign-up from `address`. */
+  async signup(address: string): Promise<Verdict> {
+    const window = await this.#store.countFailure(
+      `signup:${address}`,
+      SIGNUP_WINDOW_MS,
+    );
+    return window.count > SIGNUP_LIMIT ? wait(window.resetAt) : { ok: true };
+  }
+}

@@ -1,0 +1,85 @@
+/** Two server processes on one Redis share accounts and sessions: sign-in and sign-out hold on both at once. */
+import assert from "node:assert/strict";
+import { cookieOf, me, post, signUp } from "./support/auth.ts";
+import { redisSkipReason, startRedis } from "./support/redis.ts";
+import { startServer } from "./support/server.ts";
+
+const skip = redisSkipReason();
+
+Deno.test({
+  name:
+    "a session made on one server is valid on the other, and sign-out ends it on both at once",
+  ignore: skip !== undefined,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const redis = await startRedis();
+    const env = { CHAT_STORE: "redis", REDIS_URL: redis.url };
+    const [a, b] = await Promise.all([
+      startServer({ env }),
+      startServer({ env }),
+    ]);
+    try {
+      const alice = await signUp(a.url, {
+        username: "alice",
+        password: "password123",
+      });
+      assert.deepEqual(await me(b.url, alice.cookie), {
+        status: 200,
+        body: { username: "alice", kind: "account" },
+      });
+      const taken = await post(b.url, {
+        path: "/api/auth/signup",
+        body: { username: "\u0430lice", password: "password123" },
+      });
+      assert.equal(
+        taken.status,
+        409,
+        "a look-alike is refused on the other server",
+      );
+      await taken.body?.cancel();
+      const login = await post(b.url, {
+        path: "/api/auth/login",
+        body: { username: "alice", password: "password123" },
+      });
+      assert.equal(login.status, 200);
+      await login.body?.cancel();
+      const second = cookieOf(login)!;
+      assert.equal((await me(a.url, second)).status, 200);
+      const out = await post(b.url, {
+        path: "/api/auth/logout",
+        headers: { cookie: alice.cookie },
+      });
+      assert.equal(out.status, 204);
+      assert.equal(
+        (await me(a.url, alice.cookie)).status,
+        401,
+        "revoked on A at once",
+      );
+      assert.equal((await me(b.url, alice.cookie)).status, 401);
+      assert.equal(
+        (await me(a.url, second)).status,
+        200,
+        "the other session lives",
+      );
+      for (let i = 0; i < 5; i++) {
+        const target = i % 2 ? a : b;
+        const res = await post(target.url, {
+          path: "/api/auth/login",
+          body: { username: "alice", password: "wrong" },
+        });
+        assert.equal(res.status, 401);
+        await res.body?.cancel();
+      }
+      const limited = await post(a.url, {
+        path: "/api/auth/login",
+        body: { username: "alice", password: "password123" },
+      });
+      assert.equal(limited.status, 429, "failures counted across servers");
+      await limited.body?.cancel();
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+      await redis.stop();
+    }
+  },
+});
