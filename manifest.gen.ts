@@ -6,16 +6,24 @@ import * as $2 from "./routes/api/auth/login.ts";
 import * as $3 from "./routes/api/auth/logout.ts";
 import * as $4 from "./routes/api/auth/me.ts";
 import * as $5 from "./routes/api/auth/signup.ts";
-import * as $6 from "./routes/api/rooms/[room]/messages.ts";
-import * as $7 from "./routes/api/rooms/[room]/ws.ts";
-import * as $8 from "./routes/api/rooms/index.ts";
-import * as $9 from "./routes/chat/[room].tsx";
-import * as $10 from "./routes/healthz.ts";
-import * as $11 from "./routes/index.tsx";
-import * as $12 from "./routes/metrics.ts";
-import * as $13 from "./islands/chat_room.tsx";
-import * as $14 from "./islands/home_rooms.tsx";
-import * as $15 from "./islands/join_form.tsx";
+import * as $6 from "./routes/api/rooms/[room]/audit.ts";
+import * as $7 from "./routes/api/rooms/[room]/index.ts";
+import * as $8 from "./routes/api/rooms/[room]/invites.ts";
+import * as $9 from "./routes/api/rooms/[room]/members/[username].ts";
+import * as $10 from "./routes/api/rooms/[room]/members/index.ts";
+import * as $11 from "./routes/api/rooms/[room]/messages.ts";
+import * as $12 from "./routes/api/rooms/[room]/moderators/[username].ts";
+import * as $13 from "./routes/api/rooms/[room]/moderators/index.ts";
+import * as $14 from "./routes/api/rooms/[room]/ws.ts";
+import * as $15 from "./routes/api/rooms/index.ts";
+import * as $16 from "./routes/chat/[room].tsx";
+import * as $17 from "./routes/healthz.ts";
+import * as $18 from "./routes/index.tsx";
+import * as $19 from "./routes/invite/[code].tsx";
+import * as $20 from "./routes/metrics.ts";
+import * as $21 from "./islands/chat_room.tsx";
+import * as $22 from "./islands/home_rooms.tsx";
+import * as $23 from "./islands/join_form.tsx";
 import type { Manifest } from "./lib/framework/types.ts";
 
 export default {
@@ -26,18 +34,26 @@ export default {
     "./routes/api/auth/logout.ts": $3,
     "./routes/api/auth/me.ts": $4,
     "./routes/api/auth/signup.ts": $5,
-    "./routes/api/rooms/[room]/messages.ts": $6,
-    "./routes/api/rooms/[room]/ws.ts": $7,
-    "./routes/api/rooms/index.ts": $8,
-    "./routes/chat/[room].tsx": $9,
-    "./routes/healthz.ts": $10,
-    "./routes/index.tsx": $11,
-    "./routes/metrics.ts": $12,
+    "./routes/api/rooms/[room]/audit.ts": $6,
+    "./routes/api/rooms/[room]/index.ts": $7,
+    "./routes/api/rooms/[room]/invites.ts": $8,
+    "./routes/api/rooms/[room]/members/[username].ts": $9,
+    "./routes/api/rooms/[room]/members/index.ts": $10,
+    "./routes/api/rooms/[room]/messages.ts": $11,
+    "./routes/api/rooms/[room]/moderators/[username].ts": $12,
+    "./routes/api/rooms/[room]/moderators/index.ts": $13,
+    "./routes/api/rooms/[room]/ws.ts": $14,
+    "./routes/api/rooms/index.ts": $15,
+    "./routes/chat/[room].tsx": $16,
+    "./routes/healthz.ts": $17,
+    "./routes/index.tsx": $18,
+    "./routes/invite/[code].tsx": $19,
+    "./routes/metrics.ts": $20,
   },
   islands: {
-    "./islands/chat_room.tsx": $13,
-    "./islands/home_rooms.tsx": $14,
-    "./islands/join_form.tsx": $15,
+    "./islands/chat_room.tsx": $21,
+    "./islands/home_rooms.tsx": $22,
+    "./islands/join_form.tsx": $23,
   },
   baseUrl: import.meta.url,
 } satisfies Manifest;

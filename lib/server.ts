@@ -9,6 +9,7 @@ import { errorFields, type Logger } from "./log.ts";
 import { withCsrf } from "./people/csrf.ts";
 import { People } from "./people/people.ts";
 import { openBackend } from "./store/open_store.ts";
+import { RoomAccess } from "./rooms/access.ts";
 
 /** Longest wait for open connections to finish at shutdown. */
 export const SHUTDOWN_GRACE_MS = 5_000;
@@ -28,9 +29,12 @@ export async function serveChat(
   options: { log: Logger },
 ): Promise<ChatServer> {
   const { log } = options;
-  const { store, fanout, presence, accounts } = await openBackend(config, {
-    log,
-  });
+  const { store, fanout, presence, accounts, rooms } = await openBackend(
+    config,
+    {
+      log,
+    },
+  );
   const people = new People({
     accounts,
     log,
@@ -38,10 +42,18 @@ export async function serveChat(
     admins: config.admins,
     trustedProxies: config.trustedProxies,
   });
+  const access = new RoomAccess({
+    rooms,
+    messages: store,
+    fanout,
+    admins: config.admins,
+    whoIs: (req) => people.identify(req),
+  });
   const chat = new ChatService({
     store,
     fanout,
     presence,
+    access,
     log,
     allowedOrigins: config.allowedOrigins,
     rateLimit: config.rateLimit,

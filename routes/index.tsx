@@ -7,6 +7,8 @@ import { roomPath } from "../lib/client/urls.ts";
 import { SiteHeader } from "../lib/ui/site_header.tsx";
 import JoinForm from "../islands/join_form.tsx";
 import HomeRooms from "../islands/home_rooms.tsx";
+import { askerOf } from "../lib/rooms/http.ts";
+import { visibleRooms } from "../lib/rooms/listing.ts";
 
 interface HomeData {
   rooms: RoomSummary[] | null;
@@ -17,7 +19,7 @@ interface HomeData {
 
 /** `GET /?room=<name>` (the form sent without JavaScript) redirects to the room; a bad name re-renders with the reason. */
 export const handler: Handlers<HomeData, AppState> = {
-  async GET(_req, ctx) {
+  async GET(req, ctx) {
     const raw = ctx.url.searchParams.get("room");
     let error: string | null = null;
     if (raw !== null) {
@@ -32,7 +34,10 @@ export const handler: Handlers<HomeData, AppState> = {
     }
     let rooms: RoomSummary[] | null;
     try {
-      rooms = await ctx.state.chat.rooms();
+      rooms = await visibleRooms(ctx.state.access, {
+        rooms: await ctx.state.chat.rooms(),
+        asker: await askerOf(req, ctx),
+      });
     } catch {
       rooms = null;
     }

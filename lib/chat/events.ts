@@ -61,7 +61,34 @@ export type ErrorCode =
   | "invalid_message"
   | "rate_limited"
   | "too_large"
-  | "server_error";
+  | "server_error"
+  | "forbidden"
+  | "kicked";
+
+/** A moderation action, told to the whole room. */
+export interface NoticeEvent {
+  type: "notice";
+  action: "kick" | "ban" | "unban" | "mute" | "unmute";
+  username: string;
+  by: string;
+  ts: number;
+  /** When a ban or mute ends (epoch ms); absent when it has no end. */
+  until?: number;
+  reason?: string;
+}
+
+/**
+ * Between servers only, never to clients: something changed that may shut
+ * people out of the room, so each server looks again at its sockets there.
+ */
+export interface ControlEvent {
+  type: "control";
+  action: "kick" | "ban" | "unban" | "mute" | "unmute" | "remove" | "settings";
+  /** Canonical name of the person it is about, if one. */
+  username?: string;
+  /** Keys (identity, address) of the person it is about. */
+  keys?: string[];
+}
 
 /** An error answer; `message` is for people. */
 export interface ErrorEvent {
@@ -86,6 +113,7 @@ export type ServerEvent =
   | LeftEvent
   | PresenceEvent
   | TypingEvent
+  | NoticeEvent
   | ErrorEvent
   | BatchEvent;
 
@@ -112,8 +140,21 @@ export interface TypingFrame {
   type: "typing";
 }
 
+/** A validated moderation frame (`kick`, `ban`, `unban`, `mute`, `unmute`). */
+export interface ModerationFrame {
+  type: "kick" | "ban" | "unban" | "mute" | "unmute";
+  username: string;
+  /** For `ban` (optional) and `mute` (required): seconds until it ends. */
+  durationS?: number;
+  reason?: string;
+}
+
 /** Any frame a client may send. */
-export type ClientFrame = JoinFrame | SendFrame | TypingFrame;
+export type ClientFrame =
+  | JoinFrame
+  | SendFrame
+  | TypingFrame
+  | ModerationFrame;
 
 /** A room as listed by `GET /api/rooms` and on the home page. */
 export interface RoomSummary {

@@ -1,12 +1,20 @@
 import type {
+  ControlEvent,
   JoinedEvent,
   LeftEvent,
   MessageEvent,
+  NoticeEvent,
   TypingEvent,
 } from "./events.ts";
 
 /** An event that travels between the servers of one room. */
-export type RoomEvent = MessageEvent | JoinedEvent | LeftEvent | TypingEvent;
+export type RoomEvent =
+  | MessageEvent
+  | JoinedEvent
+  | LeftEvent
+  | TypingEvent
+  | NoticeEvent
+  | ControlEvent;
 
 /** Receives the events of one room. */
 export type RoomListener = (event: RoomEvent) => void;

@@ -1,4 +1,5 @@
 import type { ClientFrame, ErrorCode } from "./events.ts";
+import { parseModeration } from "./moderation_frames.ts";
 
 /** Largest message a client may send, in bytes of UTF-8. */
 export const MAX_FRAME_BYTES = 16_384;
@@ -145,6 +146,12 @@ export function parseFrame(data: string): FrameResult {
     }
     case "typing":
       return { ok: true, frame: { type: "typing" } };
+    case "kick":
+    case "ban":
+    case "unban":
+    case "mute":
+    case "unmute":
+      return parseModeration(fields);
     case undefined:
       return bad('A frame needs a "type".');
     default:

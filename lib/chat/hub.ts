@@ -1,5 +1,5 @@
 import type { MessageStore } from "../store/store.ts";
-import type { MessageEvent } from "./events.ts";
+import type { ControlEvent, MessageEvent } from "./events.ts";
 import type { Fanout } from "./fanout.ts";
 import { Room } from "./room.ts";
 
@@ -21,6 +21,8 @@ export interface HubOptions {
   onDeliver?(message: MessageEvent, recipients: number): void;
   /** How long events wait to be packed for batching connections. */
   batchFlushMs?: number;
+  /** Takes the control events of a room (bans, kicks, settings) from any server. */
+  onControl?(room: string, event: ControlEvent): void;
 }
 
 /**
@@ -53,13 +55,15 @@ export class Hub {
       existing.refs++;
       return existing.ready;
     }
-    const { store, fanout, onError, onDeliver, batchFlushMs } = this.#options;
+    const { store, fanout, onError, onDeliver, batchFlushMs, onControl } =
+      this.#options;
     const room = new Room(name, {
       load: async (since) =>
         (await store.after(name, { since, limit: MAX_GAP_FILL })).messages,
       onError: (error) => onError?.(error, name),
       onDeliver,
       batchFlushMs,
+      onControl: (event) => onControl?.(name, event),
     });
     const entry: Entry = { room, refs: 1, ready: Promise.resolve(room) };
     entry.ready = (async () => {

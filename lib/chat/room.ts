@@ -1,4 +1,9 @@
-import type { JoinedEvent, LeftEvent, MessageEvent } from "./events.ts";
+import type {
+  ControlEvent,
+  JoinedEvent,
+  LeftEvent,
+  MessageEvent,
+} from "./events.ts";
 import type { RoomEvent } from "./fanout.ts";
 import { compareIds, parseId } from "./ids.ts";
 import { canonicalName } from "./names.ts";
@@ -52,6 +57,8 @@ export interface RoomOptions {
   onDeliver?(message: MessageEvent, recipients: number): void;
   /** How long events wait to be packed for batching peers (default 5 ms; 0 packs one task's events). */
   batchFlushMs?: number;
+  /** Takes the control events between servers, which peers never see. */
+  onControl?(event: ControlEvent): void;
 }
 
 /** Wait before reading a gap again after the store failed. */
@@ -125,6 +132,10 @@ export class Room {
   receive(event: RoomEvent): void {
     if (event.type === "message") {
       this.#receiveMessage(event);
+      return;
+    }
+    if (event.type === "control") {
+      this.#options.onControl?.(event);
       return;
     }
     const skip = event.type === "typing" || event.type === "joined"

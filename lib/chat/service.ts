@@ -1,4 +1,6 @@
 import type { AppState, ChatApi } from "../app_state.ts";
+import type { RoomAccess } from "../rooms/access.ts";
+import type { Identity } from "../rooms/identity.ts";
 import type { Logger } from "../log.ts";
 import { MemoryAccounts } from "../people/memory_accounts.ts";
 import { People } from "../people/people.ts";
@@ -20,6 +22,8 @@ export interface ChatServiceOptions {
   fanout: Fanout;
   presence: Presence;
   log: Logger;
+  /** Rooms with access, asked on every join and frame. */
+  access: RoomAccess;
   /** Origins allowed to open a WebSocket besides the server's own. */
   allowedOrigins?: string[];
   /** Per-connection message rate limit (on by default). */
@@ -70,6 +74,7 @@ export class ChatService implements ChatApi {
   #trustedProxies: string[];
   #idleTimeout: number;
   #people: People;
+  #access: RoomAccess;
   /** What the server measures about itself, for `/metrics`. */
   readonly metrics = new ChatMetrics();
 
@@ -79,6 +84,7 @@ export class ChatService implements ChatApi {
     this.#fanout = options.fanout;
     this.#log = options.log;
     this.#presence = options.presence;
+    this.#access = options.access;
     this.#allowed = options.allowedOrigins ?? [];
     this.#limiter = new ConnectionLimiter({
       maxTotal: options.maxConnections ?? 20_000,
@@ -99,6 +105,17 @@ export class ChatService implements ChatApi {
       onError: (error, room) =>
         this.#log("error", "room_error", { room, error: String(error) }),
       batchFlushMs: options.batchFlushMs ?? 5,
+      onControl: (room, event) => {
+        for (const session of this.#sessions) {
+          if (session.room !== room) continue;
+          session.recheck(event).catch((error) =>
+            this.#log("error", "recheck_failed", {
+              room,
+              error: String(error),
+            })
+          );
+        }
+      },
       onDeliver: (message, recipients) => {
         metrics.delivered.inc("", recipients);
         metrics.latency.observe(Math.max(0, Date.now() - message.ts) / 1000);
@@ -129,6 +146,7 @@ export class ChatService implements ChatApi {
       fanout: this.#fanout,
       hub: this.#hub,
       presence: this.#presence,
+      access: this.#access,
       log: this.#log,
       rateLimit: options.rateLimit ?? true,
       maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
@@ -142,7 +160,7 @@ export class ChatService implements ChatApi {
 
   /** The state handed to every route. */
   get state(): AppState {
-    return { chat: this, people: this.#people };
+    return { chat: this, people: this.#people, access: this.#access };
   }
 
   /** Open sockets. */
@@ -171,7 +189,11 @@ export class ChatService implements ChatApi {
 
   connect(
     req: Request,
-    options: { room: string; info: Deno.ServeHandlerInfo },
+    options: {
+      room: string;
+      info: Deno.ServeHandlerInfo;
+      identity?: Identity | null;
+    },
   ): Response {
     if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
       return Response.json({ error: "expected a WebSocket upgrade" }, {
@@ -192,10 +214,7 @@ export class ChatService implements ChatApi {
         message: "shutting down",
       });
     }
-    const address = clientAddress(req, {
-      peer: (options.info.remoteAddr as Deno.NetAddr).hostname ?? "",
-      trustedProxies: this.#trustedProxies,
-    });
+    const address = this.address(req, options.info);
     const admission = this.#limiter.admit(address);
     if (admission !== "ok") {
       return this.#refuse(admission, {
@@ -221,6 +240,8 @@ export class ChatService implements ChatApi {
     const session: Session = new Session(socket, {
       room: options.room,
       context: this.#context,
+      identity: options.identity,
+      address,
       onClosed: () => {
         this.#sessions.delete(session);
         this.#limiter.release(address);
@@ -229,6 +250,13 @@ export class ChatService implements ChatApi {
     this.#sessions.add(session);
     this.#log("info", "connect", { room: options.room, session: session.id });
     return response;
+  }
+
+  address(req: Request, info: Deno.ServeHandlerInfo): string {
+    return clientAddress(req, {
+      peer: (info.remoteAddr as Deno.NetAddr).hostname ?? "",
+      trustedProxies: this.#trustedProxies,
+    });
   }
 
   /** The Prometheus text of {@linkcode metrics}. */

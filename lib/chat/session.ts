@@ -1,11 +1,16 @@
 import type { MessageStore } from "../store/store.ts";
 import { errorFields, type Logger } from "../log.ts";
 import type { ChatMetrics } from "../metrics.ts";
+import type { RoomAccess } from "../rooms/access.ts";
+import { Gate } from "../rooms/gate.ts";
+import type { Identity } from "../rooms/identity.ts";
 import type {
   ClientFrame,
+  ControlEvent,
   ErrorCode,
   JoinFrame,
   MessageEvent,
+  ModerationFrame,
   SendFrame,
   ServerEvent,
 } from "./events.ts";
@@ -34,6 +39,8 @@ export const RATE_LIMIT = { burst: 10, perSecond: 1 } as const;
 export const TYPING_INTERVAL_MS = 1000;
 /** How long unsent bytes may stay over the cap before the socket is closed. */
 export const SLOW_CONSUMER_GRACE_MS = 2000;
+/** Close code for a person kicked, banned or removed from the room. */
+export const CLOSE_KICKED = 4003;
 /** How many sends pass between two looks at a socket's unsent bytes. */
 const BUFFER_CHECK_EVERY = 16;
 
@@ -48,6 +55,8 @@ export interface SessionContext {
   /** Most bytes waiting unsent on one socket before it is closed as a slow consumer. */
   maxBufferedBytes: number;
   metrics: ChatMetrics;
+  /** Rooms with access: the permission table on every frame (absent: everything is allowed). */
+  access?: RoomAccess;
   /** Set at shutdown: frames that arrive from then on are not taken. */
   draining?: boolean;
   /** Keeps a message's store write and its delivery alive through shutdown. */
@@ -80,6 +89,7 @@ export class Session implements Peer {
   #sends = 0;
   #overSince: number | undefined;
   #closeReason: string | undefined;
+  #gate: Gate | undefined;
 
   /** Takes over an upgraded socket. */
   constructor(
@@ -87,6 +97,10 @@ export class Session implements Peer {
     options: {
       room: string;
       context: SessionContext;
+      /** Who opened the socket (session cookie, `?token=`); null or absent for a guest. */
+      identity?: Identity | null;
+      /** The client's address, which holds a guest's ban. */
+      address?: string;
       /** Told when the socket itself has closed. */
       onClosed?: () => void;
     },
@@ -94,6 +108,13 @@ export class Session implements Peer {
     this.#socket = socket;
     this.room = options.room;
     this.#context = options.context;
+    if (options.context.access) {
+      this.#gate = new Gate(options.context.access, {
+        room: options.room,
+        identity: options.identity ?? null,
+        address: options.address,
+      });
+    }
     socket.onmessage = (event) => this.#onMessage(event.data);
     socket.onclose = (event) => {
       this.#finish(event.code, event);
@@ -264,11 +285,19 @@ export class Session implements Peer {
         frame.type === "message" ? frame.nonce : undefined,
       );
     }
+    if (frame.type !== "message" && frame.type !== "typing") {
+      return await this.#moderate(frame);
+    }
+    const gate = this.#gate;
     if (frame.type === "message") {
+      if (gate && gate.check("message") !== "allow") {
+        return this.#error("forbidden", this.#refusal(gate));
+      }
       const saying = this.#say(frame);
       this.#context.track(saying);
       return await saying;
     }
+    if (gate && gate.check("typing") !== "allow") return;
     this.#typing ??= new Throttle(TYPING_INTERVAL_MS);
     if (this.#typing.pass()) {
       this.#context.fanout.publish(this.room, {
@@ -288,6 +317,26 @@ export class Session implements Peer {
     const name = parseUsername(frame.username);
     if (!name.ok) return this.#error("invalid_username", name.reason);
     this.#state = "joining";
+    if (this.#gate) {
+      let verdict;
+      try {
+        verdict = await this.#gate.admit({
+          canonical: name.canonical,
+          username: name.name,
+          guestKey: frame.clientId === undefined
+            ? `c:${this.id}`
+            : `g:${frame.clientId}`,
+        });
+      } catch (error) {
+        if (!this.#isClosed()) this.#state = "new";
+        throw error;
+      }
+      if (this.#isClosed()) return;
+      if (verdict !== "allow") {
+        this.#state = "new";
+        return this.#error("forbidden", this.#refusal(this.#gate));
+      }
+    }
     const { hub, store, fanout, presence } = this.#context;
     let room: Room;
     try {
@@ -391,6 +440,12 @@ export class Session implements Peer {
         frame.nonce,
       );
     }
+    if (this.#gate && !(await this.#gate.slowModePasses())) {
+      return this.#error(
+        "rate_limited",
+        `Slow mode: one message every ${this.#gate.slowModeS} s in this room.`,
+      );
+    }
     const { store, fanout, metrics } = this.#context;
     metrics.received.inc();
     const append = store.append(this.room, {
@@ -423,6 +478,57 @@ export class Session implements Peer {
     }
     metrics.stored.inc();
     fanout.publish(this.room, result.message);
+  }
+
+  async #moderate(frame: ModerationFrame): Promise<void> {
+    if (!this.#gate) {
+      return this.#error("forbidden", "This server has no moderation.");
+    }
+    const refused = await this.#gate.moderate(frame, this.username);
+    if (refused) this.#error(refused.code, refused.message);
+  }
+
+  #refusal(gate: Gate): string {
+    const look = gate.look;
+    if (look && look.ban && gate.check("join") === "forbidden") {
+      return "You are banned from this room.";
+    }
+    if (gate.muted) return "You are muted in this room for now.";
+    if (look?.standing === "guest" && !look.settings.guests) {
+      return "Guests may not join this room; sign in first.";
+    }
+    return "You may not do that in this room.";
+  }
+
+  /**
+   * Looks again after a control event from any server: a kick, a ban or a
+   * removal that names this person, or a change of settings that shuts it
+   * out, ends the socket with `kicked`; a mute holds from the next frame.
+   */
+  async recheck(control: ControlEvent): Promise<void> {
+    const gate = this.#gate;
+    if (!gate || this.#state !== "joined") return;
+    const concerned = gate.concerns(control, this.canonical);
+    if (control.action === "kick" && concerned) {
+      return this.kick("You were removed from the room by a moderator.");
+    }
+    if (control.action !== "settings" && !concerned) return;
+    await gate.refresh();
+    if (this.#state === "joined" && gate.check("join") !== "allow") {
+      this.kick(
+        gate.look?.ban
+          ? "You are banned from this room."
+          : "You no longer have access to this room.",
+      );
+    }
+  }
+
+  /** Sends `kicked` and closes the socket with 4003. */
+  kick(message: string): void {
+    if (this.#state === "closed") return;
+    this.#error("kicked", message);
+    this.close(CLOSE_KICKED, "kicked");
+    this.#finish(CLOSE_KICKED);
   }
 
   /** Gives the room and the name back; `announce` tells the others when it was the name's last connection. */

@@ -1,6 +1,7 @@
 import {
   type AuditEntry,
   type Invite,
+  INVITE_GRACE_MS,
   type InviteUse,
   MAX_AUDIT_ENTRIES,
   type Membership,
@@ -90,7 +91,7 @@ export class KvRooms implements RoomStore {
 
   async createInvite(invite: Invite): Promise<void> {
     await this.#kv.set(["invite", invite.code], invite, {
-      expireIn: Math.max(1, invite.expiresAt - Date.now()),
+      expireIn: Math.max(1, invite.expiresAt - Date.now()) + INVITE_GRACE_MS,
     });
   }
 
@@ -105,7 +106,9 @@ export class KvRooms implements RoomStore {
       const result = await this.#kv.atomic().check(entry).set(entry.key, {
         ...invite,
         uses: invite.uses + 1,
-      }, { expireIn: Math.max(1, invite.expiresAt - now) }).commit();
+      }, {
+        expireIn: Math.max(1, invite.expiresAt - now) + INVITE_GRACE_MS,
+      }).commit();
       if (result.ok) return { ok: true, room: invite.room };
     }
   }

@@ -7,6 +7,7 @@ import {
 import {
   type AuditEntry,
   type Invite,
+  INVITE_GRACE_MS,
   type InviteUse,
   MAX_AUDIT_ENTRIES,
   type Membership,
@@ -182,7 +183,11 @@ export class RedisRooms implements RoomStore {
       "expiresAt",
       String(invite.expiresAt),
     ]);
-    await this.#run(["PEXPIREAT", key, String(invite.expiresAt)]);
+    await this.#run([
+      "PEXPIREAT",
+      key,
+      String(invite.expiresAt + INVITE_GRACE_MS),
+    ]);
   }
 
   async useInvite(code: string, now: number): Promise<InviteUse> {

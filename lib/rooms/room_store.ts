@@ -91,6 +91,8 @@ export interface AuditEntry {
 export const MAX_AUDIT_ENTRIES = 1000;
 /** How long the keys a name was last seen with are remembered (7 days). */
 export const SEEN_TTL_MS = 7 * 24 * 3600_000;
+/** How long a used-up or expired invite is still known (so it answers 410, not 404). */
+export const INVITE_GRACE_MS = 7 * 24 * 3600_000;
 /** Most keys remembered for one name. */
 export const MAX_SEEN_KEYS = 4;
 

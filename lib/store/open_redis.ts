@@ -5,6 +5,7 @@ import { RedisAccounts } from "../people/redis_accounts.ts";
 import { errorFields, type Logger } from "../log.ts";
 import { announceLeft, type Backend } from "./open_store.ts";
 import { RedisStore } from "./redis.ts";
+import { RedisRooms } from "../rooms/redis_rooms.ts";
 
 /**
  * Redis for everything: the server starts even while Redis is down, and
@@ -42,5 +43,6 @@ export async function openRedis(
     fanout,
     presence,
     accounts: new RedisAccounts(store.client),
+    rooms: new RedisRooms(store.client),
   };
 }

@@ -11,6 +11,9 @@ import { kvPathError } from "../start_error.ts";
 import { KvStore } from "./kv.ts";
 import { MemoryStore } from "./memory.ts";
 import type { MessageStore } from "./store.ts";
+import { KvRooms } from "../rooms/kv_rooms.ts";
+import { MemoryRooms } from "../rooms/memory_rooms.ts";
+import type { RoomStore } from "../rooms/room_store.ts";
 
 /** The store, fan-out, presence and accounts a configuration asks for. */
 export interface Backend {
@@ -18,6 +21,8 @@ export interface Backend {
   fanout: Fanout;
   presence: Presence;
   accounts: AccountStore;
+  /** Rooms with access: settings, members, invites, bans, mutes, audit. */
+  rooms: RoomStore;
 }
 
 /** Opens the configured store with the fan-out and presence that match it. */
@@ -34,6 +39,7 @@ export async function openBackend(
         fanout: new LocalFanout(),
         presence: new LocalPresence(),
         accounts: new MemoryAccounts(),
+        rooms: new MemoryRooms(),
       };
     case "kv":
       return await openKv(config, log);
@@ -73,7 +79,13 @@ async function openKv(config: Config, log: Logger): Promise<Backend> {
     onExpired: (room, usernames) =>
       announceLeft(room, { usernames, presence, fanout }).catch(onError),
   });
-  return { store, fanout, presence, accounts: new KvAccounts(store.kv) };
+  return {
+    store,
+    fanout,
+    presence,
+    accounts: new KvAccounts(store.kv),
+    rooms: new KvRooms(store.kv),
+  };
 }
 
 /** Tells a room that the people of a vanished server left. */

@@ -12,6 +12,7 @@ import {
 import { isTimeZone } from "../../lib/ui/format.ts";
 import { SiteHeader } from "../../lib/ui/site_header.tsx";
 import ChatRoom from "../../islands/chat_room.tsx";
+import { askerOf } from "../../lib/rooms/http.ts";
 
 interface RoomData {
   room: string;
@@ -41,6 +42,12 @@ export const handler: Handlers<RoomData, AppState> = {
         headers: { location: roomPath(room) + ctx.url.search },
       });
     }
+    const { decision } = await ctx.state.access.may(
+      "page",
+      room,
+      await askerOf(req, ctx, room),
+    );
+    if (decision !== "allow") return ctx.renderNotFound();
     const history = await ctx.state.chat.history(room, {
       limit: HISTORY_LIMIT,
     });

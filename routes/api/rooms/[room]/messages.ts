@@ -1,6 +1,7 @@
 import type { AppState } from "../../../../lib/app_state.ts";
 import { parseRoom } from "../../../../lib/chat/names.ts";
 import type { Handlers } from "../../../../lib/framework/types.ts";
+import { askerOf, refused } from "../../../../lib/rooms/http.ts";
 
 /** Largest page of the messages API. */
 export const MAX_PAGE = 200;
@@ -9,13 +10,19 @@ export const DEFAULT_PAGE = 50;
 
 /** Older history: `?before={id}&limit={n}` (`n` in plain decimal digits), oldest first. */
 export const handler: Handlers<unknown, AppState> = {
-  async GET(_req, ctx) {
+  async GET(req, ctx) {
     const room = parseRoom(ctx.params.room);
     if (!room.ok) {
       return Response.json({ error: "no such room", reason: room.reason }, {
         status: 404,
       });
     }
+    const { decision } = await ctx.state.access.may(
+      "history",
+      room.canonical,
+      await askerOf(req, ctx, room.canonical),
+    );
+    if (decision !== "allow") return refused(decision);
     const rawLimit = ctx.url.searchParams.get("limit");
     const limit = rawLimit === null ? DEFAULT_PAGE : Number(rawLimit);
     if (

@@ -1,19 +1,23 @@
 import type { AppState } from "../../../../lib/app_state.ts";
-import { parseRoom } from "../../../../lib/chat/names.ts";
 import type { Handlers } from "../../../../lib/framework/types.ts";
+import { askerOf, refused, roomParam } from "../../../../lib/rooms/http.ts";
 
-/** The WebSocket of one room; invalid names are refused before any upgrade. */
+/**
+ * The WebSocket of one room. Invalid names, and private rooms the request
+ * itself (session cookie, `?token=`) does not open, are refused before any
+ * upgrade, with the same 404.
+ */
 export const handler: Handlers<unknown, AppState> = {
-  GET(req, ctx) {
-    const room = parseRoom(ctx.params.room);
-    if (!room.ok) {
-      return Response.json({ error: "no such room", reason: room.reason }, {
-        status: 404,
-      });
-    }
+  async GET(req, ctx) {
+    const room = roomParam(ctx);
+    if (!room) return refused("hidden");
+    const asker = await askerOf(req, ctx, room);
+    const { decision } = await ctx.state.access.may("page", room, asker);
+    if (decision === "hidden") return refused("hidden");
     return ctx.state.chat.connect(req, {
-      room: room.canonical,
+      room,
       info: ctx.info,
+      identity: asker.identity,
     });
   },
 };

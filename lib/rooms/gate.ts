@@ -1,0 +1,123 @@
+import type { ControlEvent, ModerationFrame } from "../chat/events.ts";
+import { inForce, type Look, type RoomAccess } from "./access.ts";
+import type { Identity } from "./identity.ts";
+import { moderate, type Refusal } from "./moderation.ts";
+import { type Action, type Decision, isModerating } from "./permissions.ts";
+
+/**
+ * One socket's view of the permission table: read at `join`, read again when
+ * a control event concerns it, and asked synchronously on every frame.
+ */
+export class Gate {
+  #access: RoomAccess;
+  #room: string;
+  #address: string | undefined;
+  #identity: Identity | null;
+  #look: Look | undefined;
+
+  /** For one socket of `room`, opened by `identity` (null: a guest) from `address`. */
+  constructor(
+    access: RoomAccess,
+    options: { room: string; identity: Identity | null; address?: string },
+  ) {
+    this.#access = access;
+    this.#room = options.room;
+    this.#identity = options.identity;
+    this.#address = options.address;
+  }
+
+  /** Who the socket speaks for (null until a guest joins). */
+  get identity(): Identity | null {
+    return this.#identity;
+  }
+
+  /** The person's role in `people`. */
+  get look(): Look | undefined {
+    return this.#look;
+  }
+
+  /**
+   * Reads the person's standing for `join`: a guest becomes `g:<clientId>`
+   * (or `c:<connection>`); the keys are remembered under the name, so a ban
+   * by name reaches them.
+   */
+  async admit(
+    options: { canonical: string; username: string; guestKey: string },
+  ): Promise<Decision> {
+    if (!this.#identity || this.#identity.kind === "guest") {
+      this.#identity = {
+        kind: "guest",
+        key: options.guestKey,
+        username: options.username,
+      };
+    }
+    await this.refresh();
+    const decision = this.check("join");
+    if (decision === "allow") {
+      await this.#access.rooms.remember(this.#room, {
+        canonical: options.canonical,
+        keys: this.#look!.keys,
+      });
+    }
+    return decision;
+  }
+
+  /** Reads standing and sanctions again. */
+  async refresh(): Promise<void> {
+    this.#look = await this.#access.look(this.#room, {
+      identity: this.#identity,
+      address: this.#address,
+    });
+  }
+
+  /** The table's answer for `action`, from what was last read (a mute's end counts at once). */
+  check(action: Action): Decision {
+    if (!this.#look) return "forbidden";
+    return this.#access.decide(action, this.#look);
+  }
+
+  /** True when a control event names this person (by name or by a key). */
+  concerns(control: ControlEvent, canonical: string): boolean {
+    if (control.username === canonical) return true;
+    const keys = this.#look?.keys ?? [];
+    return control.keys?.some((key) => keys.includes(key)) ?? false;
+  }
+
+  /**
+   * Slow mode: false when the person spoke less than `slowModeS` ago.
+   * The owner, moderators and admins are not slowed.
+   */
+  async slowModePasses(): Promise<boolean> {
+    const look = this.#look;
+    if (!look || look.settings.slowModeS === 0) return true;
+    if (isModerating(look.standing)) return true;
+    return await this.#access.rooms.takeSlot(this.#room, {
+      key: look.keys[0],
+      ms: look.settings.slowModeS * 1000,
+    });
+  }
+
+  /** Seconds of slow mode in the room. */
+  get slowModeS(): number {
+    return this.#look?.settings.slowModeS ?? 0;
+  }
+
+  /** True while the person is muted. */
+  get muted(): boolean {
+    return inForce(this.#look?.mute, Date.now());
+  }
+
+  /** Carries out a moderation frame sent by this person (`actorName`). */
+  async moderate(
+    frame: ModerationFrame,
+    actorName: string,
+  ): Promise<Refusal | undefined> {
+    await this.refresh();
+    return await moderate(this.#access, {
+      room: this.#room,
+      actor: this.#look!,
+      actorName,
+      frame,
+    });
+  }
+}

@@ -1,0 +1,71 @@
+/** What the room routes share: who asks, how a refusal reads, bodies. */
+import type { AppState } from "../app_state.ts";
+import { parseRoom } from "../chat/names.ts";
+import type { RouteContext } from "../framework/types.ts";
+import type { Asker } from "./access.ts";
+import type { Decision } from "./permissions.ts";
+
+/** Largest JSON body of a room route. */
+export const MAX_BODY_BYTES = 4096;
+
+const NO_STORE = { "cache-control": "no-store" };
+
+/** A JSON answer that no cache keeps. */
+export function json(body: unknown, status = 200): Response {
+  return Response.json(body, { status, headers: NO_STORE });
+}
+
+/**
+ * The answer to a refusal. `hidden` reads exactly like a room that cannot
+ * exist, so it says nothing about the room.
+ */
+export function refused(decision: Decision | "unauthorized"): Response {
+  if (decision === "hidden") return json({ error: "no such room" }, 404);
+  if (decision === "unauthorized") return json({ error: "unauthorized" }, 401);
+  return json({ error: "forbidden" }, 403);
+}
+
+/** The canonical room of the route, or null (answer 404). */
+export function roomParam(ctx: RouteContext<unknown, AppState>): string | null {
+  const room = parseRoom(ctx.params.room ?? "");
+  return room.ok ? room.canonical : null;
+}
+
+/** Who sent the request, for the room (cookie, `?token=`) and from where. */
+export async function askerOf(
+  req: Request,
+  ctx: RouteContext<unknown, AppState>,
+  room?: string,
+): Promise<Asker> {
+  return {
+    identity: await ctx.state.access.whoIs(req, room),
+    address: ctx.state.chat.address(req, ctx.info),
+  };
+}
+
+/** Reads a JSON object body of at most {@linkcode MAX_BODY_BYTES}; a Response (400/413) when it is not one. */
+export async function readBody(
+  req: Request,
+): Promise<Record<string, unknown> | Response> {
+  const length = Number(req.headers.get("content-length") ?? "0");
+  if (length > MAX_BODY_BYTES) return json({ error: "body too large" }, 413);
+  let text: string;
+  try {
+    text = await req.text();
+  } catch {
+    return json({ error: "unreadable body" }, 400);
+  }
+  if (new TextEncoder().encode(text).length > MAX_BODY_BYTES) {
+    return json({ error: "body too large" }, 413);
+  }
+  if (text.trim() === "") return {};
+  try {
+    const value = JSON.parse(text);
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      return value;
+    }
+  } catch {
+    // answered below
+  }
+  return json({ error: "the body must be a JSON object" }, 400);
+}

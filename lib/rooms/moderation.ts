@@ -1,0 +1,121 @@
+import type { ModerationFrame, NoticeEvent } from "../chat/events.ts";
+import { canonicalName } from "../chat/names.ts";
+import type { Look, RoomAccess } from "./access.ts";
+import { mayModerate, type Standing } from "./permissions.ts";
+import type { RoomSettings } from "./room_store.ts";
+
+/** Why a moderation frame was refused, in the protocol's words. */
+export interface Refusal {
+  code: "forbidden";
+  message: string;
+}
+
+/** The standing a name has in a room by the room's settings alone (owner, moderators, admins). */
+export function standingByName(
+  canonical: string,
+  options: { settings: RoomSettings; admins: readonly string[] },
+): Standing {
+  const { settings } = options;
+  if (options.admins.includes(canonical)) return "admin";
+  if (settings.owner !== null && canonicalName(settings.owner) === canonical) {
+    return "owner";
+  }
+  if (settings.moderators.some((m) => canonicalName(m) === canonical)) {
+    return "moderator";
+  }
+  return "member";
+}
+
+/** The keys a name's bans and mutes are held under: those it was seen with, and its account's. */
+export async function keysOfName(
+  access: RoomAccess,
+  options: { room: string; canonical: string },
+): Promise<string[]> {
+  const seen = await access.rooms.recall(options.room, options.canonical);
+  return [...new Set([`a:${options.canonical}`, ...seen])];
+}
+
+/**
+ * Carries out `kick`, `ban`, `unban`, `mute` or `unmute` for `actor`: checks
+ * the table and the owner's protection, stores the sanction, writes the
+ * audit log, tells every server (control event) and the room (`notice`).
+ */
+export async function moderate(
+  access: RoomAccess,
+  options: {
+    room: string;
+    actor: Look;
+    actorName: string;
+    frame: ModerationFrame;
+  },
+): Promise<Refusal | undefined> {
+  const { room, actor, frame } = options;
+  const action = frame.type === "unban"
+    ? "ban"
+    : frame.type === "unmute"
+    ? "mute"
+    : frame.type;
+  if (access.decide(action, actor) !== "allow") {
+    return {
+      code: "forbidden",
+      message: "Only the owner and moderators of this room may do that.",
+    };
+  }
+  const canonical = canonicalName(frame.username);
+  const target = standingByName(canonical, {
+    settings: actor.settings,
+    admins: access.admins,
+  });
+  if (!mayModerate(actor.standing, target)) {
+    return {
+      code: "forbidden",
+      message: target === "owner"
+        ? "The owner of the room cannot be kicked, banned or muted."
+        : "Only the owner or an admin may do that to a moderator.",
+    };
+  }
+  const keys = await keysOfName(access, { room, canonical });
+  const now = Date.now();
+  const until = frame.durationS === undefined
+    ? null
+    : now + frame.durationS * 1000;
+  const by = options.actorName;
+  if (frame.type === "ban" || frame.type === "mute") {
+    await access.rooms.sanction(room, {
+      keys,
+      sanction: {
+        kind: frame.type,
+        username: frame.username,
+        by,
+        until,
+        ...(frame.reason ? { reason: frame.reason } : {}),
+      },
+    });
+  } else if (frame.type === "unban" || frame.type === "unmute") {
+    await access.rooms.lift(room, {
+      keys,
+      kind: frame.type === "unban" ? "ban" : "mute",
+    });
+  }
+  await access.rooms.audit(room, {
+    action: frame.type,
+    by,
+    target: frame.username,
+    ts: now,
+    ...(frame.reason ? { reason: frame.reason } : {}),
+  });
+  access.control(room, { action: frame.type, username: canonical, keys });
+  const notice: NoticeEvent = {
+    type: "notice",
+    action: frame.type,
+    username: frame.username,
+    by,
+    ts: now,
+    ...(until !== null && (frame.type === "ban" || frame.type === "mute")
+      ? { until }
+      : {}),
+    ...(frame.reason ? { reason: frame.reason } : {}),
+  };
+  access.announce(room, notice);
+  return undefined;
+}

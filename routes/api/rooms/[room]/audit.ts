@@ -1,0 +1,35 @@
+import type { AppState } from "../../../../lib/app_state.ts";
+import type { Handlers } from "../../../../lib/framework/types.ts";
+import {
+  askerOf,
+  json,
+  refused,
+  roomParam,
+} from "../../../../lib/rooms/http.ts";
+import { MAX_AUDIT_ENTRIES } from "../../../../lib/rooms/room_store.ts";
+
+/** Entries of the audit log per answer when `limit` is absent. */
+export const DEFAULT_AUDIT_PAGE = 100;
+
+/** The room's audit log, newest first, for the owner and moderators (`?limit=` up to 1000). */
+export const handler: Handlers<unknown, AppState> = {
+  async GET(req, ctx) {
+    const room = roomParam(ctx);
+    if (!room) return refused("hidden");
+    const { access } = ctx.state;
+    const { decision } = await access.may(
+      "audit",
+      room,
+      await askerOf(req, ctx, room),
+    );
+    if (decision !== "allow") return refused(decision);
+    const raw = ctx.url.searchParams.get("limit");
+    const limit = raw === null ? DEFAULT_AUDIT_PAGE : Number(raw);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_AUDIT_ENTRIES) {
+      return json({
+        error: `limit must be a whole number from 1 to ${MAX_AUDIT_ENTRIES}`,
+      }, 400);
+    }
+    return json({ entries: await access.rooms.auditLog(room, limit) });
+  },
+};

@@ -1,0 +1,58 @@
+import type { AppState } from "../../../../lib/app_state.ts";
+import type { Handlers } from "../../../../lib/framework/types.ts";
+import {
+  askerOf,
+  json,
+  readBody,
+  refused,
+  roomParam,
+} from "../../../../lib/rooms/http.ts";
+import type { RoomSettings } from "../../../../lib/rooms/room_store.ts";
+import { parsePatch } from "../../../../lib/rooms/settings_input.ts";
+
+/** The public face of a room's settings. */
+export function describe(settings: RoomSettings) {
+  return {
+    room: settings.room,
+    visibility: settings.visibility,
+    owner: settings.owner,
+    topic: settings.topic,
+    moderators: settings.moderators,
+    guests: settings.guests,
+    slowModeS: settings.slowModeS,
+  };
+}
+
+/** A room's settings: read by anyone who may see the room, changed by its owner. */
+export const handler: Handlers<unknown, AppState> = {
+  async GET(req, ctx) {
+    const room = roomParam(ctx);
+    if (!room) return refused("hidden");
+    const { decision, look } = await ctx.state.access.may(
+      "metadata",
+      room,
+      await askerOf(req, ctx, room),
+    );
+    if (decision !== "allow") return refused(decision);
+    return json(describe(look.settings));
+  },
+  async PATCH(req, ctx) {
+    const room = roomParam(ctx);
+    if (!room) return refused("hidden");
+    const { access } = ctx.state;
+    const { decision } = await access.may(
+      "settings",
+      room,
+      await askerOf(req, ctx, room),
+    );
+    if (decision !== "allow") return refused(decision);
+    const body = await readBody(req);
+    if (body instanceof Response) return body;
+    const patch = parsePatch(body);
+    if (!patch.ok) return json({ error: patch.error }, 400);
+    const settings = await access.rooms.update(room, patch.value);
+    if (!settings) return refused("forbidden");
+    access.control(room, { action: "settings" });
+    return json(describe(settings));
+  },
+};

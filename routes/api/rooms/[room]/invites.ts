@@ -1,0 +1,50 @@
+import type { AppState } from "../../../../lib/app_state.ts";
+import type { Handlers } from "../../../../lib/framework/types.ts";
+import {
+  askerOf,
+  json,
+  readBody,
+  refused,
+  roomParam,
+} from "../../../../lib/rooms/http.ts";
+import {
+  newInviteCode,
+  parseInviteRequest,
+} from "../../../../lib/rooms/settings_input.ts";
+
+/** `POST {"maxUses"?, "expiresInS"?}`: the owner or a moderator makes an invite link. */
+export const handler: Handlers<unknown, AppState> = {
+  async POST(req, ctx) {
+    const room = roomParam(ctx);
+    if (!room) return refused("hidden");
+    const { access } = ctx.state;
+    const asker = await askerOf(req, ctx, room);
+    const { decision } = await access.may("invites", room, asker);
+    if (decision !== "allow") return refused(decision);
+    const body = await readBody(req);
+    if (body instanceof Response) return body;
+    const wanted = parseInviteRequest(body);
+    if (!wanted.ok) return json({ error: wanted.error }, 400);
+    const code = newInviteCode();
+    const expiresAt = Date.now() + wanted.value.expiresInS * 1000;
+    await access.rooms.createInvite({
+      code,
+      room,
+      by: asker.identity?.username ?? "",
+      expiresAt,
+      maxUses: wanted.value.maxUses,
+      uses: 0,
+    });
+    await access.rooms.audit(room, {
+      action: "invite",
+      by: asker.identity?.username ?? "",
+      target: `${wanted.value.maxUses} uses`,
+      ts: Date.now(),
+    });
+    return json({
+      url: `/invite/${code}`,
+      expiresAt,
+      maxUses: wanted.value.maxUses,
+    }, 201);
+  },
+};

@@ -1,0 +1,46 @@
+import type { AppState } from "../../../../../lib/app_state.ts";
+import { canonicalName, parseUsername } from "../../../../../lib/chat/names.ts";
+import type { Handlers } from "../../../../../lib/framework/types.ts";
+import {
+  askerOf,
+  json,
+  readBody,
+  refused,
+  roomParam,
+} from "../../../../../lib/rooms/http.ts";
+import { MAX_MODERATORS } from "../../../../../lib/rooms/settings_input.ts";
+
+/** `POST {"username"}`: the owner makes an account a moderator. */
+export const handler: Handlers<unknown, AppState> = {
+  async POST(req, ctx) {
+    const room = roomParam(ctx);
+    if (!room) return refused("hidden");
+    const { access } = ctx.state;
+    const asker = await askerOf(req, ctx, room);
+    const { decision, look } = await access.may("settings", room, asker);
+    if (decision !== "allow") return refused(decision);
+    const body = await readBody(req);
+    if (body instanceof Response) return body;
+    const name = parseUsername(
+      typeof body.username === "string" ? body.username : "",
+    );
+    if (!name.ok) return json({ error: "invalid_username" }, 400);
+    const moderators = look.settings.moderators.filter((m) =>
+      canonicalName(m) !== name.canonical
+    );
+    if (moderators.length >= MAX_MODERATORS) {
+      return json({ error: `at most ${MAX_MODERATORS} moderators` }, 400);
+    }
+    const settings = await access.rooms.update(room, {
+      moderators: [...moderators, name.name],
+    });
+    await access.rooms.audit(room, {
+      action: "moderator_add",
+      by: asker.identity?.username ?? "",
+      target: name.name,
+      ts: Date.now(),
+    });
+    access.control(room, { action: "settings" });
+    return json({ moderators: settings?.moderators ?? [] }, 201);
+  },
+};
