@@ -2,7 +2,8 @@
 import { handleCli } from "./lib/cli.ts";
 import { loadConfig } from "./lib/config.ts";
 import { errorFields, flushLogs, jsonLogger, logUncaught } from "./lib/log.ts";
-import { serveChat } from "./lib/server.ts";
+import { isServerIsolate, runIsolate } from "./lib/scale/isolate.ts";
+import { serveScaled } from "./lib/scale/serve_scaled.ts";
 import { startFailure } from "./lib/start_error.ts";
 
 async function main(): Promise<void> {
@@ -15,18 +16,12 @@ async function main(): Promise<void> {
   }
   const log = jsonLogger({ level: config.logLevel });
   logUncaught(log);
-  let server;
-  try {
-    server = await serveChat(config, { log });
-  } catch (error) {
-    log("error", "start_failed", startFailure(error, config));
-    await flushLogs();
-    Deno.exit(1);
-  }
+  // Listening before the server is up: isolates that start later still drain.
+  const serving = serveScaled(config, { log, entry: import.meta.url });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     try {
       Deno.addSignalListener(signal, async () => {
-        await server.shutdown(signal);
+        await (await serving).shutdown(signal);
         await flushLogs();
         Deno.exit(0);
       });
@@ -34,9 +29,18 @@ async function main(): Promise<void> {
       // signals are not available on every platform (Deno Deploy)
     }
   }
+  try {
+    await serving;
+  } catch (error) {
+    log("error", "start_failed", startFailure(error, config));
+    await flushLogs();
+    Deno.exit(1);
+  }
 }
 
-if (import.meta.main) {
+if (import.meta.main && isServerIsolate()) {
+  runIsolate();
+} else if (import.meta.main) {
   handleCli(Deno.args);
   await main();
 }

@@ -35,6 +35,8 @@ export class RawSocket {
   #writing: Promise<void> = Promise.resolve();
   #open = true;
   #closeCode: number | undefined;
+  /** Headers of the server's upgrade response. */
+  readonly headers = new Headers();
 
   private constructor(conn: Deno.TcpConn, handlers: RawSocketHandlers) {
     this.#conn = conn;
@@ -126,6 +128,12 @@ export class RawSocket {
         if (!/^HTTP\/1\.1 101/.test(head)) {
           this.#conn.close();
           throw new Error(`upgrade refused: ${head.split("\r\n")[0]}`);
+        }
+        for (const line of head.split("\r\n").slice(1)) {
+          const colon = line.indexOf(":");
+          if (colon > 0) {
+            this.headers.append(line.slice(0, colon), line.slice(colon + 1));
+          }
         }
         this.#consume(end + HEADER_END.length);
         return;

@@ -120,6 +120,19 @@ const DOCS: Record<string, SettingDoc> = {
   CHAT_TOKEN_PUBLIC_KEY: {
     fallback: () => undefined,
     meaning: "ES256/RS256 public key (JWK or PEM) of embedding sites' tokens",
+  CHAT_WORKERS: {
+    fallback: (c) => String(c.workers),
+    meaning:
+      "server isolates on one port (default: the CPU count; 1 with the memory store, which one isolate holds)",
+  },
+  CHAT_PROCESSES: {
+    fallback: (c) => String(c.processes),
+    meaning:
+      "server processes on one port (Linux), sharing rooms through the redis or kv store; needs --allow-run",
+  },
+  CHAT_PROCESS_INDEX: {
+    fallback: () => undefined,
+    meaning: "set by CHAT_PROCESSES for the processes it starts",
   },
   DENO_DEPLOYMENT_ID: {
     fallback: () => undefined,

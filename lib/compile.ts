@@ -39,6 +39,7 @@ export function compileArgs(options: CompileOptions = {}): string[] {
   return [
     "--no-check",
     "--unstable-kv",
+    "--unstable-net",
     "--no-prompt",
     "--allow-net",
     `--allow-env=${SETTINGS.join(",")}`,

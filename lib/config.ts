@@ -39,7 +39,16 @@ export interface Config {
   tokenSecret?: string;
   /** ES256/RS256 public key of embedding tokens, a JWK or PEM. */
   tokenPublicKey?: string;
+  /** Server isolates (Web Workers) of this process, one port (lib/scale/isolates.ts). */
+  workers: number;
+  /** Server processes on one port, sharing rooms through the store (lib/scale/processes.ts). */
+  processes: number;
 }
+
+/** Most server isolates one process may run (CHAT_WORKERS). */
+export const MAX_WORKERS = 64;
+/** Most server processes one supervisor may start (CHAT_PROCESSES). */
+export const MAX_PROCESSES = 64;
 
 /** Names of every variable the server reads. */
 export const SETTINGS = [
@@ -66,6 +75,9 @@ export const SETTINGS = [
   "CHAT_ADMINS",
   "CHAT_TOKEN_SECRET",
   "CHAT_TOKEN_PUBLIC_KEY",
+  "CHAT_WORKERS",
+  "CHAT_PROCESSES",
+  "CHAT_PROCESS_INDEX",
   "DENO_DEPLOYMENT_ID",
 ] as const;
 
@@ -208,5 +220,17 @@ export function loadConfig(
     admins: list(env("CHAT_ADMINS")).map(canonicalName),
     tokenSecret,
     tokenPublicKey: env("CHAT_TOKEN_PUBLIC_KEY") || undefined,
+    workers: integer(env("CHAT_WORKERS"), {
+      name: "CHAT_WORKERS",
+      fallback: onDeploy ? 1 : Math.max(1, navigator.hardwareConcurrency || 1),
+      min: 1,
+      max: MAX_WORKERS,
+    }),
+    processes: integer(env("CHAT_PROCESSES"), {
+      name: "CHAT_PROCESSES",
+      fallback: 1,
+      min: 1,
+      max: MAX_PROCESSES,
+    }),
   };
 }

@@ -8,6 +8,7 @@ import { withLiveReload } from "./framework/live_reload.ts";
 import { errorFields, type Logger } from "./log.ts";
 import { withCsrf } from "./people/csrf.ts";
 import { People } from "./people/people.ts";
+import { withIsolateHeader } from "./scale/isolate_header.ts";
 import { openBackend } from "./store/open_store.ts";
 import { RoomAccess } from "./rooms/access.ts";
 
@@ -23,12 +24,20 @@ export interface ChatServer {
   shutdown(reason: string): Promise<void>;
 }
 
+/** One of several server isolates on one port (lib/scale/isolates.ts). */
+export interface IsolateRole {
+  /** Named in the `x-chat-isolate` header of every response and in the logs. */
+  id: string;
+  /** The open-socket count of the whole process. */
+  connections: Int32Array;
+}
+
 /** Opens the configured backend and serves the chat on `config.port`. */
 export async function serveChat(
   config: Config,
-  options: { log: Logger },
+  options: { log: Logger; isolate?: IsolateRole },
 ): Promise<ChatServer> {
-  const { log } = options;
+  const { log, isolate } = options;
   const { store, fanout, presence, accounts, rooms } = await openBackend(
     config,
     {
@@ -59,6 +68,7 @@ export async function serveChat(
     rateLimit: config.rateLimit,
     batchFlushMs: config.batchFlushMs,
     maxConnections: config.maxConnections,
+    sharedConnections: isolate?.connections,
     maxConnectionsPerAddress: config.maxConnectionsPerAddress,
     trustedProxies: config.trustedProxies,
     idleTimeoutSeconds: config.idleTimeoutSeconds,
@@ -72,6 +82,10 @@ export async function serveChat(
     logger: ({ msg, method, path, error, stack }) =>
       log("error", msg, { method, path, error, stack }),
   });
+  const handler = withCsrf(
+    config.dev ? withLiveReload(app) : app,
+    config.allowedOrigins,
+  );
   const server = Deno.serve({
     port: config.port,
     hostname: config.hostname,
@@ -79,10 +93,16 @@ export async function serveChat(
       log("error", "request_failed", errorFields(error));
       return new Response("Internal Server Error", { status: 500 });
     },
+    ...(isolate ? { reusePort: true } : {}),
     onListen({ hostname, port }) {
-      log("info", "start", { hostname, port, store: config.store });
+      log("info", "start", {
+        hostname,
+        port,
+        store: config.store,
+        ...(isolate ? { isolate: isolate.id } : {}),
+      });
     },
-  }, withCsrf(config.dev ? withLiveReload(app) : app, config.allowedOrigins));
+  }, isolate ? withIsolateHeader(handler, isolate.id) : handler);
   let stopping: Promise<void> | undefined;
   return {
     port: server.addr.port,

@@ -3,39 +3,49 @@
 /** Why an upgrade was refused, if it was. */
 export type Admission = "ok" | "server_full" | "address_full";
 
-/** Counts open connections, in total and per client address. */
+/**
+ * Counts open connections, in total and per client address. The total may
+ * live in shared memory (`shared[0]`), counted by every isolate of the
+ * process, since they share its descriptors; the per-address count is this
+ * isolate's.
+ */
 export class ConnectionLimiter {
   readonly maxTotal: number;
   readonly maxPerAddress: number;
-  #total = 0;
+  #total: Int32Array;
   #perAddress = new Map<string, number>();
 
   /** `maxPerAddress` 0 turns the per-address cap off. */
-  constructor(options: { maxTotal: number; maxPerAddress: number }) {
+  constructor(
+    options: { maxTotal: number; maxPerAddress: number; shared?: Int32Array },
+  ) {
     this.maxTotal = options.maxTotal;
     this.maxPerAddress = options.maxPerAddress;
+    this.#total = options.shared ?? new Int32Array(1);
   }
 
-  /** Open connections. */
+  /** Open connections (of every isolate sharing the count). */
   get total(): number {
-    return this.#total;
+    return Atomics.load(this.#total, 0);
   }
 
   /** Admits one more connection from `address`, or says which cap it hit. */
   admit(address: string): Admission {
-    if (this.#total >= this.maxTotal) return "server_full";
     const mine = this.#perAddress.get(address) ?? 0;
     if (this.maxPerAddress > 0 && mine >= this.maxPerAddress) {
       return "address_full";
     }
-    this.#total++;
+    if (Atomics.add(this.#total, 0, 1) >= this.maxTotal) {
+      Atomics.sub(this.#total, 0, 1);
+      return "server_full";
+    }
     if (this.maxPerAddress > 0) this.#perAddress.set(address, mine + 1);
     return "ok";
   }
 
   /** Gives back a connection admitted for `address`. */
   release(address: string): void {
-    this.#total--;
+    Atomics.sub(this.#total, 0, 1);
     const mine = this.#perAddress.get(address);
     if (mine === undefined) return;
     if (mine <= 1) this.#perAddress.delete(address);

@@ -16,6 +16,20 @@ Deno.test("limiter: total cap, then per-address cap when set", () => {
   assert.equal(open.admit("same"), "server_full");
 });
 
+Deno.test("limiter: isolates sharing one count share the total cap", () => {
+  const shared = new Int32Array(new SharedArrayBuffer(4));
+  const a = new ConnectionLimiter({ maxTotal: 3, maxPerAddress: 0, shared });
+  const b = new ConnectionLimiter({ maxTotal: 3, maxPerAddress: 0, shared });
+  assert.equal(a.admit("x"), "ok");
+  assert.equal(b.admit("y"), "ok");
+  assert.equal(a.admit("z"), "ok");
+  assert.equal(b.admit("y"), "server_full");
+  assert.equal(b.total, 3);
+  a.release("x");
+  assert.equal(b.admit("y"), "ok");
+  assert.equal(shared[0], 3);
+});
+
 Deno.test("client address: forwarded only through trusted proxies", () => {
   const req = (xff?: string) =>
     new Request("http://x/", {

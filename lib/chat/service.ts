@@ -32,6 +32,8 @@ export interface ChatServiceOptions {
   batchFlushMs?: number;
   /** Most open sockets (default 20,000). */
   maxConnections?: number;
+  /** The open-socket count shared by the isolates of this process (lib/scale/isolates.ts). */
+  sharedConnections?: Int32Array;
   /** Most open sockets per client address; 0 (default) is no cap. */
   maxConnectionsPerAddress?: number;
   /** Proxies whose `X-Forwarded-For` names the client. */
@@ -89,6 +91,7 @@ export class ChatService implements ChatApi {
     this.#limiter = new ConnectionLimiter({
       maxTotal: options.maxConnections ?? 20_000,
       maxPerAddress: options.maxConnectionsPerAddress ?? 0,
+      shared: options.sharedConnections,
     });
     this.#trustedProxies = options.trustedProxies ?? [];
     this.#idleTimeout = options.idleTimeoutSeconds ?? 30;

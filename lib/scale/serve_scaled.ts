@@ -1,0 +1,77 @@
+/** Picks the shape of the server: one isolate, several isolates, or several processes on one port. */
+import { type Config, readEnv } from "../config.ts";
+import type { Logger } from "../log.ts";
+import { serveChat } from "../server.ts";
+import { canSharePort, startIsolates } from "./isolates.ts";
+import { startProcesses } from "./processes.ts";
+
+/** A running server of any shape. */
+export interface ScaledServer {
+  port: number;
+  /** Drains every isolate and process, then resolves. */
+  shutdown(reason: string): Promise<void>;
+}
+
+/** The index `CHAT_PROCESS_INDEX` gives a process started by another, or 0. */
+function processIndex(
+  env: (name: string) => string | undefined,
+): number | undefined {
+  const value = env("CHAT_PROCESS_INDEX");
+  const index = Number(value);
+  return value && Number.isInteger(index) && index >= 0 ? index : undefined;
+}
+
+/**
+ * Serves as `config` asks: `processes` > 1 starts that many copies of `entry`
+ * and supervises them; `workers` > 1 starts that many isolates; otherwise one
+ * isolate serves. The memory store lives in one isolate, so it keeps to one
+ * (and says so in the log).
+ */
+export async function serveScaled(
+  config: Config,
+  options: {
+    log: Logger;
+    entry: string | URL;
+    env?: (name: string) => string | undefined;
+  },
+): Promise<ScaledServer> {
+  const { log, entry } = options;
+  const child = processIndex(options.env ?? readEnv);
+  if (config.processes > 1) {
+    return await startProcesses(config, { log, entry });
+  }
+  let workers = config.workers;
+  if (workers > 1 && config.store === "memory") {
+    log("info", "one_isolate", {
+      workers,
+      reason:
+        "the memory store lives in one isolate; use kv or redis to serve from several",
+    });
+    workers = 1;
+  }
+  if ((workers > 1 || child !== undefined) && !canSharePort()) {
+    if (child !== undefined) {
+      throw new Error(
+        "CHAT_PROCESSES needs --unstable-net (deno.json) and SO_REUSEPORT (Linux)",
+      );
+    }
+    log("warn", "one_isolate", {
+      workers,
+      reason:
+        "sharing a port needs --unstable-net (deno.json) and SO_REUSEPORT (Linux)",
+    });
+    workers = 1;
+  }
+  if (workers > 1) {
+    return await startIsolates({ ...config, workers }, {
+      log,
+      entry,
+      process: child,
+    });
+  }
+  if (child === undefined) return await serveChat(config, { log });
+  return await serveChat(config, {
+    log,
+    isolate: { id: `p${child}-w0`, connections: new Int32Array(1) },
+  });
+}

@@ -1,0 +1,235 @@
+/**
+ * Several isolates (CHAT_WORKERS) and several processes (CHAT_PROCESSES) on
+ * one port: the members of one room land on different ones (named by the
+ * `x-chat-isolate` header) and the whole contract holds across them.
+ */
+import assert from "node:assert/strict";
+import { until } from "./support/hostile.ts";
+import {
+  connectIsolate,
+  type IsolateClient,
+  onEveryIsolate,
+} from "./support/isolate_client.ts";
+import { startRedis } from "./support/redis.ts";
+import { type RunningServer, startServer } from "./support/server.ts";
+import { freshRoom } from "./support/ws_client.ts";
+
+const MESSAGES = 30;
+
+function messages(client: IsolateClient) {
+  return client.received.filter((f) => f.type === "message");
+}
+
+/** Waits until `isolates` isolates said they listen (the port answers as soon as one does). */
+async function serving(server: RunningServer, isolates: number) {
+  await until(
+    () =>
+      server.logs.filter((l) => l.includes('"event":"start"')).length >=
+        isolates,
+    { timeoutMs: 20_000, what: `${isolates} isolates listening` },
+  );
+}
+
+/** The contract across `isolates` isolates: one order, names unique, presence, resume, drain. */
+async function exerciseAcross(
+  server: RunningServer,
+  options: { isolates: number },
+): Promise<void> {
+  await serving(server, options.isolates);
+  const room = freshRoom("scale");
+  const clients = await onEveryIsolate(server.url, {
+    room,
+    isolates: options.isolates,
+  });
+  const names = clients.map((_, i) => `p${i}`);
+  const ids = new Set(clients.map((c) => c.isolate));
+  assert.equal(ids.size, options.isolates, "members on different isolates");
+  for (const [i, client] of clients.entries()) {
+    const welcome = await client.join(names[i]);
+    assert.equal(welcome.type, "welcome", JSON.stringify(welcome));
+    assert.deepEqual(welcome.members, names.slice(0, i + 1));
+  }
+  const first = clients[0];
+  await first.next((f) =>
+    f.type === "joined" && f.username === names.at(-1) &&
+    f.members.length === options.isolates
+  );
+
+  const rival = (await onEveryIsolate(server.url, {
+    room,
+    isolates: options.isolates,
+  })).at(-1)!;
+  assert.notEqual(rival.isolate, first.isolate);
+  const refused = await rival.join(names[0]);
+  assert.equal(refused.type, "error");
+  assert.equal(refused.code, "name_taken");
+
+  for (let i = 0; i < MESSAGES; i++) {
+    clients[i % clients.length].send({
+      type: "message",
+      text: `m${i}`,
+      nonce: `n${i}`,
+    });
+  }
+  await until(
+    () => clients.every((c) => messages(c).length >= MESSAGES),
+    { timeoutMs: 20_000, what: "every message on every isolate" },
+  );
+  const order = messages(first).map((f) => f.id);
+  assert.equal(new Set(order).size, MESSAGES);
+  assert.deepEqual(order, [...order].sort());
+  for (const client of clients) {
+    assert.deepEqual(messages(client).map((f) => f.id), order);
+  }
+
+  clients.at(-1)!.send({ type: "typing" });
+  assert.equal(
+    (await first.next((f) => f.type === "typing")).username,
+    names.at(-1),
+  );
+
+  const rooms = await (await fetch(`${server.url}/api/rooms`)).json();
+  assert.equal(
+    rooms.rooms.find((r: { room: string }) => r.room === room)?.online,
+    options.isolates,
+  );
+
+  const resumed = await rival.join("late", { since: order[9] });
+  assert.equal(resumed.type, "welcome");
+  assert.deepEqual(
+    resumed.history.map((m: { id: string }) => m.id),
+    order.slice(10),
+  );
+
+  const stopped = server.stop("SIGTERM");
+  const codes = await Promise.all([...clients, rival].map((c) => c.closed));
+  assert.deepEqual(codes, [...clients, rival].map(() => 1001));
+  assert.equal(await stopped, 0);
+  const drained = server.logs.filter((line) => line.includes('"stopped"'));
+  assert.ok(drained.length >= options.isolates, server.logs.join("\n"));
+}
+
+Deno.test({
+  name: "CHAT_WORKERS=2 with kv: one room over two isolates of one port",
+  sanitizeResources: false,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const server = await startServer({
+        env: {
+          CHAT_STORE: "kv",
+          CHAT_KV_PATH: `${dir}/chat.kv`,
+          CHAT_WORKERS: "2",
+          CHAT_RATE_LIMIT: "off",
+        },
+      });
+      await exerciseAcross(server, { isolates: 2 });
+      assert.ok(server.logs.some((l) => l.includes('"event":"isolates"')));
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "CHAT_WORKERS=2 with redis: one room over two isolates of one port",
+  sanitizeResources: false,
+  async fn() {
+    const redis = await startRedis();
+    try {
+      const server = await startServer({
+        env: {
+          CHAT_STORE: "redis",
+          REDIS_URL: redis.url,
+          CHAT_WORKERS: "2",
+          CHAT_RATE_LIMIT: "off",
+        },
+      });
+      await exerciseAcross(server, { isolates: 2 });
+    } finally {
+      await redis.stop();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "CHAT_PROCESSES=3 with redis: one room over three processes of one port",
+  sanitizeResources: false,
+  async fn() {
+    const redis = await startRedis();
+    try {
+      const server = await startServer({
+        env: {
+          CHAT_STORE: "redis",
+          REDIS_URL: redis.url,
+          CHAT_PROCESSES: "3",
+          CHAT_WORKERS: "1",
+          CHAT_RATE_LIMIT: "off",
+        },
+      });
+      await exerciseAcross(server, { isolates: 3 });
+      assert.ok(server.logs.some((l) => l.includes('"event":"processes"')));
+    } finally {
+      await redis.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "the isolates of one process share one connection cap",
+  sanitizeResources: false,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    const server = await startServer({
+      env: {
+        CHAT_STORE: "kv",
+        CHAT_KV_PATH: `${dir}/chat.kv`,
+        CHAT_WORKERS: "2",
+        CHAT_MAX_CONNECTIONS: "3",
+      },
+    });
+    try {
+      await serving(server, 2);
+      const room = freshRoom("cap");
+      const [a, b] = await onEveryIsolate(server.url, { room, isolates: 2 });
+      let c: IsolateClient | undefined;
+      await until(async () => {
+        c = await connectIsolate(server.url, room).catch(() => undefined);
+        return c !== undefined;
+      }, { what: "a third socket" });
+      for (let i = 0; i < 6; i++) {
+        await assert.rejects(
+          connectIsolate(server.url, room),
+          /upgrade refused: HTTP\/1.1 503/,
+        );
+      }
+      await c!.close();
+      await a.close();
+      await b.close();
+    } finally {
+      await server.stop();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "the memory store keeps to one isolate and says so at start",
+  sanitizeResources: false,
+  async fn() {
+    const server = await startServer({
+      env: { CHAT_STORE: "memory", CHAT_WORKERS: "2" },
+    });
+    try {
+      await until(() => server.logs.some((l) => l.includes("one_isolate")), {
+        what: "the one_isolate line",
+      });
+      const res = await fetch(`${server.url}/healthz`);
+      await res.body?.cancel();
+      assert.equal(res.headers.get("x-chat-isolate"), null);
+    } finally {
+      await server.stop();
+    }
+  },
+});
