@@ -21,11 +21,20 @@ function processIndex(
   return value && Number.isInteger(index) && index >= 0 ? index : undefined;
 }
 
+/** True when a worker may load `entry` (a local module needs read permission). */
+function mayLoad(entry: string | URL): boolean {
+  const url = new URL(entry);
+  if (url.protocol !== "file:") return true;
+  return Deno.permissions.querySync({ name: "read", path: url }).state ===
+    "granted";
+}
+
 /**
  * Serves as `config` asks: `processes` > 1 starts that many copies of `entry`
  * and supervises them; `workers` > 1 starts that many isolates; otherwise one
- * isolate serves. The memory store lives in one isolate, so it keeps to one
- * (and says so in the log).
+ * isolate serves. The memory store lives in one isolate, so it keeps to one,
+ * as it does when ports cannot be shared or the entry cannot be loaded again
+ * (said in the log: at info when `CHAT_WORKERS` was set, else at debug).
  */
 export async function serveScaled(
   config: Config,
@@ -36,13 +45,15 @@ export async function serveScaled(
   },
 ): Promise<ScaledServer> {
   const { log, entry } = options;
-  const child = processIndex(options.env ?? readEnv);
+  const env = options.env ?? readEnv;
+  const child = processIndex(env);
+  const asked = env("CHAT_WORKERS") ? "info" : "debug";
   if (config.processes > 1) {
     return await startProcesses(config, { log, entry });
   }
   let workers = config.workers;
   if (workers > 1 && config.store === "memory") {
-    log("info", "one_isolate", {
+    log(asked, "one_isolate", {
       workers,
       reason:
         "the memory store lives in one isolate; use kv or redis to serve from several",
@@ -55,10 +66,17 @@ export async function serveScaled(
         "CHAT_PROCESSES needs --unstable-net (deno.json) and SO_REUSEPORT (Linux)",
       );
     }
-    log("warn", "one_isolate", {
+    log(asked, "one_isolate", {
       workers,
       reason:
         "sharing a port needs --unstable-net (deno.json) and SO_REUSEPORT (Linux)",
+    });
+    workers = 1;
+  }
+  if (workers > 1 && !mayLoad(entry)) {
+    log(asked, "one_isolate", {
+      workers,
+      reason: "isolates load the entry module, which needs --allow-read for it",
     });
     workers = 1;
   }
