@@ -120,6 +120,7 @@ const DOCS: Record<string, SettingDoc> = {
   CHAT_TOKEN_PUBLIC_KEY: {
     fallback: () => undefined,
     meaning: "ES256/RS256 public key (JWK or PEM) of embedding sites' tokens",
+  },
   CHAT_WORKERS: {
     fallback: (c) => String(c.workers),
     meaning:
