@@ -251,6 +251,7 @@ async function main(): Promise<void> {
       clientCpus: place.clientCpus,
     },
     options,
+    smoke: values.smoke === true,
     fanout: {},
     fanoutBatch: {},
     rooms: {},
