@@ -10,10 +10,13 @@ import { canonicalName } from "../chat/names.ts";
 export type Segment =
   | { kind: "text"; text: string }
   | { kind: "link"; text: string; href: string }
-  | { kind: "mention"; text: string; self: boolean };
+  | { kind: "mention"; text: string; self: boolean }
+  | { kind: "control"; text: string };
 
 const TOKEN = /https?:\/\/|@/gi;
-const URL_BODY = /[^\s\p{Cc}<>"]+/uy;
+const URL_BODY = /[^\s\p{Cc}<>"\u202a-\u202e\u2066-\u2069]+/uy;
+/** Embeddings, overrides and isolates: shown as their code, so they cannot reorder what others read. */
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/g;
 const NAME_BODY = /[\p{L}\p{M}\p{Nd}_.\-]+/uy;
 const WORD_CHAR = /[\p{L}\p{M}\p{Nd}_]/u;
 const NAME_CHAR = /[\p{L}\p{M}\p{Nd}_. \-]/u;
@@ -112,6 +115,20 @@ function selfMention(text: string, at: number, self: string): number {
   return 0;
 }
 
+function pushPlain(segments: Segment[], text: string): void {
+  let from = 0;
+  for (const match of text.matchAll(BIDI_CONTROL)) {
+    if (match.index > from) {
+      segments.push({ kind: "text", text: text.slice(from, match.index) });
+    }
+    segments.push({ kind: "control", text: match[0] });
+    from = match.index + 1;
+  }
+  if (from < text.length) {
+    segments.push({ kind: "text", text: text.slice(from) });
+  }
+}
+
 /**
  * Splits `text` into plain text, links and mentions; `self` (a username) marks
  * mentions of the reader. The work is linear in the length of `text`: every
@@ -123,9 +140,7 @@ export function tokenize(text: string, self?: string | null): Segment[] {
   let plainFrom = 0;
   let failedUrlUntil = 0;
   const pushText = (end: number) => {
-    if (end > plainFrom) {
-      segments.push({ kind: "text", text: text.slice(plainFrom, end) });
-    }
+    if (end > plainFrom) pushPlain(segments, text.slice(plainFrom, end));
   };
   const token = new RegExp(TOKEN);
   for (let match = token.exec(text); match; match = token.exec(text)) {
@@ -176,7 +191,13 @@ export function mentionsSelf(text: string, self: string | null): boolean {
   return tokenize(text, self).some((s) => s.kind === "mention" && s.self);
 }
 
-/** Message text with links and mentions, as Preact nodes. */
+function codeOf(char: string): string {
+  return `U+${
+    char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")
+  }`;
+}
+
+/** Message text with links and mentions, as Preact nodes; direction controls are shown as their code. */
 export function RichText(props: { text: string; self?: string | null }) {
   const nodes: ComponentChildren[] = tokenize(props.text, props.self).map(
     (segment, i) => {
@@ -193,6 +214,12 @@ export function RichText(props: { text: string; self?: string | null }) {
             >
               {segment.text}
             </a>
+          );
+        case "control":
+          return (
+            <span key={i} class="bidi-control" title="Hidden direction mark">
+              {codeOf(segment.text)}
+            </span>
           );
         case "mention":
           return (

@@ -164,3 +164,16 @@ Deno.test("unmatched closing brackets of any kind are trimmed from a link", () =
     href: "http://a.io/x",
   });
 });
+
+Deno.test("direction controls become their own segments, never part of a link", () => {
+  const text = "see \u202egnp.exe and https://a.io/\u202ex";
+  const segments = tokenize(text);
+  assertEquals(segments.map((s) => s.text).join(""), text);
+  assertEquals(segments.filter((s) => s.kind === "control").length, 2);
+  assertEquals(segments.find((s) => s.kind === "link")?.text, "https://a.io/");
+  assert.ok(
+    segments.every((s) =>
+      s.kind === "control" || !/[\u202a-\u202e\u2066-\u2069]/.test(s.text)
+    ),
+  );
+});

@@ -1,15 +1,12 @@
-import type { ComponentChildren } from "preact";
+import { useMemo } from "preact/hooks";
 import type { MessageEvent } from "../chat/events.ts";
 import { canonicalName } from "../chat/names.ts";
 import type { Notice, OutgoingMessage } from "../client/chat_client.ts";
-import { formatFull } from "./format.ts";
-import { dayKey, formatClock, formatDay } from "./timeline_format.ts";
-import { mentionsSelf, RichText } from "./rich_text.tsx";
+import { dayKey, formatDay } from "./timeline_format.ts";
+import { MessageRow, NoticesRow, PendingRow } from "./timeline_rows.tsx";
 
 /** Messages of one sender closer together than this share one group. */
 export const GROUP_GAP_MS = 5 * 60_000;
-/** More join/leave notices in a row than this are folded into one line. */
-export const NOTICE_FOLD_AT = 3;
 
 /** Props of {@linkcode Timeline}. */
 export interface TimelineProps {
@@ -162,138 +159,21 @@ export function buildRows(props: TimelineProps): Row[] {
   return rows;
 }
 
-/** A stable colour slot (0–7) for a name's avatar. */
-export function colorSlot(name: string): number {
-  let hash = 0;
-  for (const char of canonicalName(name)) {
-    hash = (hash * 31 + char.codePointAt(0)!) >>> 0;
-  }
-  return hash % 8;
-}
-
-/** The first letter of a name, upper-cased, for its avatar. */
-export function initial(name: string): string {
-  return ([...name.trim()][0] ?? "?").toUpperCase();
-}
-
-function Time(props: { ts: number; timeZone?: string }) {
-  return (
-    <time
-      class="msg-time"
-      dateTime={new Date(props.ts).toISOString()}
-      title={formatFull(props.ts, { timeZone: props.timeZone })}
-    >
-      {formatClock(props.ts, { timeZone: props.timeZone })}
-    </time>
-  );
-}
-
-function noticeText(notice: Notice): string {
-  return `${notice.username} ${notice.kind === "joined" ? "joined" : "left"}`;
-}
-
-function foldedSummary(notices: readonly Notice[]): string {
-  const joined = new Set<string>();
-  const left = new Set<string>();
-  for (const n of notices) {
-    (n.kind === "joined" ? joined : left).add(n.username);
-  }
-  const people = (count: number) =>
-    count === 1 ? "1 person" : `${count} people`;
-  const parts = [];
-  if (joined.size > 0) parts.push(`${people(joined.size)} joined`);
-  if (left.size > 0) parts.push(`${people(left.size)} left`);
-  return parts.join(", ");
-}
-
-function NoticesRow(props: { notices: readonly Notice[]; timeZone?: string }) {
-  const { notices } = props;
-  const lastTs = notices.at(-1)!.ts;
-  if (notices.length < NOTICE_FOLD_AT) {
-    return (
-      <li class="notice">
-        {notices.map((notice, i) => (
-          <span key={notice.key} class={`notice-item notice-${notice.kind}`}>
-            {i > 0 && <span aria-hidden="true">·</span>}
-            <bdi>{notice.username}</bdi>{" "}
-            {notice.kind === "joined" ? "joined" : "left"}
-          </span>
-        ))}
-        <Time ts={lastTs} timeZone={props.timeZone} />
-      </li>
-    );
-  }
-  return (
-    <li class="notice notice-folded">
-      <details>
-        <summary>
-          {foldedSummary(notices)}
-          <Time ts={lastTs} timeZone={props.timeZone} />
-        </summary>
-        <ul class="notice-list">
-          {notices.map((notice) => (
-            <li key={notice.key}>{noticeText(notice)}</li>
-          ))}
-        </ul>
-      </details>
-    </li>
-  );
-}
-
-function Bubble(
-  props: {
-    row: Extract<Row, { kind: "message" | "pending" }>;
-    username: string;
-    text: string;
-    self?: string | null;
-    meta: ComponentChildren;
-    children?: ComponentChildren;
-    mention?: boolean;
-    extraClass?: string;
-  },
-) {
-  const { row, username } = props;
-  const showName = row.first && !row.own;
-  const classes = ["msg"];
-  if (row.own) classes.push("msg-own");
-  if (row.first) classes.push("msg-first");
-  if (row.last) classes.push("msg-last");
-  if (props.mention) classes.push("msg-mention");
-  if (props.extraClass) classes.push(props.extraClass);
-  return (
-    <li
-      class={classes.join(" ")}
-      data-key={row.key}
-      data-id={row.message?.id}
-    >
-      {showName && (
-        <span class={`avatar avatar-${colorSlot(username)}`} aria-hidden="true">
-          {initial(username)}
-        </span>
-      )}
-      <div class="bubble">
-        {showName
-          ? <bdi class="msg-author">{username}</bdi>
-          : (
-            <span class="msg-author visually-hidden">
-              {row.own ? "You" : username}
-            </span>
-          )}
-        <p class="msg-body">
-          <span class="msg-text">
-            <RichText text={props.text} self={props.self} />
-          </span>
-          <span class="msg-meta">{props.meta}</span>
-        </p>
-        {props.children}
-      </div>
-    </li>
-  );
-}
-
-/** The room's messages, join/leave notices and our unsent messages, oldest first. */
+/**
+ * The room's messages, join/leave notices and our unsent messages, oldest
+ * first. Rows are memoised: a new message or notice renders only itself and
+ * the rows whose grouping it changed.
+ */
 export function Timeline(props: TimelineProps) {
-  const rows = buildRows(props);
+  const rows = useMemo(() => buildRows(props), [
+    props.messages,
+    props.notices,
+    props.outbox,
+    props.self,
+    props.timeZone,
+    props.now,
+    props.unreadFrom,
+  ]);
   const empty = props.messages.length === 0 && rows.length === 0;
   return (
     <ol class="timeline">
@@ -320,64 +200,30 @@ export function Timeline(props: TimelineProps) {
                 timeZone={props.timeZone}
               />
             );
-          case "message": {
-            const message = row.message!;
+          case "message":
             return (
-              <Bubble
+              <MessageRow
                 key={row.key}
-                row={row}
-                username={message.username}
-                text={message.text}
-                self={props.self}
-                mention={!row.own &&
-                  mentionsSelf(message.text, props.self ?? null)}
-                meta={<Time ts={message.ts} timeZone={props.timeZone} />}
+                message={row.message!}
+                own={row.own}
+                first={row.first}
+                last={row.last}
+                self={props.self ?? null}
+                timeZone={props.timeZone}
               />
             );
-          }
-          case "pending": {
-            const entry = row.entry!;
-            const failed = entry.status === "failed";
+          case "pending":
             return (
-              <Bubble
+              <PendingRow
                 key={row.key}
-                row={row}
-                username={props.self ?? ""}
-                text={entry.text}
-                self={props.self}
-                extraClass={`msg-pending msg-${entry.status}`}
-                meta={
-                  <span class="msg-time">
-                    {failed ? "Not sent" : "Sending…"}
-                  </span>
-                }
-              >
-                {failed && (
-                  <div class="msg-failure" role="alert">
-                    <span>{entry.error}</span>
-                    {entry.retryable && props.onResend && (
-                      <button
-                        type="button"
-                        class="btn btn-small"
-                        onClick={() => props.onResend?.(entry.nonce)}
-                      >
-                        Retry
-                      </button>
-                    )}
-                    {props.onDiscard && (
-                      <button
-                        type="button"
-                        class="btn btn-small btn-quiet"
-                        onClick={() => props.onDiscard?.(entry.nonce)}
-                      >
-                        Discard
-                      </button>
-                    )}
-                  </div>
-                )}
-              </Bubble>
+                entry={row.entry!}
+                first={row.first}
+                last={row.last}
+                self={props.self ?? ""}
+                onResend={props.onResend}
+                onDiscard={props.onDiscard}
+              />
             );
-          }
         }
       })}
     </ol>

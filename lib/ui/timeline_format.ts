@@ -2,23 +2,48 @@
 
 import type { TimeOptions } from "./format.ts";
 
+/** Formatters are costly to build and time zones are few: one per kind and zone, kept. */
+const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+/** Most formatters kept; a page sees one or two zones, the server one per reader's zone. */
+const MAX_FORMATTERS = 256;
+
+function formatter(
+  kind: string,
+  timeZone: string | undefined,
+  make: () => Intl.DateTimeFormat,
+): Intl.DateTimeFormat {
+  const key = `${kind} ${timeZone ?? ""}`;
+  let found = FORMATTERS.get(key);
+  if (!found) {
+    if (FORMATTERS.size >= MAX_FORMATTERS) FORMATTERS.clear();
+    FORMATTERS.set(key, found = make());
+  }
+  return found;
+}
+
 /** "14:05" */
 export function formatClock(ts: number, options: TimeOptions = {}): string {
-  return new Intl.DateTimeFormat("en-GB", {
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    timeZone: options.timeZone,
-  }).format(ts);
+  return formatter(
+    "clock",
+    options.timeZone,
+    () =>
+      new Intl.DateTimeFormat("en-GB", {
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+        timeZone: options.timeZone,
+      }),
+  ).format(ts);
 }
 
 function dayParts(ts: number, timeZone?: string): string {
-  return new Intl.DateTimeFormat("en-CA", {
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    timeZone,
-  }).format(ts);
+  return formatter("day", timeZone, () =>
+    new Intl.DateTimeFormat("en-CA", {
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      timeZone,
+    })).format(ts);
 }
 
 /** "2024-11-23": the calendar day of `ts` in the zone, for grouping. */

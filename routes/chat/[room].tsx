@@ -70,6 +70,9 @@ export default function RoomPage({ data }: PageProps<RoomData, AppState>) {
     <>
       <Head>
         <title>{`#${data.room} · Chat`}</title>
+        <noscript>
+          <link rel="stylesheet" href="/noscript.css" />
+        </noscript>
       </Head>
       <div class="room-layout">
         <SiteHeader>

@@ -1,0 +1,81 @@
+import { useEffect, useRef } from "preact/hooks";
+import { colorSlot, initial } from "../avatar.ts";
+import { knownMembers } from "./chat_bar.tsx";
+import type { RoomModel } from "./room_model.ts";
+
+/** Closes the phone drawer and gives the focus back to its toggle. */
+export function closeMembers(model: RoomModel): void {
+  model.membersOpen.value = false;
+  document.getElementById("members-toggle")?.focus();
+}
+
+/** Who is here: a side column on wide screens, a drawer with a backdrop on phones. */
+export function MembersPanel(props: { model: RoomModel }) {
+  const { model } = props;
+  const open = model.membersOpen.value;
+  const joined = model.field("joined").value;
+  const username = model.field("username").value;
+  const members = knownMembers({
+    joined,
+    username,
+    members: model.field("members").value,
+  });
+  const close = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (open) close.current?.focus();
+  }, [open]);
+  return (
+    <>
+      {open && (
+        <div
+          class="members-backdrop"
+          aria-hidden="true"
+          onClick={() => closeMembers(model)}
+        />
+      )}
+      <aside
+        id="members-panel"
+        class={open ? "members members-open" : "members"}
+        aria-labelledby="members-heading"
+      >
+        <div class="members-head">
+          <h2 id="members-heading" class="members-heading">
+            Online <span class="count">{members ? members.length : ""}</span>
+          </h2>
+          <button
+            ref={close}
+            type="button"
+            class="btn btn-small btn-quiet members-close"
+            aria-label="Close the list of people"
+            onClick={() => closeMembers(model)}
+          >
+            <span aria-hidden="true">×</span>
+          </button>
+        </div>
+        {members === null
+          ? <p class="members-empty">Join to see who is here.</p>
+          : (
+            <>
+              {!joined && (
+                <p class="members-stale">Last known, while reconnecting.</p>
+              )}
+              <ul class={joined ? "members-list" : "members-list stale"}>
+                {members.map((name) => (
+                  <li key={name}>
+                    <span
+                      class={`avatar avatar-small avatar-${colorSlot(name)}`}
+                      aria-hidden="true"
+                    >
+                      {initial(name)}
+                    </span>
+                    <bdi class="member-name">{name}</bdi>
+                    {name === username && <span class="you">(you)</span>}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+      </aside>
+    </>
+  );
+}

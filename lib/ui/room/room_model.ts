@@ -1,0 +1,224 @@
+/**
+ * The live room's state as signals, split so each part of the page reads only
+ * what it shows: a typing or presence event re-renders the chat bar or the
+ * people list, never the messages.
+ */
+
+import {
+  computed,
+  type ReadonlySignal,
+  type Signal,
+  signal,
+} from "@preact/signals";
+import type { MessageEvent } from "../../chat/events.ts";
+import { canonicalName } from "../../chat/names.ts";
+import {
+  ChatClient,
+  type ChatState,
+  initialChatState,
+} from "../../client/chat_client.ts";
+import {
+  loadClientId,
+  loadLastRead,
+  loadUsername,
+  NAME_COOKIE,
+  saveLastRead,
+  saveUsername,
+  setCookie,
+  TZ_COOKIE,
+} from "../../client/storage.ts";
+import { rememberRoom } from "../../client/recent_rooms.ts";
+import { messagesUrl, socketUrl } from "../../client/urls.ts";
+
+/** Props of the room island: JSON from the server render. */
+export interface ChatRoomProps {
+  /** Canonical room name. */
+  room: string;
+  /** Recent messages, oldest first, as rendered on the server. */
+  history: MessageEvent[];
+  /** True when `history` starts at the room's first message. */
+  historyComplete?: boolean;
+  /** Zone the server printed times in (the reader's cookie zone, or UTC). */
+  timeZone?: string;
+  /** The reader's name as the server knew it (cookie), to render their messages as theirs. */
+  self?: string | null;
+  /** Server clock at render time, for "Today" and "Yesterday". */
+  now: number;
+}
+
+/** How often "Today" and "Yesterday" are re-evaluated. */
+const CLOCK_MS = 30_000;
+/** Longest excerpt of a new message read out to screen readers. */
+const ANNOUNCE_CHARS = 160;
+
+/** Everything the parts of the room page share. */
+export interface RoomModel {
+  props: ChatRoomProps;
+  state: Signal<ChatState>;
+  /** Picks one field of the state; its readers re-render only when that field changes. */
+  field<K extends keyof ChatState>(key: K): ReadonlySignal<ChatState[K]>;
+  /** The reader's name: the joined one, or the cookie's until the island has loaded. */
+  self: ReadonlySignal<string | null>;
+  mounted: Signal<boolean>;
+  zone: Signal<string>;
+  now: Signal<number>;
+  online: Signal<boolean>;
+  membersOpen: Signal<boolean>;
+  unreadFrom: Signal<string | null>;
+  announcement: Signal<string>;
+  /** Messages from others that arrived while scrolled up. */
+  unseen: Signal<number>;
+  /** True while the log is scrolled (nearly) to the newest message. */
+  atBottom: Signal<boolean>;
+  /** True while new messages should keep the log at its newest end. */
+  stick: { current: boolean };
+  client: ChatClient | null;
+  /** Remembers the newest message as read when the reader can see it. */
+  markRead(): void;
+}
+
+function announcementFor(messages: readonly MessageEvent[]): string {
+  const latest = messages.at(-1)!;
+  const text = latest.text.length > ANNOUNCE_CHARS
+    ? `${latest.text.slice(0, ANNOUNCE_CHARS)}…`
+    : latest.text;
+  const lead = messages.length === 1
+    ? `${latest.username}:`
+    : `${messages.length} new messages, latest from ${latest.username}:`;
+  return `${lead} ${text}`;
+}
+
+/** The signals of one room island, before it connects. */
+export function createRoomModel(props: ChatRoomProps): RoomModel {
+  const state = signal<ChatState>(initialChatState({
+    history: props.history,
+    historyComplete: props.historyComplete,
+    needsName: false,
+  }));
+  const fields = new Map<keyof ChatState, ReadonlySignal<unknown>>();
+  const mounted = signal(false);
+  const model: RoomModel = {
+    props,
+    state,
+    field<K extends keyof ChatState>(key: K) {
+      let slice = fields.get(key);
+      if (!slice) fields.set(key, slice = computed(() => state.value[key]));
+      return slice as ReadonlySignal<ChatState[K]>;
+    },
+    self: computed(() =>
+      state.value.username ?? (mounted.value ? null : props.self ?? null)
+    ),
+    mounted,
+    zone: signal(props.timeZone ?? "UTC"),
+    now: signal(props.now),
+    online: signal(true),
+    membersOpen: signal(false),
+    unreadFrom: signal<string | null>(null),
+    announcement: signal(""),
+    unseen: signal(0),
+    atBottom: signal(true),
+    stick: { current: true },
+    client: null,
+    markRead() {
+      const newest = state.peek().messages.at(-1)?.id;
+      if (newest && !document.hidden && model.stick.current) {
+        saveLastRead(props.room, newest);
+      }
+    },
+  };
+  return model;
+}
+
+/** Connects the room in the browser: socket, storage, title, clock; returns the cleanup. */
+export function startRoom(model: RoomModel): () => void {
+  const { props } = model;
+  const { state } = model;
+  const chat = new ChatClient({
+    room: props.room,
+    history: props.history,
+    historyComplete: props.historyComplete,
+    clientId: loadClientId(),
+    socketUrl: socketUrl(location, props.room),
+    messagesUrl: messagesUrl(location, props.room),
+  });
+  model.client = chat;
+  const baseTitle = document.title;
+  let hiddenCount = 0;
+  let savedName: string | null = null;
+  let lastId = props.history.at(-1)?.id ?? "";
+  const onMessages = (messages: readonly MessageEvent[]) => {
+    const previous = lastId;
+    lastId = messages.at(-1)?.id ?? previous;
+    const fresh = messages.filter((m) => m.id > previous);
+    if (fresh.length === 0) return;
+    const self = model.self.peek();
+    const selfKey = self ? canonicalName(self) : null;
+    const others = fresh.filter((m) => canonicalName(m.username) !== selfKey);
+    if (others.length < fresh.length) model.unreadFrom.value = null;
+    if (others.length > 0) {
+      const away = document.hidden || !model.stick.current;
+      if (document.hidden) {
+        hiddenCount += others.length;
+        document.title = `(${hiddenCount}) ${baseTitle}`;
+      }
+      if (!model.stick.current) model.unseen.value += others.length;
+      if (away && model.unreadFrom.value === null) {
+        model.unreadFrom.value = others[0].id;
+      }
+      model.announcement.value = announcementFor(others);
+    }
+    model.markRead();
+  };
+  const unsubscribe = chat.subscribe((next) => {
+    if (next.joined && next.username && next.username !== savedName) {
+      savedName = next.username;
+      saveUsername(next.username);
+      setCookie(NAME_COOKIE, next.username);
+    }
+    const before = state.peek().messages;
+    state.value = next;
+    if (next.messages !== before) onMessages(next.messages);
+  });
+  model.zone.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  setCookie(TZ_COOKIE, model.zone.peek());
+  rememberRoom(props.room);
+  model.now.value = Date.now();
+  model.online.value = navigator.onLine;
+  const remembered = loadUsername();
+  const lastRead = loadLastRead(props.room);
+  if (lastRead) {
+    const me = remembered ? canonicalName(remembered) : null;
+    model.unreadFrom.value = props.history.find((m) =>
+      m.id > lastRead && canonicalName(m.username) !== me
+    )?.id ?? null;
+  }
+  model.mounted.value = true;
+  state.value = chat.state;
+  if (remembered) chat.join(remembered);
+  const onOnline = () => {
+    model.online.value = true;
+    chat.reconnectNow();
+  };
+  const onOffline = () => model.online.value = false;
+  const onVisibility = () => {
+    if (document.hidden) {
+      if (model.stick.current) model.unreadFrom.value = null;
+      return;
+    }
+    hiddenCount = 0;
+    document.title = baseTitle;
+    model.markRead();
+  };
+  const clock = setInterval(() => model.now.value = Date.now(), CLOCK_MS);
+  addEventListener("online", onOnline);
+  addEventListener("offline", onOffline);
+  document.addEventListener("visibilitychange", onVisibility);
+  return () => {
+    clearInterval(clock);
+    removeEventListener("online", onOnline);
+    removeEventListener("offline", onOffline);
+    document.removeEventListener("visibilitychange", onVisibility);
+    unsubscribe();
+    chat.close();
+  };
+}

@@ -1,0 +1,230 @@
+import type { ComponentChildren } from "preact";
+import { memo } from "./memo.ts";
+import type { MessageEvent } from "../chat/events.ts";
+import type { Notice, OutgoingMessage } from "../client/chat_client.ts";
+import { colorSlot, initial } from "./avatar.ts";
+import { formatFull } from "./format.ts";
+import { formatClock } from "./timeline_format.ts";
+import { mentionsSelf, RichText } from "./rich_text.tsx";
+
+/** More join/leave notices in a row than this are folded into one line. */
+export const NOTICE_FOLD_AT = 3;
+
+function Time(props: { ts: number; timeZone?: string }) {
+  return (
+    <time
+      class="msg-time"
+      dateTime={new Date(props.ts).toISOString()}
+      title={formatFull(props.ts, { timeZone: props.timeZone })}
+    >
+      {formatClock(props.ts, { timeZone: props.timeZone })}
+    </time>
+  );
+}
+
+function noticeText(notice: Notice): string {
+  return `${notice.username} ${notice.kind === "joined" ? "joined" : "left"}`;
+}
+
+function foldedSummary(notices: readonly Notice[]): string {
+  const joined = new Set<string>();
+  const left = new Set<string>();
+  for (const n of notices) {
+    (n.kind === "joined" ? joined : left).add(n.username);
+  }
+  const people = (count: number) =>
+    count === 1 ? "1 person" : `${count} people`;
+  const parts = [];
+  if (joined.size > 0) parts.push(`${people(joined.size)} joined`);
+  if (left.size > 0) parts.push(`${people(left.size)} left`);
+  return parts.join(", ");
+}
+
+function Notices(props: { notices: readonly Notice[]; timeZone?: string }) {
+  const { notices } = props;
+  const lastTs = notices.at(-1)!.ts;
+  if (notices.length < NOTICE_FOLD_AT) {
+    return (
+      <li class="notice">
+        {notices.map((notice, i) => (
+          <span key={notice.key} class={`notice-item notice-${notice.kind}`}>
+            {i > 0 && <span aria-hidden="true">·</span>}
+            <bdi>{notice.username}</bdi>{" "}
+            {notice.kind === "joined" ? "joined" : "left"}
+          </span>
+        ))}
+        <Time ts={lastTs} timeZone={props.timeZone} />
+      </li>
+    );
+  }
+  return (
+    <li class="notice notice-folded">
+      <details>
+        <summary>
+          {foldedSummary(notices)}
+          <Time ts={lastTs} timeZone={props.timeZone} />
+        </summary>
+        <ul class="notice-list">
+          {notices.map((notice) => (
+            <li key={notice.key}>{noticeText(notice)}</li>
+          ))}
+        </ul>
+      </details>
+    </li>
+  );
+}
+
+function sameNotices(
+  a: { notices: readonly Notice[]; timeZone?: string },
+  b: { notices: readonly Notice[]; timeZone?: string },
+): boolean {
+  return a.timeZone === b.timeZone && a.notices.length === b.notices.length &&
+    a.notices.every((notice, i) => notice === b.notices[i]);
+}
+
+/** A run of join/leave notices, folded when long; renders again only when the run changes. */
+export const NoticesRow = memo(Notices, sameNotices);
+
+interface BubbleProps {
+  rowKey: string;
+  id?: string;
+  own: boolean;
+  /** First of its group: shows the sender. */
+  first: boolean;
+  /** Last of its group. */
+  last: boolean;
+  username: string;
+  text: string;
+  self: string | null;
+  meta: ComponentChildren;
+  children?: ComponentChildren;
+  mention?: boolean;
+  extraClass?: string;
+}
+
+function Bubble(props: BubbleProps) {
+  const { username } = props;
+  const showName = props.first && !props.own;
+  const classes = ["msg"];
+  if (props.own) classes.push("msg-own");
+  if (props.first) classes.push("msg-first");
+  if (props.last) classes.push("msg-last");
+  if (props.mention) classes.push("msg-mention");
+  if (props.extraClass) classes.push(props.extraClass);
+  return (
+    <li class={classes.join(" ")} data-key={props.rowKey} data-id={props.id}>
+      {showName && (
+        <span class={`avatar avatar-${colorSlot(username)}`} aria-hidden="true">
+          {initial(username)}
+        </span>
+      )}
+      <div class="bubble">
+        {showName
+          ? <bdi class="msg-author">{username}</bdi>
+          : (
+            <span class="msg-author visually-hidden">
+              {props.own ? "You" : username}
+            </span>
+          )}
+        <p class="msg-body">
+          <span class="msg-text" dir="auto">
+            <RichText text={props.text} self={props.self} />
+          </span>
+          <span class="msg-meta">{props.meta}</span>
+        </p>
+        {props.children}
+      </div>
+    </li>
+  );
+}
+
+/** Props of {@linkcode MessageRow}: all values, so an unchanged row is skipped. */
+export interface MessageRowProps {
+  message: MessageEvent;
+  own: boolean;
+  first: boolean;
+  last: boolean;
+  self: string | null;
+  timeZone?: string;
+}
+
+function StoredMessage(props: MessageRowProps) {
+  const { message } = props;
+  return (
+    <Bubble
+      rowKey={message.id}
+      id={message.id}
+      own={props.own}
+      first={props.first}
+      last={props.last}
+      username={message.username}
+      text={message.text}
+      self={props.self}
+      mention={!props.own && mentionsSelf(message.text, props.self)}
+      meta={<Time ts={message.ts} timeZone={props.timeZone} />}
+    />
+  );
+}
+
+/** A stored message; memoised, so it renders again only when its own props change. */
+export const MessageRow = memo(StoredMessage);
+
+/** Props of {@linkcode PendingRow}. */
+export interface PendingRowProps {
+  entry: OutgoingMessage;
+  first: boolean;
+  last: boolean;
+  /** Our name. */
+  self: string;
+  onResend?: (nonce: string) => void;
+  onDiscard?: (nonce: string) => void;
+}
+
+function Pending(props: PendingRowProps) {
+  const { entry } = props;
+  const failed = entry.status === "failed";
+  return (
+    <Bubble
+      rowKey={`out-${entry.nonce}`}
+      own
+      first={props.first}
+      last={props.last}
+      username={props.self}
+      text={entry.text}
+      self={props.self}
+      extraClass={`msg-pending msg-${entry.status}`}
+      meta={
+        <span class="msg-time">
+          {failed ? "Not sent" : "Sending…"}
+        </span>
+      }
+    >
+      {failed && (
+        <div class="msg-failure" role="alert">
+          <span>{entry.error}</span>
+          {entry.retryable && props.onResend && (
+            <button
+              type="button"
+              class="btn btn-small"
+              onClick={() => props.onResend?.(entry.nonce)}
+            >
+              Retry
+            </button>
+          )}
+          {props.onDiscard && (
+            <button
+              type="button"
+              class="btn btn-small btn-quiet"
+              onClick={() => props.onDiscard?.(entry.nonce)}
+            >
+              Discard
+            </button>
+          )}
+        </div>
+      )}
+    </Bubble>
+  );
+}
+
+/** One of our messages the server has not stored yet: sending, or failed with Retry and Discard. */
+export const PendingRow = memo(Pending);
