@@ -289,6 +289,7 @@ export class Session implements Peer {
       return await this.#moderate(frame);
     }
     const gate = this.#gate;
+    await gate?.settled();
     if (frame.type === "message") {
       if (gate && gate.check("message") !== "allow") {
         return this.#error("forbidden", this.#refusal(gate));

@@ -14,6 +14,7 @@ export class Gate {
   #address: string | undefined;
   #identity: Identity | null;
   #look: Look | undefined;
+  #refreshing: Promise<void> | undefined;
 
   /** For one socket of `room`, opened by `identity` (null: a guest) from `address`. */
   constructor(
@@ -62,12 +63,24 @@ export class Gate {
     return decision;
   }
 
-  /** Reads standing and sanctions again. */
-  async refresh(): Promise<void> {
-    this.#look = await this.#access.look(this.#room, {
+  /** Reads standing and sanctions again; frames wait for it through {@linkcode settled}. */
+  refresh(): Promise<void> {
+    const reading = this.#access.look(this.#room, {
       identity: this.#identity,
       address: this.#address,
+    }).then((look) => {
+      this.#look = look;
     });
+    const done = reading.finally(() => {
+      if (this.#refreshing === done) this.#refreshing = undefined;
+    });
+    this.#refreshing = done;
+    return done;
+  }
+
+  /** Resolves once the last {@linkcode refresh} is done, so a frame never slips past a fresh mute. */
+  async settled(): Promise<void> {
+    while (this.#refreshing) await this.#refreshing.catch(() => {});
   }
 
   /** The table's answer for `action`, from what was last read (a mute's end counts at once). */
