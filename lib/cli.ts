@@ -42,6 +42,16 @@ const DOCS: Record<string, SettingDoc> = {
       "KV file for CHAT_STORE=kv, its folder created at start; leave unset on Deno Deploy (managed database)",
   },
   REDIS_URL: { fallback: (c) => c.redisUrl, meaning: "for CHAT_STORE=redis" },
+  REDIS_CLUSTER_NODES: {
+    fallback: () => undefined,
+    meaning:
+      "with CHAT_STORE=redis: comma-separated host:port seeds of a Redis Cluster, replacing REDIS_URL",
+  },
+  CHAT_REDIS_WAIT_REPLICAS: {
+    fallback: (c) => String(c.redisWaitReplicas),
+    meaning:
+      "with redis: acknowledge a message only once this many replicas have it (WAIT)",
+  },
   ALLOWED_ORIGINS: {
     fallback: () => undefined,
     meaning: "extra origins allowed to open the WebSocket, comma-separated",

@@ -12,6 +12,10 @@ export interface Config {
   /** KV file; undefined on Deno Deploy (the managed database). */
   kvPath?: string;
   redisUrl: string;
+  /** `host:port` seeds of a Redis Cluster; when set, replaces `redisUrl`. */
+  redisClusterNodes: string[];
+  /** A message is acknowledged only after this many Redis replicas have it. */
+  redisWaitReplicas: number;
   allowedOrigins: string[];
   rateLimit: boolean;
   maxMessagesPerRoom: number;
@@ -57,6 +61,8 @@ export const SETTINGS = [
   "CHAT_STORE",
   "CHAT_KV_PATH",
   "REDIS_URL",
+  "REDIS_CLUSTER_NODES",
+  "CHAT_REDIS_WAIT_REPLICAS",
   "ALLOWED_ORIGINS",
   "CHAT_RATE_LIMIT",
   "CHAT_MAX_MESSAGES",
@@ -110,6 +116,18 @@ function list(value: string | undefined): string[] {
   return (value ?? "").split(",").map((item) => item.trim()).filter(Boolean);
 }
 
+function clusterNodes(value: string | undefined): string[] {
+  const nodes = list(value);
+  for (const node of nodes) {
+    if (!/^[^\s:/]+:\d{1,5}$/.test(node)) {
+      throw new Error(
+        `REDIS_CLUSTER_NODES must be comma-separated host:port, got "${node}"`,
+      );
+    }
+  }
+  return nodes;
+}
+
 /** Resolves the settings; throws with a clear message for a bad value. */
 export function loadConfig(
   env: (name: string) => string | undefined = readEnv,
@@ -157,6 +175,13 @@ export function loadConfig(
     store,
     kvPath: env("CHAT_KV_PATH") || (onDeploy ? undefined : "./data/chat.kv"),
     redisUrl: env("REDIS_URL") || "redis://127.0.0.1:6379",
+    redisClusterNodes: clusterNodes(env("REDIS_CLUSTER_NODES")),
+    redisWaitReplicas: integer(env("CHAT_REDIS_WAIT_REPLICAS"), {
+      name: "CHAT_REDIS_WAIT_REPLICAS",
+      fallback: 0,
+      min: 0,
+      max: 16,
+    }),
     allowedOrigins: list(env("ALLOWED_ORIGINS")),
     rateLimit: rateLimit === "on",
     maxMessagesPerRoom: integer(env("CHAT_MAX_MESSAGES"), {

@@ -1,4 +1,9 @@
-import { connectRedis, type RedisClient } from "../store/redis_client.ts";
+import {
+  type ConnectOptions,
+  connectRedis,
+  type RedisClient,
+} from "../store/redis_client.ts";
+import { RedisKeys } from "../store/redis_keys.ts";
 import {
   type Fanout,
   LocalFanout,
@@ -8,7 +13,8 @@ import {
 
 /** Options of {@linkcode RedisFanout.open}. */
 export interface RedisFanoutOptions {
-  url: string;
+  /** Where the subscriber connects: one Redis (`url`) or a cluster (`clusterNodes`). */
+  connect: Pick<ConnectOptions, "url" | "clusterNodes">;
   /** Connection used to publish (shared with the store). */
   publisher: RedisClient;
   /** Channel prefix (default `chat:`). */
@@ -23,22 +29,23 @@ interface Channel {
 }
 
 /**
- * Redis pub/sub, one channel per room: reaches every server process. Events
- * are delivered here at once and skipped when they come back from Redis.
+ * Redis pub/sub, one channel per room (sharded pub/sub in a cluster, so a
+ * room's events stay on its shard): reaches every server process. Events are
+ * delivered here at once and skipped when they come back from Redis.
  */
 export class RedisFanout implements Fanout {
   #local = new LocalFanout();
   #origin = crypto.randomUUID();
   #publisher: RedisClient;
   #subscriber!: RedisClient;
-  #prefix: string;
+  #keys: RedisKeys;
   #channels = new Map<string, Channel>();
   #onError: (error: unknown) => void;
   onResync?: (room: string) => void;
 
   private constructor(options: RedisFanoutOptions) {
     this.#publisher = options.publisher;
-    this.#prefix = options.prefix ?? "chat:";
+    this.#keys = new RedisKeys(options.prefix);
     this.#onError = options.onError ?? (() => {});
   }
 
@@ -46,7 +53,7 @@ export class RedisFanout implements Fanout {
   static async open(options: RedisFanoutOptions): Promise<RedisFanout> {
     const fanout = new RedisFanout(options);
     fanout.#subscriber = await connectRedis({
-      url: options.url,
+      ...options.connect,
       waitForConnection: false,
       onError: fanout.#onError,
       onReconnect: () => {
@@ -57,7 +64,7 @@ export class RedisFanout implements Fanout {
   }
 
   #channel(room: string): string {
-    return `${this.#prefix}{${room}}:events`;
+    return this.#keys.events(room);
   }
 
   publish(room: string, event: RoomEvent): void {

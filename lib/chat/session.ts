@@ -473,11 +473,14 @@ export class Session implements Peer {
         frame.nonce,
       );
     }
-    if (result.duplicate) {
+    const head = this.#joinedRoom?.head;
+    if (result.duplicate && head !== undefined && result.message.id <= head) {
       this.#sendEvent(result.message);
       return;
     }
-    metrics.stored.inc();
+    // A duplicate not yet handed out was stored, but its first send failed
+    // (e.g. Redis WAIT timed out): the room still has to hear it.
+    if (!result.duplicate) metrics.stored.inc();
     fanout.publish(this.room, result.message);
   }
 

@@ -19,15 +19,19 @@ export async function openRedis(
   const { log } = options;
   const onError = (error: unknown) =>
     log("error", "redis_unreachable", errorFields(error));
+  const connect = config.redisClusterNodes.length > 0
+    ? { clusterNodes: config.redisClusterNodes }
+    : { url: config.redisUrl };
   const store = await RedisStore.open({
-    url: config.redisUrl,
+    ...connect,
+    waitReplicas: config.redisWaitReplicas,
     maxMessagesPerRoom: config.maxMessagesPerRoom,
     waitForConnection: false,
     onError,
     onReconnect: () => log("info", "redis_reconnected", {}),
   });
   const fanout = await RedisFanout.open({
-    url: config.redisUrl,
+    connect,
     publisher: store.client,
     onError,
   });

@@ -7,6 +7,7 @@ import {
   type Reply,
   Script,
 } from "./redis_client.ts";
+import { RedisKeys } from "./redis_keys.ts";
 import {
   type AfterOptions,
   type AppendInput,
@@ -21,14 +22,22 @@ import {
 
 /** Options of {@linkcode RedisStore.open}. */
 export interface RedisStoreOptions extends RetentionOptions {
-  url: string;
+  /** One Redis; ignored when `clusterNodes` is given. */
+  url?: string;
+  /** `host:port` seeds of a Redis Cluster. */
+  clusterNodes?: string[];
   /** Prefix of every key (default `chat:`), to share one Redis between deployments. */
   prefix?: string;
+  /** A message is acknowledged only once this many replicas have it (`WAIT`); 0 (default) does not wait. */
+  waitReplicas?: number;
   onError?(error: Error): void;
   onReconnect?(): void;
   /** Wait for the first connection (default true). */
   waitForConnection?: boolean;
 }
+
+/** Longest `WAIT` for replicas before a message is refused with an error (the client resends it). */
+export const REDIS_WAIT_TIMEOUT_MS = 1000;
 
 /**
  * Appends atomically: an existing nonce answers with the original entry;
@@ -84,14 +93,16 @@ function entries(room: string, reply: Reply): MessageEvent[] {
  */
 export class RedisStore implements MessageStore {
   #client: RedisClient;
-  #prefix: string;
+  #keys: RedisKeys;
   #maxMessages: number;
+  #waitReplicas: number;
 
   /** Wraps a connected client. */
   constructor(client: RedisClient, options: Omit<RedisStoreOptions, "url">) {
     this.#client = client;
-    this.#prefix = options.prefix ?? "chat:";
+    this.#keys = new RedisKeys(options.prefix);
     this.#maxMessages = options.maxMessagesPerRoom ?? 10_000;
+    this.#waitReplicas = options.waitReplicas ?? 0;
   }
 
   /** Connects to `options.url`. */
@@ -104,17 +115,23 @@ export class RedisStore implements MessageStore {
     return this.#client;
   }
 
+  /** The key layout (shared with presence and fan-out). */
+  get keys(): RedisKeys {
+    return this.#keys;
+  }
+
   /** Key of `room`'s `part`, hash-tagged so a room's keys share a cluster slot. */
   key(room: string, part: string): string {
-    return `${this.#prefix}{${room}}:${part}`;
+    return this.#keys.room(room, part);
   }
 
   async append(room: string, input: AppendInput): Promise<AppendResult> {
+    const keys = this.#keys;
     const nonceKey = input.nonce === undefined
       ? ""
-      : this.key(room, `nonce:${input.dedupeKey ?? ""}:${input.nonce}`);
+      : keys.nonce(room, { scope: input.dedupeKey ?? "", nonce: input.nonce });
     const reply = await APPEND.run(this.#client, {
-      keys: [this.key(room, "seq"), this.key(room, "log"), nonceKey],
+      keys: [keys.seq(room), keys.log(room), nonceKey],
       args: [
         input.username,
         input.text,
@@ -125,6 +142,7 @@ export class RedisStore implements MessageStore {
       ],
     }) as [number, number, Reply?];
     const [created, seq, fields] = reply;
+    await this.#replicated(room);
     if (created === 0) {
       return { message: toEvent(room, seq, fields!), duplicate: true };
     }
@@ -134,11 +152,25 @@ export class RedisStore implements MessageStore {
     };
   }
 
+  /** With `waitReplicas`, throws unless that many replicas have the room's writes (a duplicate's too: its original may not be replicated yet). */
+  async #replicated(room: string): Promise<void> {
+    if (this.#waitReplicas === 0) return;
+    const reached = await this.#client.waitReplicas(this.#keys.seq(room), {
+      replicas: this.#waitReplicas,
+      timeoutMs: REDIS_WAIT_TIMEOUT_MS,
+    });
+    if (reached < this.#waitReplicas) {
+      throw new Error(
+        `only ${reached} of ${this.#waitReplicas} Redis replicas confirmed the message within ${REDIS_WAIT_TIMEOUT_MS} ms`,
+      );
+    }
+  }
+
   async after(room: string, options: AfterOptions): Promise<HistoryPage> {
     const from = seqNotAfter(options.since);
     const reply = await command(this.#client, [
       "XREVRANGE",
-      this.key(room, "log"),
+      this.#keys.log(room),
       "+",
       from < 0 ? "-" : `(${from}-0`,
       "COUNT",
@@ -157,7 +189,7 @@ export class RedisStore implements MessageStore {
     if (to !== undefined && to < 1) return [];
     const reply = await command(this.#client, [
       "XREVRANGE",
-      this.key(room, "log"),
+      this.#keys.log(room),
       to === undefined ? "+" : `${to}-0`,
       "-",
       "COUNT",

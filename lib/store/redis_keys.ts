@@ -1,0 +1,56 @@
+/**
+ * Every Redis key and channel name of the chat, in one place. A room's keys
+ * all carry the hash tag `{room}`, so in a Redis Cluster they share one slot
+ * and a room's Lua scripts never reach outside it.
+ */
+export class RedisKeys {
+  readonly prefix: string;
+
+  /** Keys start with `prefix` (default `chat:`), so deployments can share one Redis. */
+  constructor(prefix = "chat:") {
+    this.prefix = prefix;
+  }
+
+  /** Key of `room`'s `part`, in the room's slot. */
+  room(room: string, part: string): string {
+    return `${this.prefix}{${room}}:${part}`;
+  }
+
+  /** Counter of the room's message sequence. */
+  seq(room: string): string {
+    return this.room(room, "seq");
+  }
+
+  /** Stream holding the room's history (entry id `<seq>-0`). */
+  log(room: string): string {
+    return this.room(room, "log");
+  }
+
+  /** A nonce already used by `scope` (client id or connection) in the room. */
+  nonce(room: string, options: { scope: string; nonce: string }): string {
+    return this.room(room, `nonce:${options.scope}:${options.nonce}`);
+  }
+
+  /** Hash of the names online in the room, each with its connections per server. */
+  names(room: string): string {
+    return this.room(room, "names");
+  }
+
+  /** Hash of the servers holding names in the room, each with the time its heartbeat ends. */
+  servers(room: string): string {
+    return this.room(room, "servers");
+  }
+
+  /** Pub/sub channel of the room's live events (sharded in a cluster). */
+  events(room: string): string {
+    return this.room(room, "events");
+  }
+
+  /**
+   * Sorted set of rooms with people online, scored by the last heartbeat
+   * naming them. The one key outside any room's slot; no room script touches it.
+   */
+  onlineRooms(): string {
+    return `${this.prefix}rooms`;
+  }
+}

@@ -1,0 +1,290 @@
+/** Starts a real Redis Cluster (3 primaries, 3 replicas) on free loopback ports for tests. */
+import { redisServerPath } from "./redis.ts";
+import { freePort } from "./server.ts";
+
+/** How long a silent primary takes to be failed over in the test cluster. */
+export const TEST_NODE_TIMEOUT_MS = 1000;
+
+/** One node of the cluster. */
+export interface ClusterNode {
+  port: number;
+  /** Whether its process runs. */
+  readonly running: boolean;
+}
+
+/** A running cluster. */
+export interface RunningCluster {
+  /** `REDIS_CLUSTER_NODES` for the servers: every node, comma-separated. */
+  seeds: string;
+  nodes: ClusterNode[];
+  /** Runs `redis-cli -p port ...` and returns its output. */
+  cli(port: number, args: string[]): Promise<string>;
+  /** The primary holding `key`'s slot, as its port. */
+  primaryOf(key: string): Promise<number>;
+  /** The replicas of the primary on `port`. */
+  replicasOf(port: number): Promise<number[]>;
+  /**
+   * Moves `key`'s slot to the primary on `to` the way `redis-cli --cluster
+   * reshard` does (IMPORTING/MIGRATING, MIGRATE key by key, SETSLOT NODE),
+   * awaiting `between` after each key so traffic meets the half-moved slot.
+   */
+  migrateSlot(
+    key: string,
+    options: { to: number; between?: () => Promise<void> },
+  ): Promise<void>;
+  /** SIGKILLs a node, keeping its cluster state so it can rejoin. */
+  kill(port: number): Promise<void>;
+  /** Starts a killed node again; it rejoins (as a replica once failed over). */
+  start(port: number): Promise<void>;
+  /** Waits until every node that runs says the cluster is ok and agrees on it. */
+  settled(): Promise<void>;
+  /** Kills everything and removes the temp dir. */
+  stop(): Promise<void>;
+}
+
+function cliPath(): string {
+  const server = redisServerPath();
+  if (!server) throw new Error("redis-server is not installed");
+  return server.replace(/redis-server$/, "redis-cli");
+}
+
+/** A free port whose cluster bus port (+10000) is free too. */
+function freeNodePort(taken: Set<number>): number {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = freePort();
+    if (port > 55_000 || taken.has(port)) continue;
+    try {
+      Deno.listen({ hostname: "127.0.0.1", port: port + 10_000 }).close();
+    } catch {
+      continue;
+    }
+    taken.add(port);
+    return port;
+  }
+  throw new Error("no free port pair for a cluster node");
+}
+
+async function until(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`cluster: ${what} timed out`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Starts six nodes in a temp dir and joins them with `redis-cli --cluster create`. */
+export async function startRedisCluster(): Promise<RunningCluster> {
+  const server = redisServerPath();
+  if (!server) throw new Error("redis-server is not installed");
+  const cli = cliPath();
+  const dir = await Deno.makeTempDir({ prefix: "redis-cluster-" });
+  const taken = new Set<number>();
+  const ports = Array.from({ length: 6 }, () => freeNodePort(taken));
+  const children = new Map<number, Deno.ChildProcess>();
+
+  const run = async (port: number, args: string[]) => {
+    const out = await new Deno.Command(cli, {
+      args: ["-p", String(port), ...args],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout);
+    if (!out.success) {
+      throw new Error(
+        `redis-cli ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`,
+      );
+    }
+    return text;
+  };
+  const launch = async (port: number) => {
+    const nodeDir = `${dir}/${port}`;
+    await Deno.mkdir(nodeDir, { recursive: true });
+    children.set(
+      port,
+      new Deno.Command(server, {
+        args: [
+          "--port",
+          String(port),
+          "--bind",
+          "127.0.0.1",
+          "--dir",
+          nodeDir,
+          "--cluster-enabled",
+          "yes",
+          "--cluster-config-file",
+          "nodes.conf",
+          "--cluster-node-timeout",
+          String(TEST_NODE_TIMEOUT_MS),
+          "--save",
+          "",
+          "--appendonly",
+          "no",
+          "--daemonize",
+          "no",
+        ],
+        stdout: "null",
+        stderr: "null",
+      }).spawn(),
+    );
+    await until(
+      `node ${port} answering`,
+      async () => (await run(port, ["PING"])).startsWith("PONG"),
+    );
+  };
+  const kill = async (port: number) => {
+    const child = children.get(port);
+    if (!child) return;
+    children.delete(port);
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // gone
+    }
+    await child.status;
+  };
+  const clusterInfo = async (port: number) =>
+    Object.fromEntries(
+      (await run(port, ["CLUSTER", "INFO"])).split(/\r?\n/).map((line) =>
+        line.split(":")
+      ),
+    );
+  /** `CLUSTER NODES` of one node: id, port, flags, primary id, slots. */
+  const nodesSeenBy = async (port: number) =>
+    (await run(port, ["CLUSTER", "NODES"])).trim().split("\n").map((line) => {
+      const [id, address, flags, primary, , , , link, ...slots] = line.split(
+        " ",
+      );
+      return {
+        id,
+        port: Number(address.split(":")[1].split("@")[0]),
+        flags: flags.split(","),
+        primary,
+        link,
+        slots,
+      };
+    });
+  const settled = () =>
+    until("settling", async () => {
+      const infos = await Promise.all(
+        [...children.keys()].map((port) => clusterInfo(port)),
+      );
+      if (!infos.every((info) => info.cluster_state === "ok")) return false;
+      const views = await Promise.all(
+        [...children.keys()].map((port) => nodesSeenBy(port)),
+      );
+      return views.every((view) =>
+        view.every((node) =>
+          !children.has(node.port) ||
+          (!node.flags.includes("fail") && !node.flags.includes("fail?") &&
+            node.link === "connected")
+        )
+      );
+    });
+
+  try {
+    await Promise.all(ports.map(launch));
+    await run(ports[0], [
+      "--cluster",
+      "create",
+      ...ports.map((port) => `127.0.0.1:${port}`),
+      "--cluster-replicas",
+      "1",
+      "--cluster-yes",
+    ]);
+    await settled();
+    await until("replicas in sync", async () => {
+      const view = await nodesSeenBy(ports[0]);
+      const replicas = view.filter((node) => node.flags.includes("slave"));
+      if (replicas.length !== 3) return false;
+      const links = await Promise.all(
+        replicas.map((node) => run(node.port, ["INFO", "replication"])),
+      );
+      return links.every((text) => text.includes("master_link_status:up"));
+    });
+  } catch (error) {
+    await Promise.all([...children.keys()].map(kill));
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    throw error;
+  }
+
+  return {
+    seeds: ports.map((port) => `127.0.0.1:${port}`).join(","),
+    nodes: ports.map((port) => ({
+      port,
+      get running() {
+        return children.has(port);
+      },
+    })),
+    cli: run,
+    async primaryOf(key) {
+      const alive = [...children.keys()][0];
+      const slot = Number(
+        (await run(alive, ["CLUSTER", "KEYSLOT", key])).trim(),
+      );
+      const view = await nodesSeenBy(alive);
+      const owner = view.find((node) =>
+        node.flags.includes("master") && !node.flags.includes("fail") &&
+        node.slots.some((range) => {
+          const [from, to = from] = range.split("-").map(Number);
+          return slot >= from && slot <= to;
+        })
+      );
+      if (!owner) throw new Error(`no primary holds slot ${slot}`);
+      return owner.port;
+    },
+    async replicasOf(port) {
+      const alive = [...children.keys()].find((p) => p !== port) ?? port;
+      const view = await nodesSeenBy(alive);
+      const primary = view.find((node) => node.port === port);
+      return view.filter((node) =>
+        node.primary === primary?.id && !node.flags.includes("fail")
+      ).map((node) => node.port);
+    },
+    async migrateSlot(key, { to, between }) {
+      const from = await this.primaryOf(key);
+      if (from === to) throw new Error("the slot is already there");
+      const slot = (await run(from, ["CLUSTER", "KEYSLOT", key])).trim();
+      const id = async (port: number) =>
+        (await run(port, ["CLUSTER", "MYID"])).trim();
+      const [fromId, toId] = [await id(from), await id(to)];
+      await run(to, ["CLUSTER", "SETSLOT", slot, "IMPORTING", fromId]);
+      await run(from, ["CLUSTER", "SETSLOT", slot, "MIGRATING", toId]);
+      while (true) {
+        const keys = (await run(from, ["CLUSTER", "GETKEYSINSLOT", slot, "1"]))
+          .trim();
+        if (!keys) break;
+        const moved = await run(from, [
+          "MIGRATE",
+          "127.0.0.1",
+          String(to),
+          "",
+          "0",
+          "5000",
+          "KEYS",
+          keys,
+        ]);
+        if (!moved.startsWith("OK") && !moved.startsWith("NOKEY")) {
+          throw new Error(`MIGRATE ${keys}: ${moved}`);
+        }
+        await between?.();
+      }
+      const primaries = (await nodesSeenBy(to)).filter((node) =>
+        node.flags.includes("master") && children.has(node.port)
+      ).map((node) => node.port);
+      for (const port of [to, from, ...primaries]) {
+        await run(port, ["CLUSTER", "SETSLOT", slot, "NODE", toId]);
+      }
+    },
+    kill,
+    start: launch,
+    settled,
+    async stop() {
+      await Promise.all([...children.keys()].map(kill));
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    },
+  };
+}
