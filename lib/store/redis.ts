@@ -45,7 +45,7 @@ export const REDIS_WAIT_TIMEOUT_MS = 1000;
  * stream under the entry id `<seq>-0`, trimmed to the retention length.
  */
 const APPEND = new Script(`
-if KEYS[3] ~= "" then
+if KEYS[3] then
   local seen = redis.call("GET", KEYS[3])
   if seen then
     local entries = redis.call("XRANGE", KEYS[2], seen .. "-0", seen .. "-0")
@@ -59,7 +59,7 @@ if ARGV[4] ~= "" then
   fields[8] = ARGV[4]
 end
 redis.call("XADD", KEYS[2], "MAXLEN", ARGV[5], seq .. "-0", unpack(fields))
-if KEYS[3] ~= "" then redis.call("SET", KEYS[3], seq, "PX", ARGV[6]) end
+if KEYS[3] then redis.call("SET", KEYS[3], seq, "PX", ARGV[6]) end
 return {1, seq}
 `);
 
@@ -127,11 +127,11 @@ export class RedisStore implements MessageStore {
 
   async append(room: string, input: AppendInput): Promise<AppendResult> {
     const keys = this.#keys;
-    const nonceKey = input.nonce === undefined
-      ? ""
-      : keys.nonce(room, { scope: input.dedupeKey ?? "", nonce: input.nonce });
+    const nonceKey = input.nonce === undefined ? [] : [
+      keys.nonce(room, { scope: input.dedupeKey ?? "", nonce: input.nonce }),
+    ];
     const reply = await APPEND.run(this.#client, {
-      keys: [keys.seq(room), keys.log(room), nonceKey],
+      keys: [keys.seq(room), keys.log(room), ...nonceKey],
       args: [
         input.username,
         input.text,

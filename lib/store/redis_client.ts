@@ -49,7 +49,7 @@ export const CONNECT_TIMEOUT_MS = 2000;
 /** How long a cluster node may stay unreachable before the slot map is fetched again (a failover moved its slots). */
 export const TOPOLOGY_REFRESH_MS = 500;
 /** Attempts of a multi-key command meeting `TRYAGAIN` (its slot is half-way through a migration). */
-export const TRYAGAIN_ATTEMPTS = 20;
+export const TRYAGAIN_ATTEMPTS = 40;
 /** Pause before a command that met `TRYAGAIN` is sent again. */
 const TRYAGAIN_PAUSE_MS = 25;
 /** Pause between attempts to reach a cluster that was down at start. */
@@ -120,9 +120,21 @@ function cluster(nodes: string[], options: ConnectOptions): {
   outage(raw, options, { error: "node-error", ready: "node-ready" });
   raw.on("error", () => {});
   let closed = false;
+  let connected: Promise<unknown> | undefined;
+  /** Until the first connection, gives it a moment instead of failing at once. */
+  const ready = async () => {
+    if (!connected) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      connected.catch(() => {}),
+      new Promise((r) => timer = setTimeout(r, CONNECT_TIMEOUT_MS)),
+    ]);
+    clearTimeout(timer);
+  };
   const client: RedisClient = {
     cluster: true,
     async sendCommand(args, key) {
+      await ready();
       for (let attempt = 1;; attempt++) {
         try {
           return await raw.sendCommand(key, false, args);
@@ -137,7 +149,10 @@ function cluster(nodes: string[], options: ConnectOptions): {
     },
     publish: (channel, message) =>
       raw.sendCommand(channel, false, ["SPUBLISH", channel, message]),
-    subscribe: (channel, listener) => raw.sSubscribe(channel, listener),
+    async subscribe(channel, listener) {
+      await ready();
+      await raw.sSubscribe(channel, listener);
+    },
     unsubscribe: (channel, listener) => raw.sUnsubscribe(channel, listener),
     async waitReplicas(key, { replicas, timeoutMs }) {
       // The node's own connection, the one that carried the write: WAIT
@@ -156,18 +171,21 @@ function cluster(nodes: string[], options: ConnectOptions): {
       raw.destroy();
     },
   };
-  const connect = async () => {
-    while (true) {
-      try {
-        return await raw.connect();
-      } catch (error) {
-        if (closed || (options.waitForConnection ?? true)) throw error;
-        options.onError?.(error as Error);
-        await new Promise((r) => setTimeout(r, CLUSTER_RETRY_MS));
-        if (closed) throw error;
+  const connect = () =>
+    connected = (async () => {
+      while (true) {
+        try {
+          await raw.connect();
+          connected = undefined;
+          return;
+        } catch (error) {
+          if (closed || (options.waitForConnection ?? true)) throw error;
+          options.onError?.(error as Error);
+          await new Promise((r) => setTimeout(r, CLUSTER_RETRY_MS));
+          if (closed) throw error;
+        }
       }
-    }
-  };
+    })();
   return { client, connect };
 }
 

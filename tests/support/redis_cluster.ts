@@ -25,13 +25,10 @@ export interface RunningCluster {
   replicasOf(port: number): Promise<number[]>;
   /**
    * Moves `key`'s slot to the primary on `to` the way `redis-cli --cluster
-   * reshard` does (IMPORTING/MIGRATING, MIGRATE key by key, SETSLOT NODE),
-   * awaiting `between` after each key so traffic meets the half-moved slot.
+   * reshard` does (IMPORTING/MIGRATING, MIGRATE in batches, SETSLOT NODE);
+   * resolves to the number of keys moved.
    */
-  migrateSlot(
-    key: string,
-    options: { to: number; between?: () => Promise<void> },
-  ): Promise<void>;
+  migrateSlot(key: string, options: { to: number }): Promise<number>;
   /** SIGKILLs a node, keeping its cluster state so it can rejoin. */
   kill(port: number): Promise<void>;
   /** Starts a killed node again; it rejoins (as a replica once failed over). */
@@ -211,6 +208,23 @@ export async function startRedisCluster(): Promise<RunningCluster> {
     throw error;
   }
 
+  const primaryOf = async (key: string) => {
+    const alive = [...children.keys()][0];
+    const slot = Number(
+      (await run(alive, ["CLUSTER", "KEYSLOT", key])).trim(),
+    );
+    const view = await nodesSeenBy(alive);
+    const owner = view.find((node) =>
+      node.flags.includes("master") && !node.flags.includes("fail") &&
+      node.slots.some((range) => {
+        const [from, to = from] = range.split("-").map(Number);
+        return slot >= from && slot <= to;
+      })
+    );
+    if (!owner) throw new Error(`no primary holds slot ${slot}`);
+    return owner.port;
+  };
+
   return {
     seeds: ports.map((port) => `127.0.0.1:${port}`).join(","),
     nodes: ports.map((port) => ({
@@ -220,22 +234,7 @@ export async function startRedisCluster(): Promise<RunningCluster> {
       },
     })),
     cli: run,
-    async primaryOf(key) {
-      const alive = [...children.keys()][0];
-      const slot = Number(
-        (await run(alive, ["CLUSTER", "KEYSLOT", key])).trim(),
-      );
-      const view = await nodesSeenBy(alive);
-      const owner = view.find((node) =>
-        node.flags.includes("master") && !node.flags.includes("fail") &&
-        node.slots.some((range) => {
-          const [from, to = from] = range.split("-").map(Number);
-          return slot >= from && slot <= to;
-        })
-      );
-      if (!owner) throw new Error(`no primary holds slot ${slot}`);
-      return owner.port;
-    },
+    primaryOf,
     async replicasOf(port) {
       const alive = [...children.keys()].find((p) => p !== port) ?? port;
       const view = await nodesSeenBy(alive);
@@ -244,8 +243,8 @@ export async function startRedisCluster(): Promise<RunningCluster> {
         node.primary === primary?.id && !node.flags.includes("fail")
       ).map((node) => node.port);
     },
-    async migrateSlot(key, { to, between }) {
-      const from = await this.primaryOf(key);
+    async migrateSlot(key, { to }) {
+      const from = await primaryOf(key);
       if (from === to) throw new Error("the slot is already there");
       const slot = (await run(from, ["CLUSTER", "KEYSLOT", key])).trim();
       const id = async (port: number) =>
@@ -253,10 +252,16 @@ export async function startRedisCluster(): Promise<RunningCluster> {
       const [fromId, toId] = [await id(from), await id(to)];
       await run(to, ["CLUSTER", "SETSLOT", slot, "IMPORTING", fromId]);
       await run(from, ["CLUSTER", "SETSLOT", slot, "MIGRATING", toId]);
+      let count = 0;
       while (true) {
-        const keys = (await run(from, ["CLUSTER", "GETKEYSINSLOT", slot, "1"]))
-          .trim();
-        if (!keys) break;
+        const keys = (await run(from, [
+          "CLUSTER",
+          "GETKEYSINSLOT",
+          slot,
+          "100",
+        ])).trim().split("\n").filter(Boolean);
+        if (keys.length === 0) break;
+        count += keys.length;
         const moved = await run(from, [
           "MIGRATE",
           "127.0.0.1",
@@ -265,12 +270,11 @@ export async function startRedisCluster(): Promise<RunningCluster> {
           "0",
           "5000",
           "KEYS",
-          keys,
+          ...keys,
         ]);
         if (!moved.startsWith("OK") && !moved.startsWith("NOKEY")) {
           throw new Error(`MIGRATE ${keys}: ${moved}`);
         }
-        await between?.();
       }
       const primaries = (await nodesSeenBy(to)).filter((node) =>
         node.flags.includes("master") && children.has(node.port)
@@ -278,6 +282,7 @@ export async function startRedisCluster(): Promise<RunningCluster> {
       for (const port of [to, from, ...primaries]) {
         await run(port, ["CLUSTER", "SETSLOT", slot, "NODE", toId]);
       }
+      return count;
     },
     kill,
     start: launch,

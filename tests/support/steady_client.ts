@@ -23,8 +23,10 @@ export interface SteadyOptions {
 /** A running participant. */
 export interface SteadyClient {
   username: string;
-  /** Every message received, live or resumed, in arrival order. */
+  /** Every message received, live or resumed, in arrival order (not the echoes below). */
   received: Frame[];
+  /** Its own messages sent back again in answer to a resend (the protocol's duplicate answer). */
+  echoes: number;
   /** Nonce → when it was acknowledged (its own message came back). */
   acked: Map<string, number>;
   /** Nonces sent but not acknowledged yet. */
@@ -61,6 +63,7 @@ export async function startSteadyClient(
   const client: SteadyClient = {
     username: options.username,
     received: [],
+    echoes: 0,
     acked: new Map(),
     pending: new Set(),
     resends: 0,
@@ -116,7 +119,11 @@ export async function startSteadyClient(
   };
   const take = (message: Frame) => {
     if (lastId !== undefined && message.id <= lastId) {
-      client.received.push(message);
+      const echo = message.username === options.username &&
+        client.acked.has(message.nonce) &&
+        client.received.some((m) => m.id === message.id);
+      if (echo) client.echoes++;
+      else client.received.push(message);
       return;
     }
     client.received.push(message);

@@ -1,0 +1,347 @@
+/**
+ * A real Redis Cluster (3 primaries, 3 replicas, started here): the
+ * conformance of every Redis-backed piece, then two chat servers on it with
+ * `CHAT_REDIS_WAIT_REPLICAS=1` through a slot migration and a primary killed
+ * mid-burst. One cluster serves the whole file.
+ */
+import assert from "node:assert/strict";
+import { testFanoutConformance } from "../lib/chat/fanout_conformance.ts";
+import { testPresenceConformance } from "../lib/chat/presence_conformance.ts";
+import { RedisFanout } from "../lib/chat/redis_fanout.ts";
+import { RedisPresence } from "../lib/chat/redis_presence.ts";
+import { testAccountStoreConformance } from "../lib/people/accounts_conformance.ts";
+import { RedisAccounts } from "../lib/people/redis_accounts.ts";
+import { testStoreConformance } from "../lib/store/conformance.ts";
+import { RedisStore } from "../lib/store/redis.ts";
+import { connectRedis, type RedisClient } from "../lib/store/redis_client.ts";
+import { RedisKeys } from "../lib/store/redis_keys.ts";
+import { until } from "./support/hostile.ts";
+import { redisSkipReason } from "./support/redis.ts";
+import { startRedisCluster } from "./support/redis_cluster.ts";
+import { startServer } from "./support/server.ts";
+import {
+  longestAckGap,
+  startSteadyClient,
+  type SteadyClient,
+} from "./support/steady_client.ts";
+import { type Frame, freshRoom } from "./support/ws_client.ts";
+
+const skip = redisSkipReason();
+if (skip) console.warn(`redis cluster tests skipped: ${skip}`);
+
+const opts = { sanitizeResources: false, sanitizeOps: false };
+
+/** The whole stored history of `room`, oldest first, paging back through the messages API. */
+export async function stored(baseUrl: string, room: string): Promise<Frame[]> {
+  const all: Frame[] = [];
+  let before = "";
+  while (true) {
+    const res = await fetch(
+      `${baseUrl}/api/rooms/${room}/messages?limit=200${before}`,
+    );
+    assert.equal(res.status, 200);
+    const { messages } = await res.json();
+    all.unshift(...messages);
+    if (messages.length < 200) return all;
+    before = `&before=${messages[0].id}`;
+  }
+}
+
+/** Every acknowledged message is stored once; every client got the stored history once, in order. */
+function assertExactlyOnce(clients: SteadyClient[], history: Frame[]): void {
+  const ids = history.map((m) => m.id);
+  assert.deepEqual([...ids].sort(), ids, "history in id order");
+  const nonces = history.map((m) => m.nonce);
+  assert.equal(new Set(nonces).size, nonces.length, "no message stored twice");
+  for (const client of clients) {
+    for (const nonce of client.acked.keys()) {
+      assert.ok(nonces.includes(nonce), `acknowledged ${nonce} is stored`);
+    }
+    assert.deepEqual(
+      client.received.map((m) => m.id),
+      ids,
+      `${client.username} got every message once, in order`,
+    );
+  }
+}
+
+/** Keeps every client sending, one message in flight each, until stopped. */
+function pump(clients: SteadyClient[]): { stop(): Promise<void> } {
+  let running = true;
+  const loops = clients.map(async (client) => {
+    while (running) {
+      client.send();
+      await client.settled(60_000);
+    }
+  });
+  return {
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+    },
+  };
+}
+
+if (!skip) {
+  const cluster = await startRedisCluster();
+  const clusterNodes = cluster.seeds.split(",");
+  const clients: RedisClient[] = [];
+  const client = async () => {
+    const made = await connectRedis({ clusterNodes });
+    clients.push(made);
+    return made;
+  };
+  let prefix = 0;
+
+  testStoreConformance(
+    "redis cluster",
+    (options) =>
+      RedisStore.open({ ...options, clusterNodes, prefix: `t${++prefix}:` }),
+  );
+  testPresenceConformance("redis cluster", async (count) => {
+    const shared = await client();
+    const keys = `p${++prefix}:`;
+    return Array.from(
+      { length: count },
+      () => new RedisPresence({ client: shared, prefix: keys }),
+    );
+  });
+  testFanoutConformance("redis cluster", async (count) => {
+    const keys = `f${++prefix}:`;
+    return await Promise.all(
+      Array.from({ length: count }, async () =>
+        RedisFanout.open({
+          connect: { clusterNodes },
+          publisher: await client(),
+          prefix: keys,
+        })),
+    );
+  });
+  testAccountStoreConformance("redis cluster", async () => {
+    return new RedisAccounts(await client(), { prefix: `a${++prefix}:` });
+  });
+
+  Deno.test({
+    name:
+      "redis cluster: a room's keys share one slot; rooms spread over shards",
+    ...opts,
+    async fn() {
+      const keys = new RedisKeys();
+      const slots = new Set<string>();
+      const room = "lobby";
+      for (
+        const key of [
+          keys.seq(room),
+          keys.log(room),
+          keys.nonce(room, { scope: "c:x", nonce: "n" }),
+          keys.names(room),
+          keys.servers(room),
+          keys.events(room),
+        ]
+      ) {
+        slots.add(
+          (await cluster.cli(cluster.nodes[0].port, [
+            "CLUSTER",
+            "KEYSLOT",
+            key,
+          ]))
+            .trim(),
+        );
+      }
+      assert.equal(slots.size, 1);
+      const primaries = new Set<number>();
+      for (let i = 0; i < 30; i++) {
+        primaries.add(await cluster.primaryOf(keys.log(`room-${i}`)));
+      }
+      assert.equal(primaries.size, 3);
+    },
+  });
+
+  Deno.test({
+    name:
+      "redis cluster: two chat servers with WAIT 1, a slot migration and a primary killed mid-burst",
+    ...opts,
+    async fn(t) {
+      const env = {
+        CHAT_STORE: "redis",
+        REDIS_CLUSTER_NODES: cluster.seeds,
+        CHAT_REDIS_WAIT_REPLICAS: "1",
+        CHAT_PRESENCE_TTL_MS: "1500",
+        CHAT_RATE_LIMIT: "off",
+      };
+      const servers = [await startServer({ env }), await startServer({ env })];
+      const keys = new RedisKeys();
+      const team = (room: string) =>
+        Promise.all(
+          ["ann", "bob", "cy", "dee"].map((username, i) =>
+            startSteadyClient({
+              url: () => servers[i % 2].url,
+              room,
+              username,
+            })
+          ),
+        );
+      try {
+        await t.step(
+          "one order on both servers, rooms on every shard",
+          async () => {
+            const rooms: string[] = [];
+            const shards = new Set<number>();
+            while (shards.size < 3) {
+              const room = freshRoom("spread");
+              const shard = await cluster.primaryOf(keys.log(room));
+              if (!shards.has(shard)) rooms.push(room);
+              shards.add(shard);
+            }
+            for (const room of rooms) {
+              const people = await team(room);
+              const burst = pump(people);
+              await until(() => people.every((p) => p.acked.size >= 5));
+              await burst.stop();
+              const history = await stored(servers[1].url, room);
+              await until(() =>
+                people.every((p) => p.received.length >= history.length)
+              );
+              assertExactlyOnce(people, history);
+              await Promise.all(people.map((p) => p.stop()));
+            }
+          },
+        );
+
+        await t.step(
+          "a room's slot moves to another shard under traffic",
+          async () => {
+            const room = freshRoom("moving");
+            const from = await cluster.primaryOf(keys.log(room));
+            const primaries = new Set<number>();
+            for (let i = 0; primaries.size < 3; i++) {
+              primaries.add(await cluster.primaryOf(keys.log(`room-${i}`)));
+            }
+            const to = [...primaries].find((port) => port !== from)!;
+            const people = await team(room);
+            const burst = pump(people);
+            await until(() => people.every((p) => p.acked.size >= 3));
+            const moved = await cluster.migrateSlot(keys.log(room), { to });
+            assert.ok(moved >= 3, `moved ${moved} keys`);
+            assert.equal(await cluster.primaryOf(keys.log(room)), to);
+            const acked = people.reduce((n, p) => n + p.acked.size, 0);
+            await until(
+              () => people.reduce((n, p) => n + p.acked.size, 0) >= acked + 8,
+              { timeoutMs: 20_000, what: "traffic after the migration" },
+            );
+            await burst.stop();
+            const history = await stored(servers[0].url, room);
+            await until(() =>
+              people.every((p) => p.received.length >= history.length)
+            );
+            assertExactlyOnce(people, history);
+            await Promise.all(people.map((p) => p.stop()));
+          },
+        );
+
+        await t.step(
+          "a primary killed mid-burst: writes refused while its promoted replica has no replica, nothing acknowledged lost or doubled",
+          async () => {
+            const room = freshRoom("failover");
+            const victim = await cluster.primaryOf(keys.log(room));
+            const [heir] = await cluster.replicasOf(victim);
+            assert.ok(heir, "the primary has a replica");
+            let calm = freshRoom("calm");
+            while (await cluster.primaryOf(keys.log(calm)) === victim) {
+              calm = freshRoom("calm");
+            }
+            const people = await team(room);
+            const bystanders = await team(calm);
+            const burst = pump([...people, ...bystanders]);
+            await until(() => people.every((p) => p.acked.size >= 5));
+            const ackedBefore = people.reduce((n, p) => n + p.acked.size, 0);
+            const resentBefore = people.reduce((n, p) => n + p.resends, 0);
+            const killedAt = Date.now();
+            await cluster.kill(victim);
+            await until(
+              async () =>
+                (await cluster.primaryOf(keys.log(room)).catch(() => 0)) ===
+                  heir,
+              { timeoutMs: 30_000, what: "the replica's promotion" },
+            );
+            const promotedAt = Date.now();
+            const resends = () => people.reduce((n, p) => n + p.resends, 0);
+            const seen = resends();
+            await until(() => resends() >= seen + 8, {
+              timeoutMs: 20_000,
+              what: "refused sends",
+            });
+            const calmAcked = bystanders.reduce((n, p) => n + p.acked.size, 0);
+            await until(
+              () =>
+                bystanders.reduce((n, p) => n + p.acked.size, 0) >=
+                  calmAcked + 8,
+              { what: "a room on another shard going on" },
+            );
+            const restartAt = Date.now();
+            const lateAcks = people.flatMap((p) => [...p.acked.values()])
+              .filter((at) => at > promotedAt + 1500 && at < restartAt);
+            assert.deepEqual(
+              lateAcks,
+              [],
+              "nothing acknowledged without a replica",
+            );
+            await cluster.start(victim);
+            const ackedAtRestart = people.reduce((n, p) => n + p.acked.size, 0);
+            await until(
+              () =>
+                people.reduce((n, p) => n + p.acked.size, 0) >=
+                  ackedAtRestart + 20,
+              {
+                timeoutMs: 30_000,
+                what: "writes after the old primary rejoined",
+              },
+            );
+            const resumedAt = people.map((p) =>
+              Math.min(...[...p.acked.values()].filter((at) => at > restartAt))
+            );
+            await burst.stop();
+            const history = await stored(servers[1].url, room);
+            await until(() =>
+              people.every((p) => p.received.length >= history.length)
+            );
+            assertExactlyOnce(people, history);
+            assertExactlyOnce(bystanders, await stored(servers[0].url, calm));
+            const figures = {
+              ackedBeforeKill: ackedBefore,
+              ackedTotal: people.reduce((n, p) => n + p.acked.size, 0),
+              stored: history.length,
+              killToPromotionMs: promotedAt - killedAt,
+              restartToFirstAckMs: Math.min(...resumedAt) - restartAt,
+              restartToEveryoneAckedMs: Math.max(...resumedAt) - restartAt,
+              unavailableMs: Math.max(...resumedAt) - killedAt,
+              longestAckGapMs: Math.max(...people.map(longestAckGap)),
+              bystanderLongestAckGapMs: Math.max(
+                ...bystanders.map(longestAckGap),
+              ),
+              resent: resends() - resentBefore,
+              lost: 0,
+              doubled: 0,
+            };
+            console.log(`failover figures: ${JSON.stringify(figures)}`);
+            await Promise.all(
+              [...people, ...bystanders].map((p) => p.stop()),
+            );
+            await cluster.settled();
+          },
+        );
+      } finally {
+        await Promise.all(servers.map((server) => server.stop()));
+      }
+    },
+  });
+
+  Deno.test({
+    name: "redis cluster teardown",
+    ...opts,
+    async fn() {
+      for (const made of clients) made.destroy();
+      await cluster.stop();
+    },
+  });
+}
