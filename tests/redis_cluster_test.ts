@@ -11,6 +11,8 @@ import { RedisFanout } from "../lib/chat/redis_fanout.ts";
 import { RedisPresence } from "../lib/chat/redis_presence.ts";
 import { testAccountStoreConformance } from "../lib/people/accounts_conformance.ts";
 import { RedisAccounts } from "../lib/people/redis_accounts.ts";
+import { testRoomStoreConformance } from "../lib/rooms/conformance.ts";
+import { RedisRooms } from "../lib/rooms/redis_rooms.ts";
 import { testStoreConformance } from "../lib/store/conformance.ts";
 import { RedisStore } from "../lib/store/redis.ts";
 import { connectRedis, type RedisClient } from "../lib/store/redis_client.ts";
@@ -116,6 +118,9 @@ if (!skip) {
           prefix: keys,
         })),
     );
+  });
+  testRoomStoreConformance("redis cluster", async () => {
+    return new RedisRooms(await client(), { prefix: `r${++prefix}:` });
   });
   testAccountStoreConformance("redis cluster", async () => {
     return new RedisAccounts(await client(), { prefix: `a${++prefix}:` });
