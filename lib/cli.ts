@@ -64,6 +64,11 @@ const DOCS: Record<string, SettingDoc> = {
     fallback: (c) => String(c.maxMessagesPerRoom),
     meaning: "history kept per room; older messages are dropped",
   },
+  CHAT_MAX_ROOMS: {
+    fallback: (c) => String(c.maxRooms),
+    meaning:
+      "most rooms with stored messages (kv, memory); a first message in one more gets room_limit",
+  },
   CHAT_BATCH_FLUSH_MS: {
     fallback: (c) => String(c.batchFlushMs),
     meaning: "how long events wait to be packed for batch clients",

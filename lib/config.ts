@@ -19,6 +19,8 @@ export interface Config {
   allowedOrigins: string[];
   rateLimit: boolean;
   maxMessagesPerRoom: number;
+  /** Most rooms with stored messages (kv, memory); a first message in one more gets `room_limit`. */
+  maxRooms: number;
   batchFlushMs: number;
   /** How long a silent server's people stay listed (Redis and KV presence). */
   presenceTtlMs: number;
@@ -66,6 +68,7 @@ export const SETTINGS = [
   "ALLOWED_ORIGINS",
   "CHAT_RATE_LIMIT",
   "CHAT_MAX_MESSAGES",
+  "CHAT_MAX_ROOMS",
   "CHAT_BATCH_FLUSH_MS",
   "CHAT_PRESENCE_TTL_MS",
   "CHAT_FANOUT",
@@ -189,6 +192,12 @@ export function loadConfig(
       fallback: 10_000,
       min: 1,
       max: 10_000_000,
+    }),
+    maxRooms: integer(env("CHAT_MAX_ROOMS"), {
+      name: "CHAT_MAX_ROOMS",
+      fallback: 10_000,
+      min: 1,
+      max: 100_000_000,
     }),
     batchFlushMs: integer(env("CHAT_BATCH_FLUSH_MS"), {
       name: "CHAT_BATCH_FLUSH_MS",

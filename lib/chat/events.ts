@@ -63,7 +63,8 @@ export type ErrorCode =
   | "too_large"
   | "server_error"
   | "forbidden"
-  | "kicked";
+  | "kicked"
+  | "room_limit";
 
 /** A moderation action, told to the whole room. */
 export interface NoticeEvent {

@@ -1,4 +1,4 @@
-import type { MessageStore } from "../store/store.ts";
+import { type MessageStore, RoomLimitError } from "../store/store.ts";
 import { errorFields, type Logger } from "../log.ts";
 import type { ChatMetrics } from "../metrics.ts";
 import type { RoomAccess } from "../rooms/access.ts";
@@ -463,6 +463,9 @@ export class Session implements Peer {
     try {
       result = await append;
     } catch (error) {
+      if (error instanceof RoomLimitError) {
+        return this.#error(error.code, error.message, frame.nonce);
+      }
       this.#context.log("error", "store_failed", {
         room: this.room,
         ...errorFields(error),

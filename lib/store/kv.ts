@@ -9,9 +9,13 @@ import {
   type MessageStore,
   NONCE_TTL_MS,
   type RetentionOptions,
+  RoomLimitError,
   toMessage,
 } from "./store.ts";
 import { isBusy } from "./kv_busy.ts";
+import { expireLater, KvSweeper } from "./kv_expiry.ts";
+import { WriteHealth } from "./kv_health.ts";
+import { countRooms, readRoomCount, type RoomCountChange } from "./kv_rooms.ts";
 
 /** Options of {@linkcode KvStore.open}. */
 export interface KvStoreOptions extends RetentionOptions {
@@ -19,16 +23,19 @@ export interface KvStoreOptions extends RetentionOptions {
   path?: string;
   /** Messages older than this many milliseconds expire (never by default). */
   messageTtlMs?: number;
+  /** Told when deleting expired keys fails (a full disk); retried later. */
+  onError?(error: unknown): void;
 }
 
 /**
  * What one atomic commit may hold: Deno KV allows 100 checks, 1,000
  * mutations, 819,200 bytes of keys and values and 81,920 bytes of keys;
- * sizes here are estimates, hence the margin.
+ * sizes here are estimates, hence the margin; one check and one mutation
+ * are kept for the room count.
  */
 const COMMIT_LIMITS: Cost = {
-  checks: 100,
-  mutations: 1000,
+  checks: 99,
+  mutations: 999,
   bytes: 780_000,
   keyBytes: 78_000,
 };
@@ -103,16 +110,22 @@ function roomCost(room: string): Cost {
   };
 }
 
-function appendCost(append: Pending, options: { trims: boolean }): Cost {
+function appendCost(
+  append: Pending,
+  options: { trims: boolean; expires: boolean },
+): Cost {
   const msg = keySize(["msg", append.room, formatId(0)]);
   const nonce = append.nonceKey ? keySize(append.nonceKey) : 0;
   const trim = options.trims ? 1 : 0;
+  const expiring = options.expires ? 1 : 0;
+  const nonces = append.nonceKey ? 1 : 0;
   return {
     checks: 0,
-    mutations: 1 + (append.nonceKey ? 1 : 0) + trim,
+    mutations: 1 + 2 * nonces + trim + expiring,
     bytes: (2 + trim) * msg + messageSize(append.room, append.input) +
-      (append.nonceKey ? 2 * nonce + 40 : 0),
-    keyBytes: (1 + trim) * msg + nonce,
+      nonces * (4 * nonce + 80) + expiring * (2 * msg + 40),
+    keyBytes: (1 + trim) * msg + nonces * (2 * nonce + 20) +
+      expiring * (msg + 20),
   };
 }
 
@@ -214,15 +227,26 @@ export class KvStore implements MessageStore {
   #maxMessages: number;
   #messageTtlMs?: number;
   #counters = new Map<string, Counter>();
+  #maxRooms?: number;
   #queue: Pending[] = [];
   #draining?: Promise<void>;
   #closed = false;
+  #sweeper: KvSweeper;
+  #health: WriteHealth;
 
   /** Wraps an open database. */
   constructor(kv: Deno.Kv, options: KvStoreOptions = {}) {
     this.#kv = kv;
     this.#maxMessages = options.maxMessagesPerRoom ?? 10_000;
+    this.#maxRooms = options.maxRooms;
     this.#messageTtlMs = options.messageTtlMs;
+    this.#health = new WriteHealth(kv);
+    this.#sweeper = new KvSweeper(kv, {
+      onError: (error) => {
+        this.#health.failed(error);
+        options.onError?.(error);
+      },
+    });
   }
 
   /**
@@ -252,7 +276,9 @@ export class KvStore implements MessageStore {
         throw error;
       }
     }
-    return new KvStore(kv, options);
+    const store = new KvStore(kv, options);
+    store.#sweeper.start();
+    return store;
   }
 
   /** Key of the room's sequence counter, which moves with every message. */
@@ -279,6 +305,7 @@ export class KvStore implements MessageStore {
       reject,
     });
     this.#draining ??= Promise.resolve().then(() => this.#drain());
+    this.#sweeper.start();
     return promise;
   }
 
@@ -313,6 +340,7 @@ export class KvStore implements MessageStore {
         : this.#counters.get(room)?.seq;
       const cost = appendCost(append, {
         trims: before === undefined || before >= this.#maxMessages,
+        expires: this.#messageTtlMs !== undefined,
       });
       const opening = add(roomCost(room), cost);
       let need = inRun.has(room) ? cost : opening;
@@ -418,17 +446,24 @@ export class KvStore implements MessageStore {
         if (attempt > 0) await backoff(attempt);
         await this.#loadCounters(pending, { fresh: conflicted });
         pending = await this.#settleDuplicates(pending);
+        const admission = await this.#admitRooms(pending);
+        pending = admission.admitted;
         if (pending.length === 0) return;
         const { op, written, counters } = this.#build(pending);
+        if (admission.rooms) countRooms(op, admission.rooms);
         let result;
         try {
           result = await op.commit();
         } catch (error) {
-          if (!isBusy(error)) throw error;
+          if (!isBusy(error)) {
+            this.#health.failed(error);
+            throw error;
+          }
           conflicted = false;
           continue;
         }
         if (result.ok) {
+          this.#health.succeeded();
           for (const [room, seq] of counters) {
             this.#remember(room, { seq, versionstamp: result.versionstamp });
           }
@@ -446,6 +481,37 @@ export class KvStore implements MessageStore {
       await this.#commit(pending.slice(0, half));
       await this.#commit(pending.slice(half));
     }
+  }
+
+  /**
+   * Refuses the appends that would make rooms beyond the cap, and says what
+   * the room count becomes with the others.
+   */
+  async #admitRooms(
+    appends: Pending[],
+  ): Promise<{ admitted: Pending[]; rooms?: RoomCountChange }> {
+    const fresh = [
+      ...new Set(
+        appends.filter((a) => this.#counters.get(a.room)?.versionstamp === null)
+          .map((a) => a.room),
+      ),
+    ];
+    if (fresh.length === 0) return { admitted: appends };
+    const rooms = await readRoomCount(this.#kv);
+    const room = this.#maxRooms === undefined
+      ? fresh.length
+      : Math.max(0, Math.min(fresh.length, this.#maxRooms - rooms.count));
+    const refused = new Set(fresh.slice(room));
+    if (refused.size > 0) {
+      fail(
+        appends.filter((a) => refused.has(a.room)),
+        new RoomLimitError(this.#maxRooms!),
+      );
+    }
+    return {
+      admitted: appends.filter((a) => !refused.has(a.room)),
+      rooms: room > 0 ? { ...rooms, next: rooms.count + room } : undefined,
+    };
   }
 
   #build(appends: Pending[]) {
@@ -468,11 +534,18 @@ export class KvStore implements MessageStore {
       counters.set(room, seq);
       const message = toMessage(room, { ...append.input, id: formatId(seq) });
       lastTs.set(room, message.ts);
-      op.set(["msg", room, message.id], message, {
-        expireIn: this.#messageTtlMs,
-      });
+      const key = ["msg", room, message.id];
+      op.set(key, message);
+      if (this.#messageTtlMs !== undefined) {
+        expireLater(op, { key, ttlMs: this.#messageTtlMs, now: message.ts });
+      }
       if (nonceKey) {
-        op.set(nonceKey, message.id, { expireIn: NONCE_TTL_MS });
+        op.set(nonceKey, message.id);
+        expireLater(op, {
+          key: nonceKey,
+          ttlMs: NONCE_TTL_MS,
+          now: message.ts,
+        });
       }
       if (seq > this.#maxMessages) {
         op.delete(["msg", room, formatId(seq - this.#maxMessages)]);
@@ -522,14 +595,17 @@ export class KvStore implements MessageStore {
     return (await this.#kv.get<number>(["last", room])).value ?? null;
   }
 
+  /** Throws when the database cannot be read, or while writes fail (see {@linkcode WriteHealth}). */
   async ping(): Promise<void> {
     await this.#kv.get(["ping"]);
+    await this.#health.check();
   }
 
   /** Commits the appends already made, then closes the database. */
   async close(): Promise<void> {
     this.#closed = true;
     await this.#draining;
+    await this.#sweeper.stop();
     this.#kv.close();
   }
 }

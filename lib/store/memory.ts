@@ -9,6 +9,7 @@ import {
   type MessageStore,
   NONCE_TTL_MS,
   type RetentionOptions,
+  RoomLimitError,
   toMessage,
 } from "./store.ts";
 
@@ -50,15 +51,20 @@ export class MemoryStore implements MessageStore {
   #rooms = new Map<string, RoomLog>();
   #nonces = new Map<string, { id: string; expires: number }>();
   #maxMessages: number;
+  #maxRooms?: number;
 
   /** An empty store. */
   constructor(options: RetentionOptions = {}) {
     this.#maxMessages = options.maxMessagesPerRoom ?? 10_000;
+    this.#maxRooms = options.maxRooms;
   }
 
   append(room: string, input: AppendInput): Promise<AppendResult> {
     let log = this.#rooms.get(room);
     if (!log) {
+      if (this.#maxRooms !== undefined && this.#rooms.size >= this.#maxRooms) {
+        return Promise.reject(new RoomLimitError(this.#maxRooms));
+      }
       this.#rooms.set(room, log = { seq: Date.now() * 1000, messages: [] });
     }
     const now = Date.now();

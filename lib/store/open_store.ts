@@ -31,7 +31,10 @@ export async function openBackend(
   options: { log: Logger },
 ): Promise<Backend> {
   const { log } = options;
-  const retention = { maxMessagesPerRoom: config.maxMessagesPerRoom };
+  const retention = {
+    maxMessagesPerRoom: config.maxMessagesPerRoom,
+    maxRooms: config.maxRooms,
+  };
   switch (config.store) {
     case "memory":
       return {
@@ -62,6 +65,8 @@ async function openKv(config: Config, log: Logger): Promise<Backend> {
     store = await KvStore.open({
       path: config.kvPath,
       maxMessagesPerRoom: config.maxMessagesPerRoom,
+      maxRooms: config.maxRooms,
+      onError,
       messageTtlMs: config.messageTtlMs,
     });
   } catch (error) {

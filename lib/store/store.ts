@@ -57,6 +57,23 @@ export const NONCE_TTL_MS = 5 * 60_000;
 export interface RetentionOptions {
   /** Oldest messages beyond this count are dropped (default 10,000). */
   maxMessagesPerRoom?: number;
+  /** Most rooms with stored messages (`CHAT_MAX_ROOMS`); a first message in one more is refused. No cap when absent. */
+  maxRooms?: number;
+}
+
+/** The refusal of a first message in a new room once a store holds its {@linkcode RetentionOptions.maxRooms}. */
+export class RoomLimitError extends Error {
+  /** The wire error code. */
+  readonly code = "room_limit";
+
+  /** `maxRooms` is the cap that was reached. */
+  constructor(maxRooms: number) {
+    super(
+      `This server keeps messages for at most ${maxRooms} rooms and this ` +
+        "room would be a new one; talk in a room that already has messages.",
+    );
+    this.name = "RoomLimitError";
+  }
 }
 
 /** The wire form of a message about to be stored. */
