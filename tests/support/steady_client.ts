@@ -168,6 +168,7 @@ export async function startSteadyClient(
               client.longestReconnectMs,
               Date.now() - closedAt,
             );
+            closedAt = undefined;
           }
           joinedOnce?.();
           resendAll();
