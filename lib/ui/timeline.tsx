@@ -59,6 +59,17 @@ export type Row =
     entry?: OutgoingMessage;
   };
 
+const AUTHOR_KEYS = new WeakMap<MessageEvent, string>();
+
+/** The canonical sender of a message, worked out once per message object. */
+function authorKey(message: MessageEvent): string {
+  let key = AUTHOR_KEYS.get(message);
+  if (key === undefined) {
+    AUTHOR_KEYS.set(message, key = canonicalName(message.username));
+  }
+  return key;
+}
+
 function entries(props: TimelineProps): Entry[] {
   const notices = props.notices ?? [];
   const ids = new Set(props.messages.map((m) => m.id));
@@ -68,7 +79,9 @@ function entries(props: TimelineProps): Entry[] {
     const key = notice.afterId === null || ids.has(notice.afterId)
       ? notice.afterId
       : lastId;
-    byAfter.set(key, [...(byAfter.get(key) ?? []), notice]);
+    const list = byAfter.get(key);
+    if (list) list.push(notice);
+    else byAfter.set(key, [notice]);
   }
   const noticeEntries = (key: string | null): Entry[] =>
     (byAfter.get(key) ?? []).map((notice) => ({
@@ -83,7 +96,7 @@ function entries(props: TimelineProps): Entry[] {
       kind: "message",
       key: message.id,
       ts: message.ts,
-      author: canonicalName(message.username),
+      author: authorKey(message),
       message,
     });
     list.push(...noticeEntries(message.id));
