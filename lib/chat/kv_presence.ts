@@ -27,6 +27,11 @@ interface Record {
 
 const MAX_ATTEMPTS = 32;
 
+/** Names, and heartbeats, each heartbeat looks at for ones dead servers left. */
+export const REAP_BATCH = 100;
+/** A heartbeat silent for this many TTLs is deleted (its names are ignored after one). */
+export const HEARTBEAT_KEPT_TTLS = 4;
+
 /** How long a room's member list read from KV is reused, unless this server changed the room. */
 export const MEMBERS_CACHE_MS = 250;
 
@@ -46,6 +51,8 @@ export class KvPresence implements Presence {
   #changedAt = new Map<string, number>();
   #timer: ReturnType<typeof setInterval>;
   #options: KvPresenceOptions;
+  #recordCursor?: string;
+  #beatCursor?: string;
 
   /** Starts the heartbeat. */
   constructor(options: KvPresenceOptions) {
@@ -59,11 +66,68 @@ export class KvPresence implements Presence {
     this.#beat().catch((error) => options.onError?.(error));
   }
 
+  /**
+   * Renews this server's heartbeat (without `expireIn`: Deno KV's expiry
+   * thread panics on a full disk), reaps the rooms it holds names in, and
+   * sweeps a bounded part of what dead servers left anywhere.
+   */
   async #beat(): Promise<void> {
-    await this.#kv.set(["server", this.server], Date.now(), {
-      expireIn: this.#ttlMs * 4,
-    });
+    await this.#kv.set(["server", this.server], Date.now());
     for (const room of this.#rooms.keys()) await this.#reap(room);
+    await this.#sweepRecords();
+    await this.#sweepHeartbeats();
+  }
+
+  /**
+   * Deletes the records of up to {@linkcode REAP_BATCH} names, continuing
+   * from the last sweep, whose holders are all dead (servers killed while
+   * their people were online, in rooms no live server holds), and tells
+   * their rooms.
+   */
+  async #sweepRecords(): Promise<void> {
+    const iter = this.#kv.list<Record>({ prefix: ["presence"] }, {
+      limit: REAP_BATCH,
+      cursor: this.#recordCursor,
+    });
+    const entries: Deno.KvEntry<Record>[] = [];
+    for await (const entry of iter) entries.push(entry);
+    this.#recordCursor = entries.length < REAP_BATCH ? undefined : iter.cursor;
+    const alive = await this.#alive([
+      ...new Set(entries.flatMap((e) => Object.keys(e.value.holders))),
+    ]);
+    const gone = new Map<string, string[]>();
+    for (const entry of entries) {
+      const record = { ...entry.value, holders: { ...entry.value.holders } };
+      if (this.#prune(record, alive)) continue;
+      const result = await commitOrBusy(
+        this.#kv.atomic().check(entry).delete(entry.key),
+      );
+      if (!result?.ok) continue;
+      const room = entry.key[1] as string;
+      gone.set(room, [...gone.get(room) ?? [], record.username]);
+    }
+    for (const [room, names] of gone) this.#options.onExpired?.(room, names);
+  }
+
+  /** Deletes up to {@linkcode REAP_BATCH} heartbeats silent for {@linkcode HEARTBEAT_KEPT_TTLS} TTLs. */
+  async #sweepHeartbeats(): Promise<void> {
+    const iter = this.#kv.list<number>({ prefix: ["server"] }, {
+      limit: REAP_BATCH,
+      cursor: this.#beatCursor,
+    });
+    const stale: Deno.KvEntry<number>[] = [];
+    let seen = 0;
+    const oldest = Date.now() - HEARTBEAT_KEPT_TTLS * this.#ttlMs;
+    for await (const entry of iter) {
+      seen++;
+      if (entry.key[1] !== this.server && entry.value < oldest) {
+        stale.push(entry);
+      }
+    }
+    this.#beatCursor = seen < REAP_BATCH ? undefined : iter.cursor;
+    for (const entry of stale) {
+      await commitOrBusy(this.#kv.atomic().check(entry).delete(entry.key));
+    }
   }
 
   /** Server ids (of those asked) whose heartbeat is fresh. */
