@@ -1,15 +1,72 @@
 /** Wire types of the chat protocol (docs/protocol.md). */
 
-/** A stored chat message, exactly as it travels on the wire and in history. */
+/** Who reacted with each emoji, in the order they reacted. */
+export type Reactions = Record<string, string[]>;
+
+/** The quoted start of the message a reply answers, as that message is now. */
+export interface ReplyQuote {
+  id: string;
+  username: string;
+  /** The first 200 characters; absent once the message is deleted. */
+  text?: string;
+  deleted?: true;
+}
+
+/**
+ * A stored chat message as it travels on the wire and in history, in its
+ * current state: edited text, a tombstone without text once deleted,
+ * reactions.
+ */
 export interface MessageEvent {
   type: "message";
   id: string;
   room: string;
   username: string;
-  text: string;
+  /** Absent only on a deleted message. */
+  text?: string;
   ts: number;
   nonce?: string;
+  replyTo?: string;
+  reply?: ReplyQuote;
+  editedAt?: number;
+  deleted?: true;
+  reactions?: Reactions;
 }
+
+/** A message's new text; `text` is absent when the message was deleted since. */
+export interface EditedEvent {
+  type: "edited";
+  id: string;
+  target: string;
+  text?: string;
+  editedAt: number;
+  username: string;
+}
+
+/** A message taken back. */
+export interface DeletedEvent {
+  type: "deleted";
+  id: string;
+  target: string;
+  by: string;
+  ts: number;
+}
+
+/** A reaction added (`on`) or taken back. */
+export interface ReactionEvent {
+  type: "reaction";
+  id: string;
+  target: string;
+  emoji: string;
+  username: string;
+  on: boolean;
+}
+
+/** A change to a stored message, with its own id in the room's sequence. */
+export type ChangeEvent = EditedEvent | DeletedEvent | ReactionEvent;
+
+/** Everything with an id in the room's sequence: messages and their changes. */
+export type LogEvent = MessageEvent | ChangeEvent;
 
 /** Answer to a successful `join`. */
 export interface WelcomeEvent {
@@ -17,7 +74,8 @@ export interface WelcomeEvent {
   room: string;
   username: string;
   members: string[];
-  history: MessageEvent[];
+  /** Messages; after `since`, their changes too, in sequence order. */
+  history: LogEvent[];
   truncated?: true;
 }
 
@@ -64,7 +122,8 @@ export type ErrorCode =
   | "server_error"
   | "forbidden"
   | "kicked"
-  | "room_limit";
+  | "room_limit"
+  | "not_found";
 
 /** A moderation action, told to the whole room. */
 export interface NoticeEvent {
@@ -109,6 +168,7 @@ export interface BatchEvent {
 /** Any event the server sends. */
 export type ServerEvent =
   | MessageEvent
+  | ChangeEvent
   | WelcomeEvent
   | JoinedEvent
   | LeftEvent
@@ -134,6 +194,28 @@ export interface SendFrame {
   type: "message";
   text: string;
   nonce?: string;
+  replyTo?: string;
+}
+
+/** A validated `edit` frame. */
+export interface EditFrame {
+  type: "edit";
+  id: string;
+  text: string;
+}
+
+/** A validated `delete` frame. */
+export interface DeleteFrame {
+  type: "delete";
+  id: string;
+}
+
+/** A validated `react` frame. */
+export interface ReactFrame {
+  type: "react";
+  id: string;
+  emoji: string;
+  on: boolean;
 }
 
 /** A validated `typing` frame. */
@@ -155,7 +237,10 @@ export type ClientFrame =
   | JoinFrame
   | SendFrame
   | TypingFrame
-  | ModerationFrame;
+  | ModerationFrame
+  | EditFrame
+  | DeleteFrame
+  | ReactFrame;
 
 /** A room as listed by `GET /api/rooms` and on the home page. */
 export interface RoomSummary {

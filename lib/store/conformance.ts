@@ -1,8 +1,15 @@
 import assert from "node:assert/strict";
 import type { MessageStore, RetentionOptions } from "./store.ts";
+import { lifecycleCases } from "./conformance_lifecycle.ts";
 
 /** Opens a fresh, empty store for one conformance case. */
 export type StoreFactory = (options: RetentionOptions) => Promise<MessageStore>;
+
+/** Options of {@linkcode testStoreConformance}. */
+export interface ConformanceOptions {
+  /** Everything the backend holds, as raw text (KV entries, Redis keys), to prove what is gone. */
+  dump?(store: MessageStore): Promise<string>;
+}
 
 function input(
   text: string,
@@ -12,7 +19,11 @@ function input(
 }
 
 /** Registers the shared behaviour every backend must have, as one Deno.test with steps. */
-export function testStoreConformance(name: string, open: StoreFactory): void {
+export function testStoreConformance(
+  name: string,
+  open: StoreFactory,
+  options: ConformanceOptions = {},
+): void {
   Deno.test({
     name: `store conformance: ${name}`,
     sanitizeResources: false,
@@ -196,6 +207,7 @@ export function testStoreConformance(name: string, open: StoreFactory): void {
         "ping answers while the store is reachable": async (store) => {
           await store.ping();
         },
+        ...lifecycleCases(options),
       };
       for (const [title, body] of Object.entries(cases)) {
         await t.step(title, async () => {
@@ -220,6 +232,20 @@ export function testStoreConformance(name: string, open: StoreFactory): void {
             assert.deepEqual(kept.map((m) => m.id), ids.slice(4));
             const page = await store.after("r", { since: "", limit: 100 });
             assert.deepEqual(page.messages.map((m) => m.id), ids.slice(4));
+            const change = await store.change("r", {
+              kind: "react",
+              target: ids[8],
+              emoji: "👍",
+              username: "a",
+              on: true,
+            });
+            assert.ok(change.ok && change.event);
+            const next = await store.after("r", { since: "", limit: 100 });
+            assert.deepEqual(
+              next.messages.map((m) => m.id),
+              [...ids.slice(5), change.event.id],
+              "changes take positions of the sequence too",
+            );
           } finally {
             await store.close();
           }

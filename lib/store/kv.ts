@@ -1,15 +1,22 @@
-import type { MessageEvent } from "../chat/events.ts";
-import { formatId, seqNotAfter } from "../chat/ids.ts";
+import type { ChangeEvent, LogEvent, MessageEvent } from "../chat/events.ts";
+import { formatId, parseId, seqNotAfter } from "../chat/ids.ts";
 import {
   type AfterOptions,
   type AppendInput,
   type AppendResult,
+  applyChange,
+  attachReplies,
   type BeforeOptions,
+  changeEvent,
+  type ChangeInput,
+  type ChangeResult,
   type HistoryPage,
+  MAX_EDITS,
   type MessageStore,
   NONCE_TTL_MS,
   type RetentionOptions,
   RoomLimitError,
+  type StoredMessage,
   toMessage,
 } from "./store.ts";
 import { isBusy } from "./kv_busy.ts";
@@ -74,6 +81,17 @@ interface Counter {
   versionstamp: string | null;
 }
 
+/** A message entry: the wire form, its owner, and the ids of its edits (scrubbed on delete). */
+interface KvRecord extends MessageEvent {
+  owner?: string;
+  edits?: string[];
+}
+
+function toWire(record: KvRecord): MessageEvent {
+  const { owner: _, edits: __, ...message } = record;
+  return message;
+}
+
 const encoder = new TextEncoder();
 
 /** Upper bound of the encoded size of a key. */
@@ -96,7 +114,9 @@ function stringSize(text: string): number {
 function messageSize(room: string, input: AppendInput): number {
   return 128 + stringSize(room) + stringSize(input.username) +
     stringSize(input.text) +
-    (input.nonce === undefined ? 0 : stringSize(input.nonce));
+    (input.nonce === undefined ? 0 : stringSize(input.nonce)) +
+    (input.owner === undefined ? 0 : stringSize(input.owner)) +
+    (input.replyTo === undefined ? 0 : stringSize(input.replyTo));
 }
 
 function roomCost(room: string): Cost {
@@ -116,7 +136,7 @@ function appendCost(
 ): Cost {
   const msg = keySize(["msg", append.room, formatId(0)]);
   const nonce = append.nonceKey ? keySize(append.nonceKey) : 0;
-  const trim = options.trims ? 1 : 0;
+  const trim = options.trims ? 2 : 0;
   const expiring = options.expires ? 1 : 0;
   const nonces = append.nonceKey ? 1 : 0;
   return {
@@ -420,13 +440,13 @@ export class KvStore implements MessageStore {
     const settled = new Set<Pending>();
     await Promise.all(
       [...found].map(async ([append, id]) => {
-        const original = await this.#kv.get<MessageEvent>([
+        const original = await this.#kv.get<KvRecord>([
           "msg",
           append.room,
           id,
         ]);
         if (!original.value) return;
-        settle(append, original.value, true);
+        settle(append, toWire(original.value), true);
         settled.add(append);
       }),
     );
@@ -535,7 +555,8 @@ export class KvStore implements MessageStore {
       const message = toMessage(room, { ...append.input, id: formatId(seq) });
       lastTs.set(room, message.ts);
       const key = ["msg", room, message.id];
-      op.set(key, message);
+      const { owner } = append.input;
+      op.set(key, owner === undefined ? message : { ...message, owner });
       if (this.#messageTtlMs !== undefined) {
         expireLater(op, { key, ttlMs: this.#messageTtlMs, now: message.ts });
       }
@@ -547,9 +568,7 @@ export class KvStore implements MessageStore {
           now: message.ts,
         });
       }
-      if (seq > this.#maxMessages) {
-        op.delete(["msg", room, formatId(seq - this.#maxMessages)]);
-      }
+      if (seq > this.#maxMessages) this.#trim(op, room, seq);
       written.push([append, message]);
     }
     for (const [room, seq] of counters) {
@@ -559,16 +578,124 @@ export class KvStore implements MessageStore {
     return { op, written, counters };
   }
 
+  /** Drops the entry that falls out of the retained positions when `seq` is stored. */
+  #trim(op: Deno.AtomicOperation, room: string, seq: number): void {
+    const old = formatId(seq - this.#maxMessages);
+    op.delete(["msg", room, old]);
+    op.delete(["ev", room, old]);
+  }
+
+  /**
+   * Applies a change in one commit with the room's next id: checks the
+   * counter and the message entry, so a concurrent append or change makes
+   * it read both again. A delete rewrites the message's earlier edit events
+   * without their text.
+   */
+  async change(room: string, input: ChangeInput): Promise<ChangeResult> {
+    if (this.#closed) throw new Error("the store is closed");
+    if (parseId(input.target) === undefined) {
+      return { ok: false, refusal: "not_found" };
+    }
+    const msgKey = ["msg", room, input.target];
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (attempt > 0) await backoff(attempt);
+      const [counter, entry] = await this.#kv.getMany<[bigint, KvRecord]>([
+        KvStore.seqKey(room),
+        msgKey,
+      ]);
+      const record = entry.value;
+      if (!record || record.type !== "message") {
+        return { ok: false, refusal: "not_found" };
+      }
+      if (input.kind === "edit" && (record.edits?.length ?? 0) >= MAX_EDITS) {
+        return { ok: false, refusal: "too_many_edits" };
+      }
+      const next = applyChange(toWire(record), input);
+      if (typeof next === "string") return { ok: false, refusal: next };
+      if (next === undefined) return { ok: true };
+      const seq = Number(counter.value ?? 0n) + 1;
+      const event = changeEvent(formatId(seq), input);
+      const op = this.#kv.atomic()
+        .check(counter)
+        .check(entry)
+        .set(KvStore.seqKey(room), BigInt(seq))
+        .set(["ev", room, event.id], event);
+      if (this.#messageTtlMs !== undefined) {
+        expireLater(op, {
+          key: ["ev", room, event.id],
+          ttlMs: this.#messageTtlMs,
+        });
+      }
+      let edits = record.edits;
+      if (input.kind === "edit") edits = [...edits ?? [], event.id];
+      if (input.kind === "delete") {
+        await this.#scrubEdits(op, { room, ids: edits ?? [] });
+        edits = undefined;
+      }
+      const stored: KvRecord = { ...next };
+      if (record.owner !== undefined) stored.owner = record.owner;
+      if (edits !== undefined) stored.edits = edits;
+      op.set(msgKey, stored);
+      if (seq > this.#maxMessages) this.#trim(op, room, seq);
+      let result;
+      try {
+        result = await op.commit();
+      } catch (error) {
+        if (!isBusy(error)) throw error;
+        continue;
+      }
+      if (!result.ok) continue;
+      this.#remember(room, { seq, versionstamp: result.versionstamp });
+      return { ok: true, event };
+    }
+    throw new Error("change kept conflicting");
+  }
+
+  /** Adds to `op` the rewrite of edit events `ids` without their text. */
+  async #scrubEdits(
+    op: Deno.AtomicOperation,
+    options: { room: string; ids: string[] },
+  ): Promise<void> {
+    for (let i = 0; i < options.ids.length; i += READ_BATCH) {
+      const keys = options.ids.slice(i, i + READ_BATCH).map((
+        id,
+      ) => ["ev", options.room, id]);
+      for (const entry of await this.#kv.getMany<ChangeEvent[]>(keys)) {
+        if (entry.value?.type !== "edited") continue;
+        const { text: _, ...scrubbed } = entry.value;
+        op.set(entry.key, scrubbed);
+      }
+    }
+  }
+
+  async #list<T>(
+    selector: Deno.KvListSelector,
+    limit: number,
+  ): Promise<T[]> {
+    const values: T[] = [];
+    const iter = this.#kv.list<T>(selector, { reverse: true, limit });
+    for await (const entry of iter) values.push(entry.value);
+    return values.reverse();
+  }
+
   async after(room: string, options: AfterOptions): Promise<HistoryPage> {
-    const messages: MessageEvent[] = [];
-    const iter = this.#kv.list<MessageEvent>({
-      prefix: ["msg", room],
-      start: ["msg", room, formatId(seqNotAfter(options.since) + 1)],
-    }, { reverse: true, limit: options.limit + 1 });
-    for await (const entry of iter) messages.push(entry.value);
-    const truncated = messages.length > options.limit;
-    if (truncated) messages.pop();
-    return { messages: messages.reverse(), truncated };
+    const from = formatId(seqNotAfter(options.since) + 1);
+    const [messages, changes] = await Promise.all(
+      ["msg", "ev"].map((part) =>
+        this.#list<KvRecord | ChangeEvent>({
+          prefix: [part, room],
+          start: [part, room, from],
+        }, options.limit + 1)
+      ),
+    );
+    const merged: LogEvent[] = [
+      ...(messages as KvRecord[]).map(toWire),
+      ...changes as ChangeEvent[],
+    ].sort((a, b) => a.id < b.id ? -1 : 1);
+    const truncated = merged.length > options.limit;
+    const events = merged.slice(Math.max(0, merged.length - options.limit));
+    await attachReplies(events, (ids) => this.#lookup(room, ids));
+    return { messages: events, truncated };
   }
 
   async before(room: string, options: BeforeOptions): Promise<MessageEvent[]> {
@@ -582,13 +709,40 @@ export class KvStore implements MessageStore {
           formatId(seqNotAfter(options.before, { strict: true }) + 1),
         ],
       };
-    const messages: MessageEvent[] = [];
-    const iter = this.#kv.list<MessageEvent>(selector, {
-      reverse: true,
-      limit: options.limit,
-    });
-    for await (const entry of iter) messages.push(entry.value);
-    return messages.reverse();
+    const messages = (await this.#list<KvRecord>(selector, options.limit))
+      .map(toWire);
+    await attachReplies(messages, (ids) => this.#lookup(room, ids));
+    return messages;
+  }
+
+  async #lookup(
+    room: string,
+    ids: string[],
+  ): Promise<(MessageEvent | undefined)[]> {
+    const found: (MessageEvent | undefined)[] = [];
+    for (let i = 0; i < ids.length; i += READ_BATCH) {
+      const entries = await this.#kv.getMany<KvRecord[]>(
+        ids.slice(i, i + READ_BATCH).map((id) => ["msg", room, id]),
+      );
+      for (const entry of entries) {
+        found.push(entry.value ? toWire(entry.value) : undefined);
+      }
+    }
+    return found;
+  }
+
+  async get(room: string, id: string): Promise<StoredMessage | undefined> {
+    if (parseId(id) === undefined) return undefined;
+    const entry = await this.#kv.get<KvRecord>(["msg", room, id]);
+    if (!entry.value) return undefined;
+    const message = toWire(entry.value);
+    await attachReplies([message], (ids) => this.#lookup(room, ids));
+    return { message, owner: entry.value.owner };
+  }
+
+  async head(room: string): Promise<string> {
+    const entry = await this.#kv.get<bigint>(KvStore.seqKey(room));
+    return entry.value ? formatId(Number(entry.value)) : "";
   }
 
   async lastMessageAt(room: string): Promise<number | null> {

@@ -7,6 +7,18 @@ import type { AppendResult } from "./store.ts";
 testStoreConformance(
   "kv",
   (options) => KvStore.open({ ...options, path: ":memory:" }),
+  {
+    async dump(store) {
+      const entries = [];
+      for await (const entry of (store as KvStore).kv.list({ prefix: [] })) {
+        entries.push([entry.key, entry.value]);
+      }
+      return JSON.stringify(
+        entries,
+        (_, v) => typeof v === "bigint" ? String(v) : v,
+      );
+    },
+  },
 );
 
 Deno.test("kv: history survives closing and reopening the file", async () => {

@@ -1,5 +1,10 @@
-import type { MessageEvent } from "../chat/events.ts";
-import { formatId, seqNotAfter } from "../chat/ids.ts";
+import type {
+  ChangeEvent,
+  EditedEvent,
+  LogEvent,
+  MessageEvent,
+} from "../chat/events.ts";
+import { formatId, parseId, seqNotAfter } from "../chat/ids.ts";
 import {
   command,
   connectRedis,
@@ -12,11 +17,18 @@ import {
   type AfterOptions,
   type AppendInput,
   type AppendResult,
+  attachReplies,
   type BeforeOptions,
+  changeEvent,
+  type ChangeInput,
+  type ChangeResult,
   type HistoryPage,
+  MAX_EDITS,
+  MAX_REACTION_EMOJI,
   type MessageStore,
   NONCE_TTL_MS,
   type RetentionOptions,
+  type StoredMessage,
   toMessage,
 } from "./store.ts";
 
@@ -39,29 +51,133 @@ export interface RedisStoreOptions extends RetentionOptions {
 /** Longest `WAIT` for replicas before a message is refused with an error (the client resends it). */
 export const REDIS_WAIT_TIMEOUT_MS = 1000;
 
+/** Lua that drops the position falling out of the retained ones when `seq` is stored (KEYS: log, chg, msg). */
+const TRIM = `
+local function trim(seq, max, log, chg, msg)
+  if seq <= max then return end
+  redis.call("XTRIM", log, "MINID", (seq - max + 1) .. "-0")
+  redis.call("XTRIM", chg, "MINID", (seq - max + 1) .. "-0")
+  redis.call("HDEL", msg, seq - max)
+end
+`;
+
 /**
  * Appends atomically: an existing nonce answers with the original entry;
  * otherwise the room counter is bumped and the message added to the room's
- * stream under the entry id `<seq>-0`, trimmed to the retention length.
+ * stream under the entry id `<seq>-0` (author, time, nonce), its text and
+ * owner in the room's hash of message states under `<seq>`; positions older
+ * than the retention are trimmed from both.
  */
-const APPEND = new Script(`
-if KEYS[3] then
-  local seen = redis.call("GET", KEYS[3])
+const APPEND = new Script(
+  TRIM + `
+if KEYS[5] then
+  local seen = redis.call("GET", KEYS[5])
   if seen then
     local entries = redis.call("XRANGE", KEYS[2], seen .. "-0", seen .. "-0")
-    if #entries > 0 then return {0, tonumber(seen), entries[1][2]} end
+    if #entries > 0 then
+      return {0, tonumber(seen), entries[1][2], redis.call("HGET", KEYS[4], seen)}
+    end
   end
 end
 local seq = redis.call("INCR", KEYS[1])
-local fields = {"u", ARGV[1], "t", ARGV[2], "ts", ARGV[3]}
+local fields = {"u", ARGV[1], "ts", ARGV[3]}
 if ARGV[4] ~= "" then
-  fields[7] = "n"
-  fields[8] = ARGV[4]
+  fields[5] = "n"
+  fields[6] = ARGV[4]
 end
-redis.call("XADD", KEYS[2], "MAXLEN", ARGV[5], seq .. "-0", unpack(fields))
-if KEYS[3] then redis.call("SET", KEYS[3], seq, "PX", ARGV[6]) end
+redis.call("XADD", KEYS[2], seq .. "-0", unpack(fields))
+redis.call("HSET", KEYS[4], seq, ARGV[2])
+if KEYS[5] then redis.call("SET", KEYS[5], seq, "PX", ARGV[6]) end
+trim(seq, tonumber(ARGV[5]), KEYS[2], KEYS[3], KEYS[4])
 return {1, seq}
-`);
+`,
+);
+
+/**
+ * Applies one change atomically (KEYS: seq, log, chg, msg): reads the
+ * message's state (or, for a message stored before states existed, its
+ * stream entry), refuses or applies the change, and stores the change event
+ * under the room's next id. Reactions are kept as [emoji, names] pairs, in
+ * the order the emoji first came. A delete leaves a state with no text and
+ * drops the texts of the message's edits.
+ */
+const CHANGE = new Script(
+  TRIM + `
+local kind, target = ARGV[1], ARGV[2]
+local raw = redis.call("HGET", KEYS[4], target)
+local rec
+if raw then
+  rec = cjson.decode(raw)
+else
+  local entries = redis.call("XRANGE", KEYS[2], target .. "-0", target .. "-0")
+  if #entries == 0 then return {"not_found"} end
+  local f = entries[1][2]
+  rec = {}
+  for i = 1, #f, 2 do
+    if f[i] == "t" then rec.t = f[i + 1]; rec.legacy = 1 end
+  end
+end
+if rec.d then return {"not_found"} end
+local user, value, ts = ARGV[6], ARGV[7], ARGV[5]
+if kind == "edit" then
+  if rec.ed and #rec.ed >= tonumber(ARGV[4]) then return {"too_many_edits"} end
+elseif kind == "react" then
+  local on = ARGV[8] == "1"
+  local x = rec.x or {}
+  local slot, at
+  for i, pair in ipairs(x) do if pair[1] == value then slot = i end end
+  local names = slot and x[slot][2] or {}
+  for i, name in ipairs(names) do if name == user then at = i end end
+  if (at ~= nil) == on then return {"unchanged"} end
+  if on then
+    if slot then
+      table.insert(names, user)
+    else
+      if #x >= tonumber(ARGV[9]) then return {"too_many_reactions"} end
+      table.insert(x, {value, {user}})
+    end
+  else
+    table.remove(names, at)
+    if #names == 0 then table.remove(x, slot) end
+  end
+  if #x == 0 then rec.x = nil else rec.x = x end
+end
+local seq = redis.call("INCR", KEYS[1])
+if kind == "edit" then
+  rec.t = value
+  rec.e = ts
+  rec.ed = rec.ed or {}
+  table.insert(rec.ed, seq)
+  redis.call("HSET", KEYS[4], seq, cjson.encode({t = value}))
+  redis.call("XADD", KEYS[3], seq .. "-0", "k", "e", "g", target, "u", user, "ts", ts)
+elseif kind == "delete" then
+  for _, edit in ipairs(rec.ed or {}) do redis.call("HDEL", KEYS[4], edit) end
+  if rec.legacy then redis.call("XDEL", KEYS[2], target .. "-0") end
+  rec = {d = 1, o = rec.o}
+  redis.call("XADD", KEYS[3], seq .. "-0", "k", "d", "g", target, "u", user, "ts", ts)
+else
+  redis.call("XADD", KEYS[3], seq .. "-0", "k", "r", "g", target, "u", user, "m", value, "on", ARGV[8])
+end
+redis.call("HSET", KEYS[4], target, cjson.encode(rec))
+trim(seq, tonumber(ARGV[3]), KEYS[2], KEYS[3], KEYS[4])
+return {"ok", seq}
+`,
+);
+
+/** A message's state in the room's hash, as the scripts write it. */
+interface State {
+  /** Text (absent once deleted). */
+  t?: string;
+  /** Owner key. */
+  o?: string;
+  /** Id of the message replied to. */
+  rt?: string;
+  /** Edited at (ms, as a string). */
+  e?: string;
+  d?: number;
+  /** Reactions: [emoji, names] pairs. */
+  x?: [string, string[]][];
+}
 
 function fieldsOf(reply: Reply): Record<string, string> {
   const list = reply as string[];
@@ -70,21 +186,69 @@ function fieldsOf(reply: Reply): Record<string, string> {
   return fields;
 }
 
-function toEvent(room: string, seq: number, reply: Reply): MessageEvent {
-  const fields = fieldsOf(reply);
-  return toMessage(room, {
-    id: formatId(seq),
-    username: fields.u,
-    text: fields.t,
-    ts: Number(fields.ts),
-    nonce: fields.n,
-  });
+function parseState(raw: Reply | undefined): State | undefined {
+  return typeof raw === "string" ? JSON.parse(raw) as State : undefined;
 }
 
-function entries(room: string, reply: Reply): MessageEvent[] {
-  return (reply as [string, Reply][]).map(([id, fields]) =>
-    toEvent(room, Number(id.slice(0, id.indexOf("-"))), fields)
-  );
+function seqOf(entryId: string): number {
+  return Number(entryId.slice(0, entryId.indexOf("-")));
+}
+
+function toEvent(
+  room: string,
+  options: { seq: number; fields: Reply; state?: State },
+): MessageEvent {
+  const fields = fieldsOf(options.fields);
+  const state = options.state ?? {};
+  const id = formatId(options.seq);
+  const ts = Number(fields.ts);
+  if (state.d) {
+    return { type: "message", id, room, username: fields.u, ts, deleted: true };
+  }
+  const message = toMessage(room, {
+    id,
+    username: fields.u,
+    text: state.t ?? fields.t,
+    ts,
+    nonce: fields.n,
+    replyTo: state.rt,
+  });
+  if (state.e !== undefined) message.editedAt = Number(state.e);
+  if (Array.isArray(state.x) && state.x.length > 0) {
+    message.reactions = Object.fromEntries(state.x);
+  }
+  return message;
+}
+
+function toChange(
+  entryId: string,
+  options: { fields: Reply; text?: State },
+): ChangeEvent {
+  const f = fieldsOf(options.fields);
+  const id = formatId(seqOf(entryId));
+  const target = formatId(Number(f.g));
+  if (f.k === "e") {
+    const event: EditedEvent = {
+      type: "edited",
+      id,
+      target,
+      editedAt: Number(f.ts),
+      username: f.u,
+    };
+    if (options.text?.t !== undefined) event.text = options.text.t;
+    return event;
+  }
+  if (f.k === "d") {
+    return { type: "deleted", id, target, by: f.u, ts: Number(f.ts) };
+  }
+  return {
+    type: "reaction",
+    id,
+    target,
+    emoji: f.m,
+    username: f.u,
+    on: f.on === "1",
+  };
 }
 
 /**
@@ -125,31 +289,82 @@ export class RedisStore implements MessageStore {
     return this.#keys.room(room, part);
   }
 
-  async append(room: string, input: AppendInput): Promise<AppendResult> {
-    const keys = this.#keys;
-    const nonceKey = input.nonce === undefined ? [] : [
-      keys.nonce(room, { scope: input.dedupeKey ?? "", nonce: input.nonce }),
+  /** The room's keys every script takes: counter, message stream, change stream, message states. */
+  #roomKeys(room: string): string[] {
+    return [
+      this.#keys.seq(room),
+      this.#keys.log(room),
+      this.key(room, "chg"),
+      this.key(room, "msg"),
     ];
+  }
+
+  async append(room: string, input: AppendInput): Promise<AppendResult> {
+    const nonceKey = input.nonce === undefined ? [] : [
+      this.#keys.nonce(room, {
+        scope: input.dedupeKey ?? "",
+        nonce: input.nonce,
+      }),
+    ];
+    const state: State = { t: input.text };
+    if (input.owner !== undefined) state.o = input.owner;
+    if (input.replyTo !== undefined) state.rt = input.replyTo;
     const reply = await APPEND.run(this.#client, {
-      keys: [keys.seq(room), keys.log(room), ...nonceKey],
+      keys: [...this.#roomKeys(room), ...nonceKey],
       args: [
         input.username,
-        input.text,
+        JSON.stringify(state),
         String(input.ts),
         input.nonce ?? "",
         String(this.#maxMessages),
         String(NONCE_TTL_MS),
       ],
-    }) as [number, number, Reply?];
-    const [created, seq, fields] = reply;
+    }) as [number, number, Reply?, Reply?];
+    const [created, seq, fields, raw] = reply;
     await this.#replicated(room);
     if (created === 0) {
-      return { message: toEvent(room, seq, fields!), duplicate: true };
+      return {
+        message: toEvent(room, {
+          seq,
+          fields: fields!,
+          state: parseState(raw),
+        }),
+        duplicate: true,
+      };
     }
     return {
       message: toMessage(room, { ...input, id: formatId(seq) }),
       duplicate: false,
     };
+  }
+
+  async change(room: string, input: ChangeInput): Promise<ChangeResult> {
+    const target = parseId(input.target);
+    if (target === undefined) return { ok: false, refusal: "not_found" };
+    const [status, seq] = await CHANGE.run(this.#client, {
+      keys: this.#roomKeys(room),
+      args: [
+        input.kind,
+        String(target),
+        String(this.#maxMessages),
+        String(MAX_EDITS),
+        String(input.kind === "react" ? 0 : input.ts),
+        input.kind === "delete" ? input.by : input.username,
+        input.kind === "edit"
+          ? input.text
+          : input.kind === "react"
+          ? input.emoji
+          : "",
+        input.kind === "react" && input.on ? "1" : "0",
+        String(MAX_REACTION_EMOJI),
+      ],
+    }) as [string, number?];
+    if (status === "unchanged") return { ok: true };
+    if (status !== "ok") {
+      return { ok: false, refusal: status as "not_found" };
+    }
+    await this.#replicated(room);
+    return { ok: true, event: changeEvent(formatId(seq!), input) };
   }
 
   /** With `waitReplicas`, throws unless that many replicas have the room's writes (a duplicate's too: its original may not be replicated yet). */
@@ -166,20 +381,66 @@ export class RedisStore implements MessageStore {
     }
   }
 
+  /** States of `seqs` from the room's hash. */
+  async #states(room: string, seqs: number[]): Promise<(State | undefined)[]> {
+    if (seqs.length === 0) return [];
+    const reply = await command(this.#client, [
+      "HMGET",
+      this.key(room, "msg"),
+      ...seqs.map(String),
+    ]) as Reply[];
+    return reply.map(parseState);
+  }
+
+  async #messages(
+    room: string,
+    entries: [string, Reply][],
+  ): Promise<MessageEvent[]> {
+    const seqs = entries.map(([id]) => seqOf(id));
+    const states = await this.#states(room, seqs);
+    return entries.map(([, fields], i) =>
+      toEvent(room, { seq: seqs[i], fields, state: states[i] })
+    );
+  }
+
   async after(room: string, options: AfterOptions): Promise<HistoryPage> {
     const from = seqNotAfter(options.since);
-    const reply = await command(this.#client, [
-      "XREVRANGE",
-      this.#keys.log(room),
-      "+",
-      from < 0 ? "-" : `(${from}-0`,
-      "COUNT",
-      String(options.limit + 1),
-    ]);
-    const messages = entries(room, reply);
-    const truncated = messages.length > options.limit;
-    if (truncated) messages.pop();
-    return { messages: messages.reverse(), truncated };
+    const [log, chg] = await Promise.all(
+      ["log", "chg"].map((part) =>
+        command(this.#client, [
+          "XREVRANGE",
+          this.key(room, part),
+          "+",
+          from < 0 ? "-" : `(${from}-0`,
+          "COUNT",
+          String(options.limit + 1),
+        ]) as Promise<[string, Reply][]>
+      ),
+    );
+    const merged = [
+      ...log.map((entry) => ({ entry, message: true })),
+      ...chg.map((entry) => ({ entry, message: false })),
+    ].sort((a, b) => seqOf(a.entry[0]) - seqOf(b.entry[0]));
+    const truncated = merged.length > options.limit;
+    const kept = merged.slice(Math.max(0, merged.length - options.limit));
+    const messages = await this.#messages(
+      room,
+      kept.filter((k) => k.message).map((k) => k.entry),
+    );
+    const edits = kept.filter((k) =>
+      !k.message && fieldsOf(k.entry[1]).k === "e"
+    ).map((k) => seqOf(k.entry[0]));
+    const texts = new Map<number, State | undefined>();
+    (await this.#states(room, edits)).forEach((s, i) => texts.set(edits[i], s));
+    let next = 0;
+    const events: LogEvent[] = kept.map(({ entry, message }) =>
+      message ? messages[next++] : toChange(entry[0], {
+        fields: entry[1],
+        text: texts.get(seqOf(entry[0])),
+      })
+    );
+    await attachReplies(events, (ids) => this.#lookup(room, ids));
+    return { messages: events, truncated };
   }
 
   async before(room: string, options: BeforeOptions): Promise<MessageEvent[]> {
@@ -194,8 +455,44 @@ export class RedisStore implements MessageStore {
       "-",
       "COUNT",
       String(options.limit),
-    ]);
-    return entries(room, reply).reverse();
+    ]) as [string, Reply][];
+    const messages = (await this.#messages(room, reply)).reverse();
+    await attachReplies(messages, (ids) => this.#lookup(room, ids));
+    return messages;
+  }
+
+  async #lookup(
+    room: string,
+    ids: string[],
+  ): Promise<(MessageEvent | undefined)[]> {
+    return await Promise.all(ids.map(async (id) => {
+      const seq = parseId(id);
+      if (seq === undefined) return undefined;
+      const [entries, states] = await Promise.all([
+        command(this.#client, [
+          "XRANGE",
+          this.#keys.log(room),
+          `${seq}-0`,
+          `${seq}-0`,
+        ]) as Promise<[string, Reply][]>,
+        this.#states(room, [seq]),
+      ]);
+      if (entries.length === 0) return undefined;
+      return toEvent(room, { seq, fields: entries[0][1], state: states[0] });
+    }));
+  }
+
+  async get(room: string, id: string): Promise<StoredMessage | undefined> {
+    const [message] = await this.#lookup(room, [id]);
+    if (!message) return undefined;
+    await attachReplies([message], (ids) => this.#lookup(room, ids));
+    const [state] = await this.#states(room, [parseId(id)!]);
+    return { message, owner: state?.o };
+  }
+
+  async head(room: string): Promise<string> {
+    const seq = await command(this.#client, ["GET", this.#keys.seq(room)]);
+    return seq === null ? "" : formatId(Number(seq));
   }
 
   async lastMessageAt(room: string): Promise<number | null> {

@@ -1,4 +1,9 @@
-import type { MessageEvent } from "../chat/events.ts";
+import type {
+  ChangeEvent,
+  LogEvent,
+  MessageEvent,
+  ReplyQuote,
+} from "../chat/events.ts";
 
 /** What a caller hands the store to append one message. */
 export interface AppendInput {
@@ -8,6 +13,39 @@ export interface AppendInput {
   nonce?: string;
   /** Scope of the nonce: the sender's clientId, or a connection id. */
   dedupeKey?: string;
+  /** Who owns the message (`g:`, `c:`, `a:`, `t:` keys); stored, never on the wire. */
+  owner?: string;
+  /** Id of the message this one answers. */
+  replyTo?: string;
+}
+
+/** A change to a stored message, as handed to {@linkcode MessageStore.change}. */
+export type ChangeInput =
+  | { kind: "edit"; target: string; text: string; username: string; ts: number }
+  | { kind: "delete"; target: string; by: string; ts: number }
+  | {
+    kind: "react";
+    target: string;
+    emoji: string;
+    username: string;
+    on: boolean;
+  };
+
+/** Why a change was refused. */
+export type ChangeRefusal =
+  | "not_found"
+  | "too_many_reactions"
+  | "too_many_edits";
+
+/** The stored change event; `event` is absent when nothing changed (a repeated reaction). */
+export type ChangeResult =
+  | { ok: true; event?: ChangeEvent }
+  | { ok: false; refusal: ChangeRefusal };
+
+/** A message as it is now, with its owner key. */
+export interface StoredMessage {
+  message: MessageEvent;
+  owner?: string;
 }
 
 /** The stored message, and whether it had been stored before (same nonce and key). */
@@ -16,9 +54,9 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
-/** A run of history, oldest first; `truncated` when older messages after the cursor were left out. */
+/** A run of the room's sequence, oldest first; `truncated` when older entries after the cursor were left out. */
 export interface HistoryPage {
-  messages: MessageEvent[];
+  messages: LogEvent[];
   truncated: boolean;
 }
 
@@ -38,10 +76,16 @@ export interface BeforeOptions {
 export interface MessageStore {
   /** Stores a message with the room's next id (atomic per room); a repeated nonce returns the original. */
   append(room: string, input: AppendInput): Promise<AppendResult>;
-  /** Messages whose id sorts after `since`, oldest first; the newest `limit` of them, `truncated` when more. */
+  /** Applies a change with the room's next id, atomically with the message's new state. */
+  change(room: string, input: ChangeInput): Promise<ChangeResult>;
+  /** Messages and change events whose id sorts after `since`, oldest first; the newest `limit`, `truncated` when more. */
   after(room: string, options: AfterOptions): Promise<HistoryPage>;
-  /** Up to `limit` messages whose id sorts before `before` (the newest when absent), oldest first. */
+  /** Up to `limit` messages (no change events) whose id sorts before `before` (the newest when absent), oldest first, each as it is now. */
   before(room: string, options: BeforeOptions): Promise<MessageEvent[]>;
+  /** One message as it is now (tombstones included), or undefined. */
+  get(room: string, id: string): Promise<StoredMessage | undefined>;
+  /** Id of the newest entry of the room's sequence (message or change), or "". */
+  head(room: string): Promise<string>;
   /** Time of the room's newest message, or null. */
   lastMessageAt(room: string): Promise<number | null>;
   /** Throws when the storage cannot be reached. */
@@ -49,6 +93,13 @@ export interface MessageStore {
   /** Releases connections and files. */
   close(): Promise<void>;
 }
+
+/** Most distinct emoji on one message. */
+export const MAX_REACTION_EMOJI = 20;
+/** Most edits of one message (each edit's text is scrubbed when it is deleted). */
+export const MAX_EDITS = 50;
+/** Characters of a replied-to message quoted in a reply. */
+export const REPLY_QUOTE_LENGTH = 200;
 
 /** How long a nonce is remembered for de-duplication. */
 export const NONCE_TTL_MS = 5 * 60_000;
@@ -90,5 +141,110 @@ export function toMessage(
     ts: input.ts,
   };
   if (input.nonce !== undefined) message.nonce = input.nonce;
+  if (input.replyTo !== undefined) message.replyTo = input.replyTo;
   return message;
+}
+
+/** The quote a reply shows of `message` as it is now. */
+export function quoteOf(message: MessageEvent): ReplyQuote {
+  if (message.deleted) {
+    return { id: message.id, username: message.username, deleted: true };
+  }
+  return {
+    id: message.id,
+    username: message.username,
+    text: Array.from(message.text ?? "").slice(0, REPLY_QUOTE_LENGTH).join(""),
+  };
+}
+
+/** Sets `reply` on the replies among `events` from their targets as they are now (looked up by `lookup`). */
+export async function attachReplies(
+  events: LogEvent[],
+  lookup: (ids: string[]) => Promise<(MessageEvent | undefined)[]>,
+): Promise<void> {
+  const replies = events.filter((e): e is MessageEvent =>
+    e.type === "message" && e.replyTo !== undefined
+  );
+  if (replies.length === 0) return;
+  const ids = [...new Set(replies.map((m) => m.replyTo!))];
+  const found = new Map<string, MessageEvent>();
+  (await lookup(ids)).forEach((m, i) => m && found.set(ids[i], m));
+  for (const reply of replies) {
+    const target = found.get(reply.replyTo!);
+    if (target) reply.reply = quoteOf(target);
+  }
+}
+
+/** A message's state after `change` (a copy); undefined when the change alters nothing. */
+export function applyChange(
+  message: MessageEvent,
+  change: ChangeInput,
+): MessageEvent | ChangeRefusal | undefined {
+  if (message.deleted) return "not_found";
+  switch (change.kind) {
+    case "edit":
+      return { ...message, text: change.text, editedAt: change.ts };
+    case "delete":
+      return {
+        type: "message",
+        id: message.id,
+        room: message.room,
+        username: message.username,
+        ts: message.ts,
+        deleted: true,
+      };
+    case "react": {
+      const reactions = { ...message.reactions };
+      const names = reactions[change.emoji] ?? [];
+      const has = names.includes(change.username);
+      if (has === change.on) return undefined;
+      if (change.on) {
+        if (
+          !reactions[change.emoji] &&
+          Object.keys(reactions).length >= MAX_REACTION_EMOJI
+        ) return "too_many_reactions";
+        reactions[change.emoji] = [...names, change.username];
+      } else {
+        const left = names.filter((n) => n !== change.username);
+        if (left.length > 0) reactions[change.emoji] = left;
+        else delete reactions[change.emoji];
+      }
+      const { reactions: _, ...rest } = message;
+      return Object.keys(reactions).length === 0
+        ? rest
+        : { ...rest, reactions };
+    }
+  }
+}
+
+/** The wire event of a change stored under `id`. */
+export function changeEvent(id: string, change: ChangeInput): ChangeEvent {
+  switch (change.kind) {
+    case "edit":
+      return {
+        type: "edited",
+        id,
+        target: change.target,
+        text: change.text,
+        editedAt: change.ts,
+        username: change.username,
+      };
+    case "delete":
+      return {
+        type: "deleted",
+        id,
+        target: change.target,
+        by: change.by,
+        ts: change.ts,
+      };
+    case "react":
+      return {
+        type: "reaction",
+        id,
+        target: change.target,
+        emoji: change.emoji,
+        username: change.username,
+        on: change.on,
+      };
+  }
 }
