@@ -14,16 +14,17 @@ import * as $10 from "./routes/api/rooms/[room]/members/index.ts";
 import * as $11 from "./routes/api/rooms/[room]/messages.ts";
 import * as $12 from "./routes/api/rooms/[room]/moderators/[username].ts";
 import * as $13 from "./routes/api/rooms/[room]/moderators/index.ts";
-import * as $14 from "./routes/api/rooms/[room]/ws.ts";
-import * as $15 from "./routes/api/rooms/index.ts";
-import * as $16 from "./routes/chat/[room].tsx";
-import * as $17 from "./routes/healthz.ts";
-import * as $18 from "./routes/index.tsx";
-import * as $19 from "./routes/invite/[code].tsx";
-import * as $20 from "./routes/metrics.ts";
-import * as $21 from "./islands/chat_room.tsx";
-import * as $22 from "./islands/home_rooms.tsx";
-import * as $23 from "./islands/join_form.tsx";
+import * as $14 from "./routes/api/rooms/[room]/search.ts";
+import * as $15 from "./routes/api/rooms/[room]/ws.ts";
+import * as $16 from "./routes/api/rooms/index.ts";
+import * as $17 from "./routes/chat/[room].tsx";
+import * as $18 from "./routes/healthz.ts";
+import * as $19 from "./routes/index.tsx";
+import * as $20 from "./routes/invite/[code].tsx";
+import * as $21 from "./routes/metrics.ts";
+import * as $22 from "./islands/chat_room.tsx";
+import * as $23 from "./islands/home_rooms.tsx";
+import * as $24 from "./islands/join_form.tsx";
 import type { Manifest } from "./lib/framework/types.ts";
 
 export default {
@@ -42,18 +43,19 @@ export default {
     "./routes/api/rooms/[room]/messages.ts": $11,
     "./routes/api/rooms/[room]/moderators/[username].ts": $12,
     "./routes/api/rooms/[room]/moderators/index.ts": $13,
-    "./routes/api/rooms/[room]/ws.ts": $14,
-    "./routes/api/rooms/index.ts": $15,
-    "./routes/chat/[room].tsx": $16,
-    "./routes/healthz.ts": $17,
-    "./routes/index.tsx": $18,
-    "./routes/invite/[code].tsx": $19,
-    "./routes/metrics.ts": $20,
+    "./routes/api/rooms/[room]/search.ts": $14,
+    "./routes/api/rooms/[room]/ws.ts": $15,
+    "./routes/api/rooms/index.ts": $16,
+    "./routes/chat/[room].tsx": $17,
+    "./routes/healthz.ts": $18,
+    "./routes/index.tsx": $19,
+    "./routes/invite/[code].tsx": $20,
+    "./routes/metrics.ts": $21,
   },
   islands: {
-    "./islands/chat_room.tsx": $21,
-    "./islands/home_rooms.tsx": $22,
-    "./islands/join_form.tsx": $23,
+    "./islands/chat_room.tsx": $22,
+    "./islands/home_rooms.tsx": $23,
+    "./islands/join_form.tsx": $24,
   },
   baseUrl: import.meta.url,
 } satisfies Manifest;

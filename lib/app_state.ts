@@ -12,6 +12,11 @@ export interface ChatApi {
     room: string,
     options: { before?: string; limit: number },
   ): Promise<MessageEvent[]>;
+  /** Messages of `room` holding every word of `query`, newest first. */
+  search(
+    room: string,
+    options: { query: string; limit: number },
+  ): Promise<MessageEvent[]>;
   /** Upgrades the request to a WebSocket of `room` (already canonical). */
   connect(
     req: Request,

@@ -1,4 +1,5 @@
 import type {
+  ChangeEvent,
   ControlEvent,
   JoinedEvent,
   LeftEvent,
@@ -10,6 +11,7 @@ import type {
 /** An event that travels between the servers of one room. */
 export type RoomEvent =
   | MessageEvent
+  | ChangeEvent
   | JoinedEvent
   | LeftEvent
   | TypingEvent

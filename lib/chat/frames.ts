@@ -1,4 +1,4 @@
-import type { ClientFrame, ErrorCode } from "./events.ts";
+import type { ClientFrame, ErrorCode, SendFrame } from "./events.ts";
 import { parseModeration } from "./moderation_frames.ts";
 
 /** Largest message a client may send, in bytes of UTF-8. */
@@ -7,6 +7,8 @@ export const MAX_FRAME_BYTES = 16_384;
 export const MAX_TEXT_LENGTH = 2000;
 /** Longest `clientId` or `nonce`, in code points. */
 export const MAX_TOKEN_LENGTH = 64;
+/** Longest reaction emoji, in code points (one grapheme). */
+export const MAX_EMOJI_LENGTH = 16;
 
 /** A frame that was refused, with the protocol's error code. */
 export interface FrameError {
@@ -84,6 +86,53 @@ export function checkText(text: string): FrameError | undefined {
   return undefined;
 }
 
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3/u;
+
+/** A reaction is one emoji: one grapheme of 1–16 code points holding a pictograph, flag or keycap. */
+export function checkEmoji(emoji: string): FrameError | undefined {
+  const length = codePoints(emoji);
+  let count = 0;
+  for (const _ of graphemes.segment(emoji)) if (++count > 1) break;
+  if (length < 1 || length > MAX_EMOJI_LENGTH || count !== 1) {
+    return {
+      code: "invalid_message",
+      message:
+        `A reaction is one emoji of at most ${MAX_EMOJI_LENGTH} code points.`,
+    };
+  }
+  if (!EMOJI.test(emoji)) {
+    return { code: "invalid_message", message: "A reaction is an emoji." };
+  }
+  return undefined;
+}
+
+function parseChange(fields: Record<string, unknown>): FrameResult {
+  const type = fields.type as "edit" | "delete" | "react";
+  if (typeof fields.id !== "string") {
+    return bad(`"${type}" needs an "id" string.`);
+  }
+  const id = fields.id;
+  if (type === "delete") return { ok: true, frame: { type, id } };
+  if (type === "edit") {
+    if (typeof fields.text !== "string") {
+      return bad('"edit" needs a "text" string.');
+    }
+    const invalid = checkText(fields.text);
+    if (invalid) return { ok: false, error: invalid };
+    return { ok: true, frame: { type, id, text: fields.text } };
+  }
+  if (typeof fields.emoji !== "string") {
+    return bad('"react" needs an "emoji" string.');
+  }
+  if (typeof fields.on !== "boolean") {
+    return bad('"react" needs "on": true or false.');
+  }
+  const invalid = checkEmoji(fields.emoji);
+  if (invalid) return { ok: false, error: invalid };
+  return { ok: true, frame: { type, id, emoji: fields.emoji, on: fields.on } };
+}
+
 /** Parses one text frame from a client; never throws. */
 export function parseFrame(data: string): FrameResult {
   let value: unknown;
@@ -142,8 +191,19 @@ export function parseFrame(data: string): FrameResult {
           error: nonce === undefined ? invalid : { ...invalid, nonce },
         };
       }
-      return { ok: true, frame: { type: "message", text: fields.text, nonce } };
+      if (fields.replyTo !== undefined && typeof fields.replyTo !== "string") {
+        const answer = bad('"replyTo" must be a message id string.');
+        if (!answer.ok && nonce !== undefined) answer.error.nonce = nonce;
+        return answer;
+      }
+      const frame: SendFrame = { type: "message", text: fields.text, nonce };
+      if (fields.replyTo !== undefined) frame.replyTo = fields.replyTo;
+      return { ok: true, frame };
     }
+    case "edit":
+    case "delete":
+    case "react":
+      return parseChange(fields);
     case "typing":
       return { ok: true, frame: { type: "typing" } };
     case "kick":

@@ -96,3 +96,57 @@ Deno.test("frames: size is counted in UTF-8 bytes", () => {
   assert.equal(isTooLarge("😀".repeat(4096)), false);
   assert.equal(isTooLarge("😀".repeat(4097)), true);
 });
+
+Deno.test("frames: edit, delete, react and replyTo", () => {
+  assert.deepEqual(parseFrame('{"type":"edit","id":"1","text":"x"}'), {
+    ok: true,
+    frame: { type: "edit", id: "1", text: "x" },
+  });
+  assert.deepEqual(parseFrame('{"type":"delete","id":"1"}'), {
+    ok: true,
+    frame: { type: "delete", id: "1" },
+  });
+  assert.deepEqual(
+    parseFrame('{"type":"react","id":"1","emoji":"👍🏽","on":false}'),
+    { ok: true, frame: { type: "react", id: "1", emoji: "👍🏽", on: false } },
+  );
+  assert.deepEqual(
+    parseFrame('{"type":"message","text":"x","replyTo":"7"}'),
+    {
+      ok: true,
+      frame: { type: "message", text: "x", nonce: undefined, replyTo: "7" },
+    },
+  );
+  for (
+    const frame of [
+      '{"type":"edit","text":"x"}',
+      '{"type":"edit","id":1,"text":"x"}',
+      '{"type":"edit","id":"1"}',
+      '{"type":"delete"}',
+      '{"type":"react","id":"1","emoji":"👍"}',
+      '{"type":"react","id":"1","emoji":"👍","on":"yes"}',
+      '{"type":"react","id":"1","emoji":5,"on":true}',
+      '{"type":"message","text":"x","replyTo":5}',
+    ]
+  ) assert.equal(code(frame), "bad_frame", frame);
+  for (
+    const emoji of ["", "a", "👍👍", "👍a", "🇫🇷🇫🇷", "x".repeat(17), " "]
+  ) {
+    assert.equal(
+      code(JSON.stringify({ type: "react", id: "1", emoji, on: true })),
+      "invalid_message",
+      emoji,
+    );
+  }
+  for (const emoji of ["👍", "❤️", "🇫🇷", "1️⃣", "👨‍👩‍👧‍👦", "🏳️‍🌈"]) {
+    assert.equal(
+      code(JSON.stringify({ type: "react", id: "1", emoji, on: true })),
+      "ok",
+      emoji,
+    );
+  }
+  assert.equal(
+    code('{"type":"edit","id":"1","text":"  "}'),
+    "invalid_message",
+  );
+});

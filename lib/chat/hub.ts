@@ -72,8 +72,7 @@ export class Hub {
         (event) => room.receive(event),
       );
       if (this.#entries.get(name) !== entry) entry.unsubscribe();
-      const [newest] = await store.before(name, { limit: 1 });
-      room.start(newest?.id ?? "");
+      room.start(await store.head(name));
       return room;
     })();
     this.#entries.set(name, entry);

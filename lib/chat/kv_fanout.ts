@@ -16,8 +16,8 @@ interface Watch {
  * not reach every instance: each isolate watches the room's sequence key
  * (and reads new messages from the store when it moves) and an event key
  * for presence and typing. Watches coalesce, so a burst of typing or
- * presence events may arrive as its last one; messages are never lost,
- * since they are read from the store.
+ * presence events may arrive as its last one; messages and their changes
+ * are never lost, since they are read from the store.
  */
 export class KvFanout implements Fanout {
   #local = new LocalFanout();
@@ -35,7 +35,7 @@ export class KvFanout implements Fanout {
 
   publish(room: string, event: RoomEvent): void {
     this.#local.deliver(room, event);
-    if (event.type === "message") return;
+    if ("id" in event) return;
     this.#kv.set(["event", room], [this.#origin, event]).catch(this.#onError);
   }
 

@@ -2,6 +2,7 @@ import type {
   ControlEvent,
   JoinedEvent,
   LeftEvent,
+  LogEvent,
   MessageEvent,
 } from "./events.ts";
 import type { RoomEvent } from "./fanout.ts";
@@ -49,8 +50,8 @@ export const PRESENCE_FLUSH_MS = 100;
 
 /** Options of {@linkcode Room}. */
 export interface RoomOptions {
-  /** Reads the stored messages after `since`, oldest first, to fill a gap. */
-  load(since: string): Promise<MessageEvent[]>;
+  /** Reads the stored messages and changes after `since`, oldest first, to fill a gap. */
+  load(since: string): Promise<LogEvent[]>;
   /** Told when a gap could not be filled from the store. */
   onError?(error: unknown): void;
   /** Told after each message is handed to the room's connections. */
@@ -80,7 +81,7 @@ export class Room {
   readonly name: string;
   #peers = new Set<Peer>();
   #head: string | undefined;
-  #pending = new Map<string, MessageEvent>();
+  #pending = new Map<string, LogEvent>();
   #filling = false;
   #options: RoomOptions;
   #batch: Queued[] = [];
@@ -130,7 +131,10 @@ export class Room {
 
   /** Takes an event from the fan-out: messages in id order, the rest at once. */
   receive(event: RoomEvent): void {
-    if (event.type === "message") {
+    if (
+      event.type === "message" || event.type === "edited" ||
+      event.type === "deleted" || event.type === "reaction"
+    ) {
       this.#receiveMessage(event);
       return;
     }
@@ -317,7 +321,7 @@ export class Room {
     }
   }
 
-  #receiveMessage(message: MessageEvent): void {
+  #receiveMessage(message: LogEvent): void {
     const head = this.#head;
     if (head !== undefined && message.id <= head) return;
     if (head !== undefined && follows(head, message.id) && !this.#filling) {
@@ -329,11 +333,15 @@ export class Room {
     if (head !== undefined) this.#fill();
   }
 
-  #deliver(message: MessageEvent): void {
-    this.#head = message.id;
-    this.#announceAuthor(message.username);
-    this.#fanOut({ frame: JSON.stringify(message), id: message.id });
-    this.#options.onDeliver?.(message, this.#peers.size);
+  #deliver(event: LogEvent): void {
+    this.#head = event.id;
+    if (event.type !== "message") {
+      this.#fanOut({ frame: JSON.stringify(event), id: event.id });
+      return;
+    }
+    this.#announceAuthor(event.username);
+    this.#fanOut({ frame: JSON.stringify(event), id: event.id });
+    this.#options.onDeliver?.(event, this.#peers.size);
   }
 
   /** One connection's failure never keeps the others from their events. */
@@ -359,8 +367,8 @@ export class Room {
     }
   }
 
-  #nextPending(): MessageEvent | undefined {
-    let first: MessageEvent | undefined;
+  #nextPending(): LogEvent | undefined {
+    let first: LogEvent | undefined;
     for (const message of this.#pending.values()) {
       if (!first || message.id < first.id) first = message;
     }

@@ -6,6 +6,7 @@ import { MemoryAccounts } from "../people/memory_accounts.ts";
 import { People } from "../people/people.ts";
 import { ChatMetrics } from "../metrics.ts";
 import type { MessageStore } from "../store/store.ts";
+import { SearchService } from "../search/search_service.ts";
 import type { MessageEvent, RoomSummary } from "./events.ts";
 import type { Fanout } from "./fanout.ts";
 import { Hub } from "./hub.ts";
@@ -77,6 +78,7 @@ export class ChatService implements ChatApi {
   #idleTimeout: number;
   #people: People;
   #access: RoomAccess;
+  #search: SearchService;
   /** What the server measures about itself, for `/metrics`. */
   readonly metrics = new ChatMetrics();
 
@@ -95,6 +97,7 @@ export class ChatService implements ChatApi {
     });
     this.#trustedProxies = options.trustedProxies ?? [];
     this.#idleTimeout = options.idleTimeoutSeconds ?? 30;
+    this.#search = new SearchService(this.#store);
     this.#people = options.people ??
       new People({
         accounts: new MemoryAccounts(),
@@ -188,6 +191,13 @@ export class ChatService implements ChatApi {
     options: { before?: string; limit: number },
   ): Promise<MessageEvent[]> {
     return this.#store.before(room, options);
+  }
+
+  search(
+    room: string,
+    options: { query: string; limit: number },
+  ): Promise<MessageEvent[]> {
+    return this.#search.search(room, options);
   }
 
   connect(

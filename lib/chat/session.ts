@@ -1,4 +1,4 @@
-import { type MessageStore, RoomLimitError } from "../store/store.ts";
+import { type MessageStore, quoteOf, RoomLimitError } from "../store/store.ts";
 import { errorFields, type Logger } from "../log.ts";
 import type { ChatMetrics } from "../metrics.ts";
 import type { RoomAccess } from "../rooms/access.ts";
@@ -9,7 +9,7 @@ import type {
   ControlEvent,
   ErrorCode,
   JoinFrame,
-  MessageEvent,
+  LogEvent,
   ModerationFrame,
   SendFrame,
   ServerEvent,
@@ -19,6 +19,8 @@ import { isTooLarge, MAX_FRAME_BYTES, parseFrame } from "./frames.ts";
 import type { Hub } from "./hub.ts";
 import { parseUsername } from "./names.ts";
 import { guestKey } from "./owner.ts";
+import { type ChangeFrame, changeMessage } from "./message_changes.ts";
+import { mayChange } from "./permissions.ts";
 import type { Presence } from "./presence.ts";
 import { Throttle, TokenBucket } from "./rate_limit.ts";
 import type { Peer, Room } from "./room.ts";
@@ -285,6 +287,14 @@ export class Session implements Peer {
         frame.type === "message" ? frame.nonce : undefined,
       );
     }
+    if (
+      frame.type === "edit" || frame.type === "delete" ||
+      frame.type === "react"
+    ) {
+      const changing = this.#change(frame);
+      this.#context.track(changing);
+      return await changing;
+    }
     if (frame.type !== "message" && frame.type !== "typing") {
       return await this.#moderate(frame);
     }
@@ -377,7 +387,7 @@ export class Session implements Peer {
     this.#joinedRoom = room;
     room.add(this);
     if (this.#isClosed()) return this.#leaveRoom(false);
-    let history: MessageEvent[];
+    let history: LogEvent[];
     let truncated = false;
     let members: string[];
     try {
@@ -449,19 +459,33 @@ export class Session implements Peer {
     }
     const { store, fanout, metrics } = this.#context;
     metrics.received.inc();
-    const append = store.append(this.room, {
-      username: this.username,
-      text: frame.text,
-      ts: Date.now(),
-      nonce: frame.nonce,
-      dedupeKey: frame.nonce === undefined ? undefined : guestKey({
-        clientId: this.#clientId,
-        connection: this.#connectionKey,
-      }),
-    });
     let result;
     try {
-      result = await append;
+      const target = frame.replyTo === undefined
+        ? undefined
+        : await store.get(this.room, frame.replyTo);
+      if (frame.replyTo !== undefined && (!target || target.message.deleted)) {
+        return this.#error(
+          "not_found",
+          "The message you answer is not in this room.",
+          frame.nonce,
+        );
+      }
+      result = await store.append(this.room, {
+        username: this.username,
+        text: frame.text,
+        ts: Date.now(),
+        nonce: frame.nonce,
+        dedupeKey: frame.nonce === undefined ? undefined : guestKey({
+          clientId: this.#clientId,
+          connection: this.#connectionKey,
+        }),
+        owner: this.#owner,
+        replyTo: frame.replyTo,
+      });
+      if (target && result.message.replyTo === target.message.id) {
+        result.message.reply ??= quoteOf(target.message);
+      }
     } catch (error) {
       if (error instanceof RoomLimitError) {
         return this.#error(error.code, error.message, frame.nonce);
@@ -485,6 +509,58 @@ export class Session implements Peer {
     // (e.g. Redis WAIT timed out): the room still has to hear it.
     if (!result.duplicate) metrics.stored.inc();
     fanout.publish(this.room, result.message);
+  }
+
+  /** Owner key of what this connection sends: the account or token, else the guest's. */
+  get #owner(): string {
+    const identity = this.#gate?.identity;
+    if (identity && identity.kind !== "guest") return identity.key;
+    return guestKey({
+      clientId: this.#clientId,
+      connection: this.#connectionKey,
+    });
+  }
+
+  /** Edits, deletes or reacts to a stored message of this room. */
+  async #change(frame: ChangeFrame): Promise<void> {
+    this.#bucket ??= new TokenBucket(RATE_LIMIT);
+    if (this.#context.rateLimit && !this.#bucket.take()) {
+      return this.#error(
+        "rate_limited",
+        "You are sending messages too fast; wait a moment.",
+      );
+    }
+    const { store, fanout, metrics, log } = this.#context;
+    metrics.received.inc();
+    const gate = this.#gate;
+    const actor = { owner: this.#owner, username: this.username };
+    let outcome;
+    try {
+      outcome = await changeMessage(store, {
+        room: this.room,
+        frame,
+        actor,
+        decide: (action, own) =>
+          gate
+            ? gate.check(action, { own }) === "allow"
+            : mayChange(actor, { action, own }),
+      });
+    } catch (error) {
+      log("error", "store_failed", { room: this.room, ...errorFields(error) });
+      return this.#error(
+        "server_error",
+        "The change could not be stored; try again.",
+      );
+    }
+    if ("code" in outcome) {
+      const words = outcome.code === "forbidden" && gate?.muted
+        ? this.#refusal(gate)
+        : outcome.message;
+      return this.#error(outcome.code, words);
+    }
+    if (!outcome.event) return;
+    metrics.stored.inc();
+    fanout.publish(this.room, outcome.event);
   }
 
   async #moderate(frame: ModerationFrame): Promise<void> {

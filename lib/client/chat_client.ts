@@ -7,10 +7,12 @@
 import type {
   ClientFrame,
   ErrorCode,
+  LogEvent,
   MessageEvent,
   ServerEvent,
 } from "../chat/events.ts";
 import { canonicalName, parseUsername } from "../chat/names.ts";
+import { applyChanges } from "./message_changes.ts";
 
 /** Where the connection stands. */
 export type ConnectionStatus =
@@ -40,6 +42,8 @@ export interface OutgoingMessage {
   error?: string;
   /** False when sending it again cannot help (e.g. an invalid message). */
   retryable?: boolean;
+  /** Id of the message it answers. */
+  replyTo?: string;
 }
 
 /** Everything the view needs; a new object after every change. */
@@ -52,8 +56,10 @@ export interface ChatState {
   /** True while the reader must (re)pick a name. */
   needsName: boolean;
   nameError: string | null;
-  /** Stored messages, sorted by id, no duplicates. */
+  /** Stored messages, sorted by id, no duplicates, each as it is now. */
   messages: readonly MessageEvent[];
+  /** Newest id of the room's sequence seen (a message or a change), to resume from. */
+  lastId: string | null;
   notices: readonly Notice[];
   members: readonly string[];
   /** Others typing right now. */
@@ -159,6 +165,15 @@ function codePoints(text: string): number {
   return count;
 }
 
+function checkLength(text: string): string | null {
+  const trimmed = text.trim();
+  if (trimmed.length === 0) return "Write something first.";
+  if (codePoints(trimmed) > MAX_MESSAGE_LENGTH) {
+    return `A message has at most ${MAX_MESSAGE_LENGTH} characters.`;
+  }
+  return null;
+}
+
 const PLAIN_WORDS: Partial<Record<ErrorCode, string>> = {
   name_taken:
     "Someone in this room is already using that name. Pick another one.",
@@ -199,6 +214,7 @@ export function initialChatState(options: {
     needsName: options.needsName,
     nameError: null,
     messages: mergeMessages([], options.history),
+    lastId: null,
     notices: [],
     members: [],
     typing: [],
@@ -276,19 +292,36 @@ export class ChatClient {
     return true;
   }
 
+  /** Edits one of our messages; returns an error sentence when the text cannot be sent. */
+  edit(id: string, text: string): string | null {
+    const invalid = checkLength(text);
+    if (invalid) return invalid;
+    return this.#write({ type: "edit", id, text })
+      ? null
+      : "Not connected; try again in a moment.";
+  }
+
+  /** Deletes one of our messages; false when not connected. */
+  delete(id: string): boolean {
+    return this.#write({ type: "delete", id });
+  }
+
+  /** Adds (`on`) or takes back a reaction; false when not connected. */
+  react(id: string, options: { emoji: string; on: boolean }): boolean {
+    return this.#write({ type: "react", id, ...options });
+  }
+
   /** Queues a message and sends it when joined; returns an error sentence when the text cannot be sent. */
-  send(text: string): string | null {
-    const trimmed = text.trim();
-    if (trimmed.length === 0) return "Write something first.";
-    if (codePoints(trimmed) > MAX_MESSAGE_LENGTH) {
-      return `A message has at most ${MAX_MESSAGE_LENGTH} characters.`;
-    }
+  send(text: string, options: { replyTo?: string } = {}): string | null {
+    const invalid = checkLength(text);
+    if (invalid) return invalid;
     const entry: OutgoingMessage = {
       nonce: this.#nonce(),
       text,
       status: "queued",
       createdAt: this.#now(),
     };
+    if (options.replyTo !== undefined) entry.replyTo = options.replyTo;
     this.#update({ outbox: [...this.#state.outbox, entry] });
     this.#flush(false);
     return null;
@@ -304,6 +337,7 @@ export class ChatClient {
             text: m.text,
             status: "queued",
             createdAt: m.createdAt,
+            replyTo: m.replyTo,
           }
           : m
       ),
@@ -447,7 +481,8 @@ export class ChatClient {
       presence: "coalesced",
     };
     if (this.#options.clientId) frame.clientId = this.#options.clientId;
-    const since = this.#state.messages.at(-1)?.id;
+    const since = [this.#state.lastId, this.#state.messages.at(-1)?.id]
+      .filter((id) => typeof id === "string").sort().at(-1);
     if (since !== undefined) frame.since = since;
     socket.send(JSON.stringify(frame));
   }
@@ -482,9 +517,13 @@ export class ChatClient {
       const due = m.status === "queued" ||
         (resendInFlight && m.status === "sending");
       if (!due) return m;
-      if (!this.#write({ type: "message", text: m.text, nonce: m.nonce })) {
-        return m;
-      }
+      const frame: ClientFrame = {
+        type: "message",
+        text: m.text,
+        nonce: m.nonce,
+      };
+      if (m.replyTo !== undefined) frame.replyTo = m.replyTo;
+      if (!this.#write(frame)) return m;
       changed = true;
       return { ...m, status: "sending" as const };
     });
@@ -501,6 +540,9 @@ export class ChatClient {
       case "welcome":
         return this.#onWelcome(event);
       case "message":
+      case "edited":
+      case "deleted":
+      case "reaction":
         return this.#onMessages([event]);
       case "joined":
       case "left":
@@ -548,9 +590,23 @@ export class ChatClient {
     }
   }
 
-  #onMessages(incoming: readonly MessageEvent[]): void {
-    if (incoming.length === 0) return;
-    const messages = mergeMessages(this.#state.messages, incoming);
+  #onMessages(events: readonly LogEvent[]): void {
+    if (events.length === 0) return;
+    const incoming = events.filter((e): e is MessageEvent =>
+      e.type === "message"
+    );
+    const messages = applyChanges(
+      mergeMessages(this.#state.messages, incoming),
+      events,
+    );
+    let lastId = this.#state.lastId;
+    for (const event of events) {
+      if (
+        typeof event.id === "string" && (lastId === null || event.id > lastId)
+      ) {
+        lastId = event.id;
+      }
+    }
     let outbox = this.#state.outbox;
     let typing = this.#state.typing;
     for (const message of incoming) {
@@ -564,7 +620,7 @@ export class ChatClient {
         outbox = this.#failOldestSending(outbox, acked);
       }
     }
-    this.#update({ messages, outbox, typing });
+    this.#update({ messages, outbox, typing, lastId });
   }
 
   /** Marks the oldest message in flight as failed (errors carry no nonce; the server answers in order). */
@@ -656,6 +712,18 @@ export class ChatClient {
         if (!this.#state.joined) {
           this.#update({ needsName: true, nameError: words });
         }
+        return;
+      case "not_found":
+        this.#update({
+          outbox: this.#state.outbox.find((m) => m.status === "sending")
+              ?.replyTo === undefined
+            ? this.#state.outbox
+            : this.#failOldestSending(this.#state.outbox, {
+              error: "The message you answered is gone.",
+              retryable: false,
+            }),
+          alert: words,
+        });
         return;
       case "rate_limited":
       case "invalid_message":

@@ -84,9 +84,9 @@ export class Gate {
   }
 
   /** The table's answer for `action`, from what was last read (a mute's end counts at once). */
-  check(action: Action): Decision {
+  check(action: Action, options: { own?: boolean } = {}): Decision {
     if (!this.#look) return "forbidden";
-    return this.#access.decide(action, this.#look);
+    return this.#access.decide(action, this.#look, options);
   }
 
   /** True when a control event names this person (by name or by a key). */

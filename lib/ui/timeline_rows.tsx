@@ -158,9 +158,9 @@ function StoredMessage(props: MessageRowProps) {
       first={props.first}
       last={props.last}
       username={message.username}
-      text={message.text}
+      text={message.deleted ? "(message deleted)" : message.text ?? ""}
       self={props.self}
-      mention={!props.own && mentionsSelf(message.text, props.self)}
+      mention={!props.own && mentionsSelf(message.text ?? "", props.self)}
       meta={<Time ts={message.ts} timeZone={props.timeZone} />}
     />
   );

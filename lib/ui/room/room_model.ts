@@ -79,9 +79,10 @@ export interface RoomModel {
 
 function announcementFor(messages: readonly MessageEvent[]): string {
   const latest = messages.at(-1)!;
-  const text = latest.text.length > ANNOUNCE_CHARS
-    ? `${latest.text.slice(0, ANNOUNCE_CHARS)}…`
-    : latest.text;
+  const said = latest.text ?? "";
+  const text = said.length > ANNOUNCE_CHARS
+    ? `${said.slice(0, ANNOUNCE_CHARS)}…`
+    : said;
   const lead = messages.length === 1
     ? `${latest.username}:`
     : `${messages.length} new messages, latest from ${latest.username}:`;

@@ -1,0 +1,22 @@
+/** Words of a text as search compares them: without case or accents. */
+
+/** Most words of a query that count; the rest are ignored. */
+export const MAX_QUERY_WORDS = 8;
+
+const MARKS = /\p{M}+/gu;
+const SEPARATORS = /[^\p{L}\p{N}]+/u;
+
+/** Lower-case letters and digits without accents: `Café!` → `cafe`. */
+export function fold(text: string): string {
+  return text.normalize("NFKD").replace(MARKS, "").toLowerCase();
+}
+
+/** The distinct folded words of `text`, in the order they first appear. */
+export function searchTokens(text: string): string[] {
+  return [...new Set(fold(text).split(SEPARATORS).filter((w) => w !== ""))];
+}
+
+/** The words of a query, at most {@linkcode MAX_QUERY_WORDS}. */
+export function queryWords(query: string): string[] {
+  return searchTokens(query).slice(0, MAX_QUERY_WORDS);
+}

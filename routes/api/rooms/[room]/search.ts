@@ -1,0 +1,54 @@
+import type { AppState } from "../../../../lib/app_state.ts";
+import { parseRoom } from "../../../../lib/chat/names.ts";
+import type { Handlers } from "../../../../lib/framework/types.ts";
+import { askerOf, refused } from "../../../../lib/rooms/http.ts";
+
+/** Most results of one search. */
+export const MAX_RESULTS = 50;
+/** Results when `limit` is absent. */
+export const DEFAULT_RESULTS = 20;
+/** Longest query, in UTF-16 code units. */
+export const MAX_QUERY_LENGTH = 500;
+
+function bad(error: string): Response {
+  return Response.json({ error }, { status: 400 });
+}
+
+/** `?q={words}&limit={n}`: messages holding every word, newest first; the room's history access. */
+export const handler: Handlers<unknown, AppState> = {
+  async GET(req, ctx) {
+    const room = parseRoom(ctx.params.room);
+    if (!room.ok) {
+      return Response.json({ error: "no such room", reason: room.reason }, {
+        status: 404,
+      });
+    }
+    const { decision } = await ctx.state.access.may(
+      "search",
+      room.canonical,
+      await askerOf(req, ctx, room.canonical),
+    );
+    if (decision !== "allow") return refused(decision);
+    const params = ctx.url.searchParams;
+    const rawLimit = params.get("limit");
+    const limit = rawLimit === null ? DEFAULT_RESULTS : Number(rawLimit);
+    if (
+      (rawLimit !== null && !/^[0-9]{1,4}$/.test(rawLimit)) || limit < 1 ||
+      limit > MAX_RESULTS
+    ) {
+      return bad(`limit must be a whole number from 1 to ${MAX_RESULTS}`);
+    }
+    const query = params.get("q");
+    if (query === null) return bad("q (the words to find) is missing");
+    if (query.length > MAX_QUERY_LENGTH) {
+      return bad(`q has at most ${MAX_QUERY_LENGTH} characters`);
+    }
+    const messages = await ctx.state.chat.search(room.canonical, {
+      query,
+      limit,
+    });
+    return Response.json({ messages }, {
+      headers: { "cache-control": "no-store" },
+    });
+  },
+};
