@@ -128,6 +128,51 @@ if (!skip) {
 
   Deno.test({
     name:
+      "redis cluster: a stopped server's people vanish and are announced, in rooms on every shard",
+    ...opts,
+    async fn() {
+      const shared = await client();
+      const keys = `dead${++prefix}:`;
+      const expired: [string, string[]][] = [];
+      const a = new RedisPresence({ client: shared, prefix: keys, ttlMs: 300 });
+      const b = new RedisPresence({
+        client: shared,
+        prefix: keys,
+        ttlMs: 300,
+        onExpired: (room, names) => expired.push([room, names]),
+      });
+      const rooms = ["r1", "r2", "r3", "r4", "r5", "r6"];
+      const shards = new Set<number>();
+      for (const room of rooms) {
+        shards.add(await cluster.primaryOf(new RedisKeys(keys).names(room)));
+      }
+      assert.equal(shards.size, 3, "the rooms cover every shard");
+      for (const room of rooms) {
+        await a.claim(room, { username: "Cy", canonical: "cy" });
+        await b.claim(room, { username: "bob", canonical: "bob" });
+        assert.deepEqual(await b.members(room), ["bob", "Cy"]);
+      }
+      assert.deepEqual(
+        (await b.rooms()).map((r) => r.online),
+        rooms.map(() => 2),
+      );
+      await a.close();
+      for (const room of rooms) {
+        assert.deepEqual(await b.members(room), ["bob"]);
+      }
+      await until(() => expired.length === rooms.length, {
+        what: "names of the stopped server announced as gone",
+      });
+      assert.deepEqual(
+        expired.sort(),
+        rooms.map((room) => [room, ["Cy"]]),
+      );
+      await b.close();
+    },
+  });
+
+  Deno.test({
+    name:
       "redis cluster: a room's keys share one slot; rooms spread over shards",
     ...opts,
     async fn() {
