@@ -110,6 +110,11 @@ const DOCS: Record<string, SettingDoc> = {
     meaning:
       "unsent bytes on one socket before it is closed (4008) as a slow consumer",
   },
+  CHAT_HEADER_TIMEOUT_MS: {
+    fallback: (c) => String(c.headerTimeoutMs),
+    meaning:
+      "a connection that sends no complete request head in this long (new or kept alive) is closed",
+  },
   CHAT_LOG_LEVEL: {
     fallback: (c) => c.logLevel,
     meaning: "debug, info, warn or error",

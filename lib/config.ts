@@ -1,6 +1,8 @@
 /** Settings from the environment (docs/protocol.md, "Running it"). */
 import { canonicalName } from "./chat/names.ts";
 
+import { HEADER_TIMEOUT_MS } from "./listener.ts";
+
 /** Which store keeps the history. */
 export type StoreKind = "kv" | "memory" | "redis";
 
@@ -34,6 +36,8 @@ export interface Config {
   trustedProxies: string[];
   idleTimeoutSeconds: number;
   maxBufferedBytes: number;
+  /** Milliseconds a connection may take to send a complete request head. */
+  headerTimeoutMs: number;
   logLevel: "debug" | "info" | "warn" | "error";
   /** Set by `deno task dev`: pages reload themselves after a restart. */
   dev: boolean;
@@ -78,6 +82,7 @@ export const SETTINGS = [
   "CHAT_TRUSTED_PROXIES",
   "CHAT_IDLE_TIMEOUT_S",
   "CHAT_MAX_BUFFERED_BYTES",
+  "CHAT_HEADER_TIMEOUT_MS",
   "CHAT_LOG_LEVEL",
   "CHAT_DEV",
   "CHAT_ACCOUNTS",
@@ -247,6 +252,12 @@ export function loadConfig(
       fallback: 1024 * 1024,
       min: 16_384,
       max: 1024 * 1024 * 1024,
+    }),
+    headerTimeoutMs: integer(env("CHAT_HEADER_TIMEOUT_MS"), {
+      name: "CHAT_HEADER_TIMEOUT_MS",
+      fallback: HEADER_TIMEOUT_MS,
+      min: 100,
+      max: 600_000,
     }),
     logLevel: logLevel as Config["logLevel"],
     dev: env("CHAT_DEV") === "1",

@@ -1,11 +1,12 @@
-/** The whole chat server in one call: store, chat service, routes, Deno.serve. */
+/** The whole chat server in one call: store, chat service, routes, the guarded listener. */
 import build from "../_build/assets.gen.ts";
 import manifest from "../manifest.gen.ts";
 import { ChatService } from "./chat/service.ts";
 import type { Config } from "./config.ts";
 import { createApp } from "./framework/app.ts";
 import { withLiveReload } from "./framework/live_reload.ts";
-import { errorFields, type Logger } from "./log.ts";
+import { connectionBudget, openFileLimit, serveHttp } from "./listener.ts";
+import type { Logger } from "./log.ts";
 import { withCsrf } from "./people/csrf.ts";
 import { People } from "./people/people.ts";
 import { withIsolateHeader } from "./scale/isolate_header.ts";
@@ -58,6 +59,18 @@ export async function serveChat(
     admins: config.admins,
     whoIs: (req) => people.identify(req),
   });
+  const fileLimit = openFileLimit();
+  const budget = connectionBudget({
+    maxConnections: config.maxConnections,
+    fileLimit,
+  });
+  if (budget.sockets < config.maxConnections) {
+    log("warn", "connection_cap_lowered", {
+      configured: config.maxConnections,
+      maxConnections: budget.sockets,
+      fileLimit,
+    });
+  }
   const chat = new ChatService({
     store,
     fanout,
@@ -67,8 +80,8 @@ export async function serveChat(
     allowedOrigins: config.allowedOrigins,
     rateLimit: config.rateLimit,
     batchFlushMs: config.batchFlushMs,
-    maxConnections: config.maxConnections,
     sharedConnections: isolate?.connections,
+    maxConnections: budget.sockets,
     maxConnectionsPerAddress: config.maxConnectionsPerAddress,
     trustedProxies: config.trustedProxies,
     idleTimeoutSeconds: config.idleTimeoutSeconds,
@@ -86,20 +99,25 @@ export async function serveChat(
     config.dev ? withLiveReload(app) : app,
     config.allowedOrigins,
   );
-  const server = Deno.serve({
+  const server = serveHttp({
     port: config.port,
     hostname: config.hostname,
-    onError(error) {
-      log("error", "request_failed", errorFields(error));
-      return new Response("Internal Server Error", { status: 500 });
-    },
-    ...(isolate ? { reusePort: true } : {}),
+    log,
+    maxOpen: budget.tcp,
+    headerTimeoutMs: config.headerTimeoutMs,
+    upgraded: () =>
+      isolate ? Atomics.load(isolate.connections, 0) : chat.connections,
+    reusePort: isolate !== undefined,
+    onRefused: () => chat.metrics.refused.inc("descriptors"),
     onListen({ hostname, port }) {
       log("info", "start", {
         hostname,
         port,
         store: config.store,
         ...(isolate ? { isolate: isolate.id } : {}),
+        maxConnections: budget.sockets,
+        fileLimit: fileLimit ?? null,
+        headerTimeoutMs: config.headerTimeoutMs,
       });
     },
   }, isolate ? withIsolateHeader(handler, isolate.id) : handler);

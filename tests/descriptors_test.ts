@@ -1,0 +1,158 @@
+/**
+ * Descriptors as a resource a stranger can take: silent connections are
+ * closed after the header timeout, and under a low `ulimit -n` the server
+ * caps its connections below the limit, answers 503 past it and lives on.
+ */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import {
+  jsonLogs,
+  processAlive,
+  rawRequest,
+  serverPid,
+  tryUpgrade,
+  until,
+  type UpgradeAttempt,
+} from "./support/hostile.ts";
+import { startServer } from "./support/server.ts";
+import { freshRoom } from "./support/ws_client.ts";
+
+const opts = { sanitizeResources: false, sanitizeOps: false };
+const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
+
+/** Resolves with how long the server took to close a connection that sent `bytes` and then nothing. */
+async function closedAfter(port: number, bytes: string): Promise<number> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const started = performance.now();
+  try {
+    if (bytes) await conn.write(new TextEncoder().encode(bytes));
+    const buffer = new Uint8Array(4096);
+    while ((await conn.read(buffer).catch(() => null)) !== null) {
+      // a response to a complete request; the connection then idles
+    }
+    return performance.now() - started;
+  } finally {
+    try {
+      conn.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+Deno.test({
+  name:
+    "header timeout: connections that send no complete request head are closed",
+  ...opts,
+  async fn() {
+    const timeout = 600;
+    const server = await startServer({
+      env: { CHAT_HEADER_TIMEOUT_MS: String(timeout) },
+    });
+    try {
+      const [silent, partial, idle] = await Promise.all([
+        closedAfter(server.port, ""),
+        closedAfter(server.port, "GET /healthz HTTP/1.1\r\nHost: x\r\n"),
+        closedAfter(server.port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"),
+      ]);
+      for (const [what, ms] of Object.entries({ silent, partial, idle })) {
+        assert.ok(ms >= timeout - 50, `${what} closed too early: ${ms} ms`);
+        assert.ok(ms < timeout + 5_000, `${what} closed late: ${ms} ms`);
+      }
+      const start = jsonLogs(server.logs).find((l) => l.event === "start");
+      assert.equal(start?.headerTimeoutMs, timeout);
+      assert.equal(
+        (await rawRequest(server.port, { path: "/healthz" })).status,
+        200,
+      );
+    } finally {
+      await server.stop();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "descriptors: under ulimit -n 256 the server refuses with 503 past its cap and keeps serving",
+  ...opts,
+  async fn() {
+    const limit = 256;
+    const server = await startServer({
+      command: [
+        "bash",
+        "-c",
+        `ulimit -n ${limit}; exec "$0" run -A "$1"`,
+        Deno.execPath(),
+        MAIN,
+      ],
+      env: { CHAT_HEADER_TIMEOUT_MS: "60000" },
+    });
+    const silent: Deno.Conn[] = [];
+    const sockets: UpgradeAttempt[] = [];
+    try {
+      const pid = serverPid(server.port);
+      assert.ok(pid, "the server's pid");
+      const start = jsonLogs(server.logs).find((l) => l.event === "start");
+      assert.equal(start?.fileLimit, limit);
+      const cap = Number(start?.maxConnections);
+      assert.ok(cap > 0 && cap < limit - 32, `cap ${cap} for limit ${limit}`);
+      assert.ok(
+        jsonLogs(server.logs).some((l) => l.event === "connection_cap_lowered"),
+      );
+      // More silent connections than the process has descriptors.
+      for (let i = 0; i < limit + 100; i++) {
+        silent.push(
+          await Deno.connect({ hostname: "127.0.0.1", port: server.port }),
+        );
+      }
+      const answers = await Promise.all(silent.map(async (conn) => {
+        const buffer = new Uint8Array(512);
+        const n = await Promise.race([
+          conn.read(buffer).catch(() => null),
+          new Promise<"open">((r) => setTimeout(() => r("open"), 3_000)),
+        ]);
+        return n === "open"
+          ? "open"
+          : n === null
+          ? "closed"
+          : new TextDecoder().decode(buffer.subarray(0, n)).split("\r\n")[0];
+      }));
+      const refused = answers.filter((a) => a.includes(" 503 ")).length;
+      const held = answers.filter((a) => a === "open").length;
+      console.log(`silent: ${held} held, ${refused} answered 503`);
+      assert.ok(refused >= 100, `only ${refused} answered 503`);
+      assert.ok(held < limit - 32, `${held} held`);
+      assert.ok(processAlive(pid), "the server is alive");
+      for (const conn of silent.splice(0)) conn.close();
+      await until(async () => {
+        try {
+          return (await rawRequest(server.port, { path: "/healthz" }))
+            .status === 200;
+        } catch {
+          return false;
+        }
+      }, { what: "/healthz after the flood" });
+      // WebSockets up to the cap, then 503, and health checks still answer.
+      const path = `/api/rooms/${freshRoom()}/ws`;
+      for (let i = 0; i < cap; i++) {
+        sockets.push(await tryUpgrade(server.port, path));
+      }
+      assert.deepEqual(
+        sockets.filter((s) => s.status !== 101).map((s) => s.status),
+        [],
+      );
+      const past = await tryUpgrade(server.port, path);
+      past.conn?.close();
+      assert.equal(past.status, 503);
+      assert.equal(
+        (await rawRequest(server.port, { path: "/healthz" })).status,
+        200,
+      );
+      assert.ok(processAlive(pid), "the server is alive");
+    } finally {
+      for (const conn of silent) conn.close();
+      for (const socket of sockets) socket.conn?.close();
+      await server.stop();
+    }
+  },
+});
