@@ -64,13 +64,6 @@ export async function serveChat(
     maxConnections: config.maxConnections,
     fileLimit,
   });
-  if (budget.sockets < config.maxConnections) {
-    log("warn", "connection_cap_lowered", {
-      configured: config.maxConnections,
-      maxConnections: budget.sockets,
-      fileLimit,
-    });
-  }
   const chat = new ChatService({
     store,
     fanout,
@@ -116,6 +109,9 @@ export async function serveChat(
         store: config.store,
         ...(isolate ? { isolate: isolate.id } : {}),
         maxConnections: budget.sockets,
+        ...(budget.sockets < config.maxConnections
+          ? { maxConnectionsSet: config.maxConnections }
+          : {}),
         fileLimit: fileLimit ?? null,
         headerTimeoutMs: config.headerTimeoutMs,
       });
