@@ -98,3 +98,33 @@ export function logUncaught(log: Logger): void {
     (event) => fatal(event, "unhandled_rejection", event.reason),
   );
 }
+
+/** Least time between two lines of one recurring failure (see {@linkcode throttledLogger}). */
+export const REPEAT_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * A logger that writes a line whose event and fields were already written
+ * within `intervalMs` ({@linkcode REPEAT_LOG_INTERVAL_MS}) only once that
+ * time has passed,
+ * with `repeated`: how many it left out. A failure that recurs every second
+ * (a full disk) then costs a line per interval, not a line per attempt.
+ */
+export function throttledLogger(
+  log: Logger,
+  options: { intervalMs?: number } = {},
+): Logger {
+  const interval = options.intervalMs ?? REPEAT_LOG_INTERVAL_MS;
+  const last = new Map<string, { at: number; left: number }>();
+  return (level, event, fields) => {
+    const key = JSON.stringify([level, event, fields]);
+    const now = Date.now();
+    const seen = last.get(key);
+    if (seen && now - seen.at < interval) {
+      seen.left++;
+      return;
+    }
+    if (last.size >= 100) last.clear();
+    last.set(key, { at: now, left: 0 });
+    log(level, event, seen?.left ? { ...fields, repeated: seen.left } : fields);
+  };
+}

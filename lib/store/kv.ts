@@ -208,7 +208,7 @@ function fail(appends: Pending[], error: unknown): void {
  * Skipped when only the file itself may be written.
  */
 async function probeFolder(file: string): Promise<void> {
-  const probe = `${file}.probe`;
+  const probe = `${file}.probe-${crypto.randomUUID().slice(0, 8)}`;
   try {
     await Deno.writeFile(probe, new Uint8Array(START_PROBE_BYTES));
   } catch (error) {
@@ -216,7 +216,7 @@ async function probeFolder(file: string): Promise<void> {
     await Deno.remove(probe).catch(() => {});
     throw error;
   }
-  await Deno.remove(probe);
+  await Deno.remove(probe).catch(() => {});
 }
 
 async function isFolder(path: string): Promise<boolean> {

@@ -3,7 +3,7 @@ import { BroadcastFanout, type Fanout, LocalFanout } from "../chat/fanout.ts";
 import { KvFanout } from "../chat/kv_fanout.ts";
 import { KvPresence } from "../chat/kv_presence.ts";
 import { LocalPresence, type Presence } from "../chat/presence.ts";
-import { errorFields, type Logger } from "../log.ts";
+import { errorFields, type Logger, throttledLogger } from "../log.ts";
 import type { AccountStore } from "../people/accounts.ts";
 import { KvAccounts } from "../people/kv_accounts.ts";
 import { MemoryAccounts } from "../people/memory_accounts.ts";
@@ -58,8 +58,9 @@ export async function openBackend(
  * BroadcastChannel (default) or by watching KV; presence shared in KV.
  */
 async function openKv(config: Config, log: Logger): Promise<Backend> {
+  const quieter = throttledLogger(log);
   const onError = (error: unknown) =>
-    log("error", "kv_failed", errorFields(error));
+    quieter("error", "kv_failed", errorFields(error));
   let store: KvStore;
   try {
     store = await KvStore.open({
