@@ -294,8 +294,8 @@ export class RedisStore implements MessageStore {
     return [
       this.#keys.seq(room),
       this.#keys.log(room),
-      this.key(room, "chg"),
-      this.key(room, "msg"),
+      this.#keys.changes(room),
+      this.#keys.states(room),
     ];
   }
 
@@ -386,7 +386,7 @@ export class RedisStore implements MessageStore {
     if (seqs.length === 0) return [];
     const reply = await command(this.#client, [
       "HMGET",
-      this.key(room, "msg"),
+      this.#keys.states(room),
       ...seqs.map(String),
     ]) as Reply[];
     return reply.map(parseState);
@@ -406,10 +406,10 @@ export class RedisStore implements MessageStore {
   async after(room: string, options: AfterOptions): Promise<HistoryPage> {
     const from = seqNotAfter(options.since);
     const [log, chg] = await Promise.all(
-      ["log", "chg"].map((part) =>
+      [this.#keys.log(room), this.#keys.changes(room)].map((key) =>
         command(this.#client, [
           "XREVRANGE",
-          this.key(room, part),
+          key,
           "+",
           from < 0 ? "-" : `(${from}-0`,
           "COUNT",

@@ -26,6 +26,16 @@ export class RedisKeys {
     return this.room(room, "log");
   }
 
+  /** Stream of the room's changes (edits, deletions, reactions) in the same sequence. */
+  changes(room: string): string {
+    return this.room(room, "chg");
+  }
+
+  /** Hash of the current state of changed messages, by sequence number. */
+  states(room: string): string {
+    return this.room(room, "msg");
+  }
+
   /** A nonce already used by `scope` (client id or connection) in the room. */
   nonce(room: string, options: { scope: string; nonce: string }): string {
     return this.room(room, `nonce:${options.scope}:${options.nonce}`);
