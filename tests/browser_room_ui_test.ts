@@ -281,10 +281,18 @@ Deno.test({
           assert(status.includes("JavaScript"), status);
           const footer = await page.locator(".chat-footer").innerText();
           assert(!footer.includes("once the page has loaded"), footer);
+          const people = await page.locator("#members-panel").innerText();
+          assert(!people.includes("Join to see"), people);
           await context.close();
           const live = await openRoom(await b.newContext(), { url, room });
           await live.locator("#chat-name").waitFor();
-          assertEquals(await live.locator(".js-off").count(), 0);
+          assertEquals(
+            await live.locator(".js-off").evaluateAll((items) =>
+              items.filter((el) => (el as HTMLElement).offsetParent !== null)
+                .length
+            ),
+            0,
+          );
           await live.context().close();
           await bob.close();
         },

@@ -1,12 +1,17 @@
 /**
  * `deno task screenshots`: screenshots of a room in use, taken from the real
  * page in headless Chromium, into `docs/screenshot-{desktop,phone}-{light,dark}.png`.
- * `deno run -A tests/screenshot.ts [out-dir]`.
+ * `deno run -A tests/screenshot.ts [out-dir]`. The server and the pages run on
+ * a fixed clock and zone, and a file is written only when its bytes change, so
+ * a run with nothing changed leaves the tree clean.
  */
 
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "./support/browser.ts";
+import { SCREENSHOT_TIME } from "./support/screenshot_clock.ts";
 import { startServer } from "./support/server.ts";
+
+const CLOCK = new URL("./support/screenshot_clock.ts", import.meta.url);
 
 type Speaker = "alice" | "bob" | "carol";
 
@@ -42,7 +47,10 @@ async function openAs(
   url: string,
   name: Speaker,
 ): Promise<Page> {
-  const context = await browser.newContext({ viewport: VARIANTS[0] });
+  const context = await browser.newContext({
+    viewport: VARIANTS[0],
+    timezoneId: "UTC",
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   await page.goto(url);
@@ -50,9 +58,21 @@ async function openAs(
   return page;
 }
 
-/** Runs a scripted conversation on a fresh server and writes one PNG per variant into `outDir`. */
+async function sameBytes(path: string, bytes: Uint8Array): Promise<boolean> {
+  try {
+    const old = await Deno.readFile(path);
+    return old.length === bytes.length && old.every((b, i) => b === bytes[i]);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+/** Runs a scripted conversation on a fresh server; writes the PNG of each variant into `outDir` when it differs from the one there, and returns the paths written. */
 export async function takeScreenshots(outDir: string): Promise<string[]> {
-  const server = await startServer();
+  const server = await startServer({
+    permissions: ["-A", `--preload=${CLOCK.pathname}`],
+  });
   const browser = await launchBrowser();
   const written: string[] = [];
   try {
@@ -77,7 +97,9 @@ export async function takeScreenshots(outDir: string): Promise<string[]> {
         colorScheme: variant.dark ? "dark" : "light",
         deviceScaleFactor: 1,
         storageState: state,
+        timezoneId: "UTC",
       });
+      await context.clock.setFixedTime(SCREENSHOT_TIME + 5 * 60_000);
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
       await page.goto(url);
@@ -89,8 +111,11 @@ export async function takeScreenshots(outDir: string): Promise<string[]> {
       await page.locator(".typing", { hasText: "bob is typing" }).waitFor();
       await pages.bob.locator("#chat-input").fill("");
       const path = `${outDir}/screenshot-${variant.name}.png`;
-      await page.screenshot({ path });
-      written.push(path);
+      const png = await page.screenshot({ animations: "disabled" });
+      if (!(await sameBytes(path, png))) {
+        await Deno.writeFile(path, png);
+        written.push(path);
+      }
       await context.close();
     }
   } finally {
@@ -103,7 +128,7 @@ export async function takeScreenshots(outDir: string): Promise<string[]> {
 if (import.meta.main) {
   const outDir = Deno.args[0] ??
     new URL("../docs", import.meta.url).pathname;
-  for (const path of await takeScreenshots(outDir)) {
-    console.log(`wrote ${path}`);
-  }
+  const written = await takeScreenshots(outDir);
+  for (const path of written) console.log(`wrote ${path}`);
+  if (written.length === 0) console.log(`screenshots in ${outDir} unchanged`);
 }

@@ -53,7 +53,12 @@ export function MembersPanel(props: { model: RoomModel }) {
           </button>
         </div>
         {members === null
-          ? <p class="members-empty">Join to see who is here.</p>
+          ? (
+            <p class="members-empty">
+              <span class="js-pending">Join to see who is here.</span>
+              <span class="js-off">Turn on JavaScript to see who is here.</span>
+            </p>
+          )
           : (
             <>
               {!joined && (
