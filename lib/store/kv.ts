@@ -141,11 +141,11 @@ function appendCost(
   const nonces = append.nonceKey ? 1 : 0;
   return {
     checks: 0,
-    mutations: 1 + 2 * nonces + trim + expiring,
+    mutations: 1 + 3 * nonces + trim + 2 * expiring,
     bytes: (2 + trim) * msg + messageSize(append.room, append.input) +
-      nonces * (4 * nonce + 80) + expiring * (2 * msg + 40),
-    keyBytes: (1 + trim) * msg + nonces * (2 * nonce + 20) +
-      expiring * (msg + 20),
+      nonces * (6 * nonce + 120) + expiring * (4 * msg + 80),
+    keyBytes: (1 + trim) * msg + nonces * (3 * nonce + 40) +
+      expiring * (2 * msg + 40),
   };
 }
 

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { KvStore } from "./kv.ts";
-import { EXPIRY_PREFIX, KvSweeper, SWEEP_BATCH } from "./kv_expiry.ts";
+import {
+  expireLater,
+  keepForever,
+  KvSweeper,
+  SWEEP_BATCH,
+} from "./kv_expiry.ts";
 import { NONCE_TTL_MS } from "./store.ts";
 
 /** Rows of the SQLite file that Deno KV's own expiry thread would delete (and panic on, on a full disk). */
@@ -80,7 +85,8 @@ Deno.test("kv: one sweep handles a bounded batch", async () => {
     for (let i = 0; i < SWEEP_BATCH + 50; i += 100) {
       const op = kv.atomic();
       for (let j = i; j < Math.min(i + 100, SWEEP_BATCH + 50); j++) {
-        op.set(["x", j], j).set([EXPIRY_PREFIX, 1, "x", j], 0);
+        op.set(["x", j], j);
+        expireLater(op, { key: ["x", j], ttlMs: 1, now: 0 });
       }
       await op.commit();
     }
@@ -89,6 +95,36 @@ Deno.test("kv: one sweep handles a bounded batch", async () => {
     assert.equal(await sweeper.sweep(2), 50);
     assert.equal(await sweeper.sweep(2), 0);
     for await (const _ of kv.list({ prefix: ["x"] })) assert.fail("left");
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("kv: a key set again with a later expiry outlives its first one; keepForever keeps it", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const set = async (value: number, ttlMs: number) => {
+      const op = kv.atomic().set(["k"], value);
+      expireLater(op, { key: ["k"], ttlMs, now: 0 });
+      await op.commit();
+    };
+    await set(1, 100);
+    await set(2, 200);
+    const sweeper = new KvSweeper(kv);
+    assert.equal(await sweeper.sweep(150), 1);
+    assert.equal((await kv.get(["k"])).value, 2);
+    assert.equal(await sweeper.sweep(250), 1);
+    assert.equal((await kv.get(["k"])).value, null);
+
+    await set(3, 100);
+    const op = kv.atomic().set(["k"], 4);
+    keepForever(op, ["k"]);
+    await op.commit();
+    assert.equal(await sweeper.sweep(1000), 1);
+    assert.equal((await kv.get(["k"])).value, 4);
+    for await (const entry of kv.list({ prefix: [] })) {
+      assert.deepEqual(entry.key, ["k"]);
+    }
   } finally {
     kv.close();
   }
