@@ -337,6 +337,14 @@ if (!skip) {
               "nothing acknowledged without a replica",
             );
             await cluster.start(victim);
+            await until(
+              async () =>
+                (await cluster.cli(heir, ["INFO", "replication"])).includes(
+                  "connected_slaves:1",
+                ),
+              { timeoutMs: 30_000, what: "the old primary back as a replica" },
+            );
+            const replicaBackAt = Date.now();
             const ackedAtRestart = people.reduce((n, p) => n + p.acked.size, 0);
             await until(
               () =>
@@ -362,6 +370,8 @@ if (!skip) {
               ackedTotal: people.reduce((n, p) => n + p.acked.size, 0),
               stored: history.length,
               killToPromotionMs: promotedAt - killedAt,
+              restartToReplicaMs: replicaBackAt - restartAt,
+              perClientResumeMs: resumedAt.map((at) => at - restartAt),
               restartToFirstAckMs: Math.min(...resumedAt) - restartAt,
               restartToEveryoneAckedMs: Math.max(...resumedAt) - restartAt,
               unavailableMs: Math.max(...resumedAt) - killedAt,

@@ -116,6 +116,8 @@ export async function startRedisCluster(): Promise<RunningCluster> {
           "nodes.conf",
           "--cluster-node-timeout",
           String(TEST_NODE_TIMEOUT_MS),
+          "--repl-diskless-sync-delay",
+          "0",
           "--save",
           "",
           "--appendonly",
