@@ -58,9 +58,10 @@ export class RedisKeys {
 
   /**
    * Sorted set of rooms with people online, scored by the last heartbeat
-   * naming them. The one key outside any room's slot; no room script touches it.
+   * naming them. The one key outside any room's slot; no room script touches
+   * it. (Not `rooms`: that was a set before, and a server must not meet it.)
    */
   onlineRooms(): string {
-    return `${this.prefix}rooms`;
+    return `${this.prefix}online-rooms`;
   }
 }
