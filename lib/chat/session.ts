@@ -302,7 +302,7 @@ export class Session implements Peer {
     await gate?.settled();
     if (frame.type === "message") {
       if (gate && gate.check("message") !== "allow") {
-        return this.#error("forbidden", this.#refusal(gate));
+        return this.#error("forbidden", gate.refusal());
       }
       const saying = this.#say(frame);
       this.#context.track(saying);
@@ -345,7 +345,7 @@ export class Session implements Peer {
       if (this.#isClosed()) return;
       if (verdict !== "allow") {
         this.#state = "new";
-        return this.#error("forbidden", this.#refusal(this.#gate));
+        return this.#error("forbidden", this.#gate.refusal());
       }
     }
     const { hub, store, fanout, presence } = this.#context;
@@ -571,39 +571,15 @@ export class Session implements Peer {
     if (refused) this.#error(refused.code, refused.message);
   }
 
-  #refusal(gate: Gate): string {
-    const look = gate.look;
-    if (look && look.ban && gate.check("join") === "forbidden") {
-      return "You are banned from this room.";
-    }
-    if (gate.muted) return "You are muted in this room for now.";
-    if (look?.standing === "guest" && !look.settings.guests) {
-      return "Guests may not join this room; sign in first.";
-    }
-    return "You may not do that in this room.";
-  }
-
   /**
    * Looks again after a control event from any server: a kick, a ban or a
    * removal that names this person, or a change of settings that shuts it
    * out, ends the socket with `kicked`; a mute holds from the next frame.
    */
   async recheck(control: ControlEvent): Promise<void> {
-    const gate = this.#gate;
-    if (!gate || this.#state !== "joined") return;
-    const concerned = gate.concerns(control, this.canonical);
-    if (control.action === "kick" && concerned) {
-      return this.kick("You were removed from the room by a moderator.");
-    }
-    if (control.action !== "settings" && !concerned) return;
-    await gate.refresh();
-    if (this.#state === "joined" && gate.check("join") !== "allow") {
-      this.kick(
-        gate.look?.ban
-          ? "You are banned from this room."
-          : "You no longer have access to this room.",
-      );
-    }
+    if (!this.#gate || this.#state !== "joined") return;
+    const out = await this.#gate.shutOut(control, this.canonical);
+    if (out && this.#state === "joined") this.kick(out);
   }
 
   /** Sends `kicked` and closes the socket with 4003. */

@@ -89,6 +89,40 @@ export class Gate {
     return this.#access.decide(action, this.#look, options);
   }
 
+  /** Why the last frame was refused, for people. */
+  refusal(): string {
+    const look = this.#look;
+    if (look?.ban && this.check("join") === "forbidden") {
+      return "You are banned from this room.";
+    }
+    if (this.muted) return "You are muted in this room for now.";
+    if (look?.standing === "guest" && !look.settings.guests) {
+      return "Guests may not join this room; sign in first.";
+    }
+    return "You may not do that in this room.";
+  }
+
+  /**
+   * After a control event: the reason this person's socket must close (a
+   * kick, ban or removal naming it, or settings that shut it out), or
+   * undefined; a mute or unmute is read again and holds from the next frame.
+   */
+  async shutOut(
+    control: ControlEvent,
+    canonical: string,
+  ): Promise<string | undefined> {
+    const concerned = this.concerns(control, canonical);
+    if (control.action === "kick" && concerned) {
+      return "You were removed from the room by a moderator.";
+    }
+    if (control.action !== "settings" && !concerned) return undefined;
+    await this.refresh();
+    if (this.check("join") === "allow") return undefined;
+    return this.#look?.ban
+      ? "You are banned from this room."
+      : "You no longer have access to this room.";
+  }
+
   /** True when a control event names this person (by name or by a key). */
   concerns(control: ControlEvent, canonical: string): boolean {
     if (control.username === canonical) return true;
