@@ -23,8 +23,10 @@ import * as $19 from "./routes/index.tsx";
 import * as $20 from "./routes/invite/[code].tsx";
 import * as $21 from "./routes/metrics.ts";
 import * as $22 from "./islands/chat_room.tsx";
-import * as $23 from "./islands/home_rooms.tsx";
-import * as $24 from "./islands/join_form.tsx";
+import * as $23 from "./islands/create_room.tsx";
+import * as $24 from "./islands/home_rooms.tsx";
+import * as $25 from "./islands/join_form.tsx";
+import * as $26 from "./islands/room_admin.tsx";
 import type { Manifest } from "./lib/framework/types.ts";
 
 export default {
@@ -54,8 +56,10 @@ export default {
   },
   islands: {
     "./islands/chat_room.tsx": $22,
-    "./islands/home_rooms.tsx": $23,
-    "./islands/join_form.tsx": $24,
+    "./islands/create_room.tsx": $23,
+    "./islands/home_rooms.tsx": $24,
+    "./islands/join_form.tsx": $25,
+    "./islands/room_admin.tsx": $26,
   },
   baseUrl: import.meta.url,
 } satisfies Manifest;

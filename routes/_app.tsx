@@ -21,6 +21,7 @@ export default function App({ Component }: AppProps<AppState>) {
         />
         <title>Chat</title>
         <link rel="stylesheet" href="/styles.css" />
+        <link rel="stylesheet" href="/rooms.css" />
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
       </head>
       <body>

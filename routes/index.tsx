@@ -7,6 +7,7 @@ import { roomPath } from "../lib/client/urls.ts";
 import { SiteHeader } from "../lib/ui/site_header.tsx";
 import JoinForm from "../islands/join_form.tsx";
 import HomeRooms from "../islands/home_rooms.tsx";
+import CreateRoom from "../islands/create_room.tsx";
 import { askerOf } from "../lib/rooms/http.ts";
 import { visibleRooms } from "../lib/rooms/listing.ts";
 
@@ -61,6 +62,14 @@ export default function Home({ data }: PageProps<HomeData, AppState>) {
             conversation — no account needed.
           </p>
           <JoinForm value={data.value} error={data.error} />
+        </section>
+        <section class="card" aria-labelledby="create-heading">
+          <h2 id="create-heading">Create a room</h2>
+          <p class="lead">
+            Your own room, public or private, with moderators and invite links.
+            Needs an account.
+          </p>
+          <CreateRoom />
         </section>
         <HomeRooms rooms={data.rooms} now={data.now} />
       </main>

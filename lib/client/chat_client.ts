@@ -9,8 +9,10 @@ import type {
   ErrorCode,
   LogEvent,
   MessageEvent,
+  ModerationFrame,
   ServerEvent,
 } from "../chat/events.ts";
+import { noticeWords } from "./notice_words.ts";
 import { canonicalName, parseUsername } from "../chat/names.ts";
 import { applyChanges } from "./message_changes.ts";
 
@@ -22,10 +24,12 @@ export type ConnectionStatus =
   | "reconnecting"
   | "closed";
 
-/** "bob joined" / "bob left", placed after the newest message known when it happened. */
+/** "bob joined" / "bob left" / a moderation action, placed after the newest message known when it happened. */
 export interface Notice {
   key: string;
-  kind: "joined" | "left";
+  kind: "joined" | "left" | "moderation";
+  /** For moderation: the sentence to show. */
+  text?: string;
   username: string;
   ts: number;
   afterId: string | null;
@@ -184,6 +188,7 @@ const PLAIN_WORDS: Partial<Record<ErrorCode, string>> = {
   server_error:
     "The server could not save that message. It was not sent; you can resend it.",
   too_large: "That message is too large to send.",
+  kicked: "You were removed from this room.",
 };
 
 /** Turns a server error into a sentence for the reader. */
@@ -401,6 +406,11 @@ export class ChatClient {
     });
   }
 
+  /** Sends a moderation frame (kick, ban, unban, mute, unmute); false while not connected. */
+  moderate(frame: ModerationFrame): boolean {
+    return this.#write(frame);
+  }
+
   /** Clears the alert line. */
   dismissAlert(): void {
     this.#update({ alert: null });
@@ -562,6 +572,17 @@ export class ChatClient {
       }
       case "typing":
         return this.#onTyping(event.username);
+      case "notice":
+        return this.#update({
+          notices: [...this.#state.notices, {
+            key: `n${this.#noticeCount++}`,
+            kind: "moderation",
+            text: noticeWords(event),
+            username: event.username,
+            ts: event.ts,
+            afterId: this.#state.messages.at(-1)?.id ?? null,
+          }],
+        });
       case "error":
         return this.#onError(event.code, event.message);
     }
@@ -735,6 +756,22 @@ export class ChatClient {
             retryable: code === "rate_limited" || code === "server_error",
           }),
           alert: words,
+        });
+        return;
+      case "kicked":
+        this.#closed = true;
+        this.#cancelRetry();
+        this.#update({ alert: message || words, status: "closed" });
+        return;
+      case "forbidden":
+        this.#update({
+          outbox: this.#state.joined
+            ? this.#failOldestSending(this.#state.outbox, {
+              error: message,
+              retryable: false,
+            })
+            : this.#state.outbox,
+          alert: message || words,
         });
         return;
       default:

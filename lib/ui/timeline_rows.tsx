@@ -23,20 +23,26 @@ function Time(props: { ts: number; timeZone?: string }) {
 }
 
 function noticeText(notice: Notice): string {
+  if (notice.text !== undefined) return notice.text;
   return `${notice.username} ${notice.kind === "joined" ? "joined" : "left"}`;
 }
 
 function foldedSummary(notices: readonly Notice[]): string {
   const joined = new Set<string>();
   const left = new Set<string>();
+  let moderation = 0;
   for (const n of notices) {
-    (n.kind === "joined" ? joined : left).add(n.username);
+    if (n.kind === "moderation") moderation++;
+    else (n.kind === "joined" ? joined : left).add(n.username);
   }
   const people = (count: number) =>
     count === 1 ? "1 person" : `${count} people`;
   const parts = [];
   if (joined.size > 0) parts.push(`${people(joined.size)} joined`);
   if (left.size > 0) parts.push(`${people(left.size)} left`);
+  if (moderation > 0) {
+    parts.push(`${moderation} moderation action${moderation === 1 ? "" : "s"}`);
+  }
   return parts.join(", ");
 }
 
@@ -49,8 +55,12 @@ function Notices(props: { notices: readonly Notice[]; timeZone?: string }) {
         {notices.map((notice, i) => (
           <span key={notice.key} class={`notice-item notice-${notice.kind}`}>
             {i > 0 && <span aria-hidden="true">·</span>}
-            <bdi>{notice.username}</bdi>{" "}
-            {notice.kind === "joined" ? "joined" : "left"}
+            {notice.text !== undefined ? notice.text : (
+              <>
+                <bdi>{notice.username}</bdi>{" "}
+                {notice.kind === "joined" ? "joined" : "left"}
+              </>
+            )}
           </span>
         ))}
         <Time ts={lastTs} timeZone={props.timeZone} />

@@ -13,6 +13,8 @@ import { isTimeZone } from "../../lib/ui/format.ts";
 import { SiteHeader } from "../../lib/ui/site_header.tsx";
 import ChatRoom from "../../islands/chat_room.tsx";
 import { askerOf } from "../../lib/rooms/http.ts";
+import RoomAdmin from "../../islands/room_admin.tsx";
+import { moderates, type RoomRights } from "../../lib/ui/room/room_rights.ts";
 
 interface RoomData {
   room: string;
@@ -20,6 +22,7 @@ interface RoomData {
   timeZone: string;
   self: string | null;
   now: number;
+  rights: RoomRights;
 }
 
 const HISTORY_LIMIT = 50;
@@ -42,7 +45,7 @@ export const handler: Handlers<RoomData, AppState> = {
         headers: { location: roomPath(room) + ctx.url.search },
       });
     }
-    const { decision } = await ctx.state.access.may(
+    const { decision, look } = await ctx.state.access.may(
       "page",
       room,
       await askerOf(req, ctx, room),
@@ -60,6 +63,15 @@ export const handler: Handlers<RoomData, AppState> = {
       timeZone: zone !== null && isTimeZone(zone) ? zone : "UTC",
       self: name.ok ? name.name : null,
       now: Date.now(),
+      rights: {
+        standing: look.standing,
+        owner: look.settings.owner,
+        moderators: look.settings.moderators,
+        topic: look.settings.topic,
+        visibility: look.settings.visibility,
+        guests: look.settings.guests,
+        slowModeS: look.settings.slowModeS,
+      },
     });
   },
 };
@@ -80,6 +92,17 @@ export default function RoomPage({ data }: PageProps<RoomData, AppState>) {
             <span class="hash" aria-hidden="true">#</span>
             {data.room}
           </h1>
+          {data.rights.visibility === "private" && (
+            <span class="room-badge">Private</span>
+          )}
+          {data.rights.topic && (
+            <p class="room-topic">
+              <bdi>{data.rights.topic}</bdi>
+            </p>
+          )}
+          {moderates(data.rights) && (
+            <RoomAdmin room={data.room} rights={data.rights} />
+          )}
           <a class="back-link" href="/">All rooms</a>
         </SiteHeader>
         <noscript>
@@ -96,6 +119,7 @@ export default function RoomPage({ data }: PageProps<RoomData, AppState>) {
             timeZone={data.timeZone}
             self={data.self}
             now={data.now}
+            rights={data.rights}
           />
         </main>
       </div>

@@ -1,7 +1,9 @@
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { colorSlot, initial } from "../avatar.ts";
 import { knownMembers } from "./chat_bar.tsx";
 import type { RoomModel } from "./room_model.ts";
+import { ModerationDialog } from "./moderation_dialog.tsx";
+import { mayModerateName, roleOfName } from "./room_rights.ts";
 
 /** Closes the phone drawer and gives the focus back to its toggle. */
 export function closeMembers(model: RoomModel): void {
@@ -21,6 +23,8 @@ export function MembersPanel(props: { model: RoomModel }) {
     members: model.field("members").value,
   });
   const close = useRef<HTMLButtonElement>(null);
+  const [target, setTarget] = useState<string | null>(null);
+  const { rights } = model.props;
   useEffect(() => {
     if (open) close.current?.focus();
   }, [open]);
@@ -75,12 +79,35 @@ export function MembersPanel(props: { model: RoomModel }) {
                     </span>
                     <bdi class="member-name">{name}</bdi>
                     {name === username && <span class="you">(you)</span>}
+                    {roleOfName(rights, name) && (
+                      <span class={`role role-${roleOfName(rights, name)}`}>
+                        {roleOfName(rights, name)}
+                      </span>
+                    )}
+                    {mayModerateName(rights, { name, self: username }) && (
+                      <button
+                        type="button"
+                        class="btn btn-small btn-quiet member-menu"
+                        aria-label={`Moderate ${name}`}
+                        aria-haspopup="dialog"
+                        onClick={() => setTarget(name)}
+                      >
+                        <span aria-hidden="true">⋯</span>
+                      </button>
+                    )}
                   </li>
                 ))}
               </ul>
             </>
           )}
       </aside>
+      {target !== null && (
+        <ModerationDialog
+          username={target}
+          onSend={(frame) => model.client?.moderate(frame) ?? false}
+          onClose={() => setTarget(null)}
+        />
+      )}
     </>
   );
 }

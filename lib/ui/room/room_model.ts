@@ -29,6 +29,7 @@ import {
 } from "../../client/storage.ts";
 import { rememberRoom } from "../../client/recent_rooms.ts";
 import { messagesUrl, socketUrl } from "../../client/urls.ts";
+import type { RoomRights } from "./room_rights.ts";
 
 /** Props of the room island: JSON from the server render. */
 export interface ChatRoomProps {
@@ -44,6 +45,8 @@ export interface ChatRoomProps {
   self?: string | null;
   /** Server clock at render time, for "Today" and "Yesterday". */
   now: number;
+  /** The reader's rights and the room's roles (rooms with access). */
+  rights?: RoomRights;
 }
 
 /** How often "Today" and "Yesterday" are re-evaluated. */
