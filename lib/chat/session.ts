@@ -554,7 +554,7 @@ export class Session implements Peer {
     }
     if ("code" in outcome) {
       const words = outcome.code === "forbidden" && gate?.muted
-        ? this.#refusal(gate)
+        ? gate.refusal()
         : outcome.message;
       return this.#error(outcome.code, words);
     }
