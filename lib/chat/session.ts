@@ -15,13 +15,19 @@ import type {
   ServerEvent,
 } from "./events.ts";
 import type { Fanout } from "./fanout.ts";
-import { isTooLarge, MAX_FRAME_BYTES, parseFrame } from "./frames.ts";
+import {
+  isTooLarge,
+  MAX_FRAME_BYTES,
+  parseFrame,
+  utf8Length,
+} from "./frames.ts";
 import type { Hub } from "./hub.ts";
 import { parseUsername } from "./names.ts";
 import { guestKey } from "./owner.ts";
 import { type ChangeFrame, changeMessage } from "./message_changes.ts";
 import { mayChange } from "./permissions.ts";
 import type { Presence } from "./presence.ts";
+import { fitReplay } from "./replay.ts";
 import { Throttle, TokenBucket } from "./rate_limit.ts";
 import type { Peer, Room } from "./room.ts";
 
@@ -90,6 +96,7 @@ export class Session implements Peer {
   #typing: Throttle | undefined;
   #sends = 0;
   #overSince: number | undefined;
+  #recheck: ReturnType<typeof setTimeout> | undefined;
   #closeReason: string | undefined;
   #gate: Gate | undefined;
 
@@ -213,12 +220,24 @@ export class Session implements Peer {
     }
     const now = performance.now();
     this.#overSince ??= now;
-    if (buffered <= cap * 8 && now - this.#overSince < SLOW_CONSUMER_GRACE_MS) {
+    const waited = now - this.#overSince;
+    if (buffered <= cap * 8 && waited < SLOW_CONSUMER_GRACE_MS) {
+      // Looked at again even when nothing more is sent (a quiet room).
+      this.#recheck ??= setTimeout(() => {
+        this.#recheck = undefined;
+        if (!this.#isClosed()) this.#checkBuffer();
+      }, SLOW_CONSUMER_GRACE_MS - waited + 1);
       return;
     }
     this.#queue = [];
     this.close(CLOSE_SLOW_CONSUMER, "slow consumer: too much unsent data");
     this.#finish(CLOSE_SLOW_CONSUMER);
+  }
+
+  /** Bytes of history a welcome may carry: the unsent-bytes cap, less the member list. */
+  #welcomeBudget(members: string[]): number {
+    const rest = utf8Length(JSON.stringify(members)) + 512;
+    return Math.max(0, this.#context.maxBufferedBytes - rest);
   }
 
   #sendEvent(event: ServerEvent): void {
@@ -416,14 +435,18 @@ export class Session implements Peer {
     }
     this.#batch = frame.batch === true;
     this.#coalesce = frame.presence === "coalesced";
+    const fit = fitReplay(history, this.#welcomeBudget(members));
     this.#socket.send(JSON.stringify({
       type: "welcome",
       room: this.room,
       username: this.username,
       members,
-      history,
-      ...(truncated ? { truncated: true } : {}),
+      history: fit.events,
+      ...(truncated || (fit.cut && frame.since !== undefined)
+        ? { truncated: true }
+        : {}),
     }));
+    this.#checkBuffer();
     const held = this.#held;
     this.#held = undefined;
     for (const { frame, id } of held) this.push(frame, id);
@@ -627,6 +650,7 @@ export class Session implements Peer {
    * read, whose closing handshake may never complete.
    */
   #finish(code: number, event?: CloseEvent): void {
+    clearTimeout(this.#recheck);
     if (this.#state === "closed") return;
     const wasJoined = this.#state === "joined";
     this.#state = "closed";
