@@ -29,6 +29,8 @@ import {
 import { type Target, TARGETS } from "./servers.ts";
 import { describeWeight, measurePages } from "../tests/support/page_weight.ts";
 import { formatStartup, measureStartup } from "./startup.ts";
+import { scale, SCALE_FULL, SCALE_SMOKE, type ScaleOptions } from "./scale.ts";
+import { formatScaleTable, scaleSvg } from "./scale_report.ts";
 
 const SCENARIOS = [
   "fanout",
@@ -39,6 +41,7 @@ const SCENARIOS = [
   "durable",
   "startup",
   "pages",
+  "scale",
 ];
 
 const FULL: BenchOptions = {
@@ -114,7 +117,16 @@ ${
 }
   --fixed-rate=N          default: half the fan-out ceiling of the first
                           target run (the reference's)
-  --batch-flush-ms=N      CHAT_BATCH_FLUSH_MS of the project server`;
+  --batch-flush-ms=N      CHAT_BATCH_FLUSH_MS of the project server
+  --scale-steps=LIST      sockets of the one-process scale steps
+                          (default ${SCALE_FULL.steps.join(",")})
+  --scale-process-steps=LIST  sockets of the steps over several processes
+                          (default ${
+  SCALE_FULL.processSteps.join(",")
+}; empty for none)
+  --scale-processes=N     server processes of those steps (default ${SCALE_FULL.processes})
+  --scale-svg=FILE        where the scale curve goes (default docs/scale.svg;
+                          not written by --smoke unless given)`;
 
 function kebab(key: string): string {
   return key.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
@@ -191,6 +203,10 @@ async function main(): Promise<void> {
       "profile-rate": { type: "string" },
       "fixed-rate": { type: "string" },
       "batch-flush-ms": { type: "string" },
+      "scale-steps": { type: "string" },
+      "scale-process-steps": { type: "string" },
+      "scale-processes": { type: "string" },
+      "scale-svg": { type: "string" },
       ...Object.fromEntries(
         numeric.map((name) => [name, { type: "string" as const }]),
       ),
@@ -230,9 +246,31 @@ async function main(): Promise<void> {
     "kv",
   ]).filter((t) => targets.includes(t as Target)) as Target[];
   const out = values.out ?? "bench/results/latest.json";
+  const scaleOptions: ScaleOptions = {
+    ...(values.smoke ? SCALE_SMOKE : SCALE_FULL),
+  };
+  const counts = (name: string): number[] | undefined => {
+    const value = raw[name];
+    if (typeof value !== "string") return undefined;
+    const items = value.split(",").filter(Boolean).map(Number);
+    if (items.some((n) => !Number.isInteger(n) || n <= 0)) {
+      throw new Error(`--${name} must list whole numbers, got "${value}"`);
+    }
+    return items;
+  };
+  scaleOptions.steps = counts("scale-steps") ?? scaleOptions.steps;
+  scaleOptions.processSteps = counts("scale-process-steps") ??
+    scaleOptions.processSteps;
+  scaleOptions.processes = number("scale-processes") ?? scaleOptions.processes;
   const place = placement({
     pin: !values["no-pin"],
-    nofile: Math.max(options.idle, options.storm, options.subscribers) + 1024,
+    nofile: Math.max(
+      options.idle,
+      options.storm,
+      options.subscribers,
+      ...scaleOptions.steps,
+      scaleOptions.perClient,
+    ) + 1024,
   });
   const log = (line: string) => console.error(line);
   const context: BenchContext = { options, placement: place, log };
@@ -318,6 +356,10 @@ async function main(): Promise<void> {
     });
   }
   if (scenarios.includes("pages")) results.pages = await measurePages();
+  if (scenarios.includes("scale")) {
+    log("scale: rooms of 100 filled step by step");
+    results.scale = await scale(context, scaleOptions);
+  }
   if (values.profile) {
     const rate = number("profile-rate") ?? options.fixedRate ??
       results.fanout.memory?.ceiling ?? options.startRate * 2;
@@ -341,6 +383,24 @@ async function main(): Promise<void> {
   );
   console.log(formatTable(results));
   if (results.startup) console.log(`\n${formatStartup(results.startup)}`);
+  if (results.scale) {
+    console.log(`\nscale (rooms of ${scaleOptions.roomSize}):`);
+    console.log(formatScaleTable(results.scale));
+    const svg = values["scale-svg"] ??
+      (values.smoke ? undefined : "docs/scale.svg");
+    if (svg) {
+      await Deno.writeTextFile(
+        svg,
+        scaleSvg(
+          results.scale,
+          `${results.machine.cpus} × ${results.machine.model}, deno ${results.machine.deno}, ${
+            results.startedAt.slice(0, 10)
+          }`,
+        ),
+      );
+      console.log(`scale curve: ${svg}`);
+    }
+  }
   for (const page of results.pages ?? []) {
     console.log(`page weight: ${describeWeight(page)}`);
   }

@@ -11,6 +11,11 @@ let seq = 0;
 function serve(req: Request): Response {
   const url = new URL(req.url);
   if (url.pathname === "/healthz") return Response.json({ ok: true });
+  if (url.pathname === "/metrics") {
+    return new Response(
+      `process_heap_used_bytes ${Deno.memoryUsage().heapUsed}\n`,
+    );
+  }
   const match = url.pathname.match(/^\/api\/rooms\/([^/]+)\/ws$/);
   if (!match) return new Response("not found", { status: 404 });
   const room = decodeURIComponent(match[1]);

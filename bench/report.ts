@@ -11,6 +11,7 @@ import type {
 import type { Target } from "./servers.ts";
 import type { PageWeight } from "../tests/support/page_weight.ts";
 import type { StartupReport } from "./startup.ts";
+import type { ScaleStep } from "./scale.ts";
 
 /** Figures of each target server for one scenario. */
 export type PerTarget<T> = Partial<Record<Target, T>>;
@@ -52,6 +53,8 @@ export interface BenchResults {
   startup?: StartupReport;
   /** JavaScript each page loads (issue 8). */
   pages?: PageWeight[];
+  /** Rooms of 100 filled step by step (issue 16). */
+  scale?: ScaleStep[];
 }
 
 function ratio(

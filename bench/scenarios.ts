@@ -136,11 +136,13 @@ let stepCounter = 0;
 /** Other processes' CPU (% of a core) above which a failed step is blamed on noise and run again. */
 const NOISY_CPU = 20;
 
-function sleep(ms: number): Promise<void> {
+/** Resolves after `ms`. */
+export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function round(value: number, digits = 2): number {
+/** `value` rounded to `digits` decimals. */
+export function round(value: number, digits = 2): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
 }
@@ -250,7 +252,8 @@ interface SenderPlan {
   window?: number;
 }
 
-async function runStep(
+/** Sends as `plan` says, then waits for the deliveries to arrive (or stop coming) and sums them up. */
+export async function runStep(
   server: BenchServer,
   pool: ClientPool,
   plan: { senders: SenderPlan[]; durationMs: number; totalRate: number },
@@ -272,9 +275,14 @@ async function runStep(
     });
   });
   await sleep(startAt - Date.now());
-  const serverMeter = new CpuMeter([server.pid]);
+  const serverPids = server.pids();
+  const serverMeter = new CpuMeter(serverPids);
   const clientMeter = new CpuMeter(pool.pids);
-  const otherMeter = new OtherLoadMeter([server.pid, ...pool.pids, Deno.pid]);
+  const otherMeter = new OtherLoadMeter([
+    ...serverPids,
+    ...pool.pids,
+    Deno.pid,
+  ]);
   await Promise.all(sends);
   const serverCpu = serverMeter.percent();
   const clientCpu = clientMeter.percent();

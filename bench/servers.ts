@@ -15,7 +15,9 @@ export interface BenchServer {
   /** `ws://127.0.0.1:PORT` */
   url: string;
   pid: number;
-  /** Resident memory now, in KiB. */
+  /** The server's processes: `pid` and, with CHAT_PROCESSES, the ones it started. */
+  pids(): number[];
+  /** Resident memory now, in KiB (of every process of {@linkcode pids}). */
   rss(): number;
   /** Stops it (SIGTERM, then SIGKILL after a grace period) and removes its files. */
   stop(): Promise<void>;
@@ -30,6 +32,45 @@ export interface ServerOptions {
   batchFlushMs?: number;
   /** Writes a V8 CPU profile into this folder when the server exits. */
   cpuProfileDir?: string;
+  /** More environment for the project server (it wins over the defaults). */
+  env?: Record<string, string>;
+  /** Isolates (`x-chat-isolate`) that must answer before the server counts as started. */
+  isolates?: number;
+  /** False: not pinned even when the placement pins servers. */
+  pin?: boolean;
+}
+
+/** The process `pid` and every process below it, from /proc. */
+export function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    try {
+      const children = Deno.readTextFileSync(
+        `/proc/${out[i]}/task/${out[i]}/children`,
+      ).trim();
+      if (children) out.push(...children.split(/\s+/).map(Number));
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
+async function waitIsolates(url: string, isolates: number): Promise<void> {
+  const seen = new Set<string>();
+  const deadline = Date.now() + 60_000;
+  while (seen.size < isolates) {
+    if (Date.now() > deadline) {
+      throw new Error(`only ${seen.size} of ${isolates} isolates answered`);
+    }
+    const res = await fetch(`${url}/healthz`, {
+      headers: { connection: "close" },
+    }).catch(() => undefined);
+    await res?.body?.cancel();
+    const id = res?.headers.get("x-chat-isolate");
+    if (id) seen.add(id);
+    else await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 function freePort(): number {
@@ -78,7 +119,10 @@ export async function startServer(
     : undefined;
   const [program, ...args] = wrap(
     [Deno.execPath(), "run", "-A", ...profile, script],
-    { cpus: options.placement.serverCpus, nofile: options.placement.nofile },
+    {
+      cpus: options.pin === false ? undefined : options.placement.serverCpus,
+      nofile: options.placement.nofile,
+    },
   );
   const child = new Deno.Command(program, {
     args,
@@ -89,10 +133,12 @@ export async function startServer(
       PORT: String(port),
       CHAT_STORE: target === "kv" ? "kv" : "memory",
       CHAT_RATE_LIMIT: "off",
+      CHAT_WORKERS: "1",
       ...(dataDir ? { CHAT_KV_PATH: `${dataDir}/chat.kv` } : {}),
       ...(options.batchFlushMs !== undefined
         ? { CHAT_BATCH_FLUSH_MS: String(options.batchFlushMs) }
         : {}),
+      ...options.env,
     },
     stdin: "null",
     stdout: "null",
@@ -106,6 +152,9 @@ export async function startServer(
   const http = `http://127.0.0.1:${port}`;
   try {
     await waitHealthy(http, () => exited, errors);
+    if ((options.isolates ?? 1) > 1) {
+      await waitIsolates(http, options.isolates!);
+    }
   } catch (error) {
     if (!exited) child.kill("SIGKILL");
     await child.status;
@@ -115,7 +164,9 @@ export async function startServer(
     target,
     url: `ws://127.0.0.1:${port}`,
     pid: child.pid,
-    rss: () => rssKib(child.pid),
+    pids: () => processTree(child.pid),
+    rss: () =>
+      processTree(child.pid).reduce((sum, pid) => sum + rssKib(pid), 0),
     errors,
     async stop() {
       if (!exited) child.kill("SIGTERM");
