@@ -35,6 +35,15 @@ Deno.test("bench --smoke runs every scenario against every server", async () => 
     assert.ok(results.fanoutBatch.memory!.search.length > 0);
     assert.equal(results.fanoutBatch.memory!.fixed?.duplicates, 0);
     assert.equal(results.targets.length, 8);
+    assert.match(text, /scale \(rooms of \d+\):/);
+    const servers = results.scale!.map((step) => step.server);
+    assert.deepEqual(servers, ["memory", "redis×2"]);
+    for (const step of results.scale!) {
+      assert.equal(step.failed, 0, `${step.server}: ${step.firstError}`);
+      assert.equal(step.joined, step.connections);
+      assert.equal(step.broadcast.lost, 0, `${step.server} lost deliveries`);
+      assert.ok(step.broadcast.sent > 0);
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
