@@ -35,9 +35,13 @@ export function redisSkipReason(): string | undefined {
   return "redis-server is not installed (apt-get install redis-server); skipped outside CI";
 }
 
-/** Starts redis-server and waits until it answers; `persist` keeps data (AOF, fsync always) across restarts. */
+/**
+ * Starts redis-server and waits until it answers; `persist` keeps data (AOF,
+ * fsync always) across restarts; `replicaOf` makes it a replica of the Redis
+ * on that port.
+ */
 export async function startRedis(
-  options: { persist?: boolean } = {},
+  options: { persist?: boolean; replicaOf?: number } = {},
 ): Promise<RunningRedis> {
   const path = redisServerPath();
   if (!path) throw new Error("redis-server is not installed");
@@ -56,6 +60,11 @@ export async function startRedis(
         ...(dir
           ? ["--dir", dir, "--appendonly", "yes", "--appendfsync", "always"]
           : ["--appendonly", "no"]),
+        ...(options.replicaOf
+          ? ["--replicaof", "127.0.0.1", String(options.replicaOf)]
+          : []),
+        "--repl-diskless-sync-delay",
+        "0",
         "--daemonize",
         "no",
       ],
