@@ -260,7 +260,11 @@ export class KvStore implements MessageStore {
     this.#maxMessages = options.maxMessagesPerRoom ?? 10_000;
     this.#maxRooms = options.maxRooms;
     this.#messageTtlMs = options.messageTtlMs;
-    this.#health = new WriteHealth(kv);
+    this.#health = new WriteHealth(kv, {
+      file: options.path && options.path !== ":memory:"
+        ? options.path
+        : undefined,
+    });
     this.#sweeper = new KvSweeper(kv, {
       onError: (error) => {
         this.#health.failed(error);
@@ -483,7 +487,6 @@ export class KvStore implements MessageStore {
           continue;
         }
         if (result.ok) {
-          this.#health.succeeded();
           for (const [room, seq] of counters) {
             this.#remember(room, { seq, versionstamp: result.versionstamp });
           }

@@ -1,9 +1,12 @@
 /**
- * Whether a Deno KV database still takes writes. A read answers on a full
- * disk and even a small write may pass, so `/healthz` asks this: healthy
- * until a write fails, then unhealthy until a probe as large as the largest
- * frame is written again. Probes run only after a failure, at most once per
- * {@linkcode WRITE_PROBE_INTERVAL_MS}, so health checks stay cheap.
+ * Whether a Deno KV database still takes writes, for `/healthz`. A read
+ * answers on a full disk, and so may a write that SQLite fits into pages it
+ * already holds (its WAL is reused), so this relies on two signals: a failed
+ * write makes it unhealthy at once, and a probe, at most once per
+ * {@linkcode WRITE_PROBE_INTERVAL_MS} whoever asks, writes
+ * {@linkcode WRITE_PROBE_BYTES} to a new file beside the database (a real
+ * allocation on its disk), or to the database itself where only the file may
+ * be written (and on Deno Deploy). A passing probe clears an earlier failure.
  */
 
 /** Least time between two write probes. */
@@ -12,15 +15,18 @@ export const WRITE_PROBE_INTERVAL_MS = 2_000;
 export const WRITE_PROBE_BYTES = 16_384;
 const PROBE_KEY: Deno.KvKey = ["probe", "health"];
 
-/** Tracks write failures of one database handle. */
+/** Tracks whether one database handle can write. */
 export class WriteHealth {
   #kv: Deno.Kv;
+  #file?: string;
   #failure?: unknown;
   #probedAt = -Infinity;
+  #probing: Promise<void> = Promise.resolve();
 
-  /** Healthy until told otherwise. */
-  constructor(kv: Deno.Kv) {
+  /** `file` is the database's path, when it is a file. */
+  constructor(kv: Deno.Kv, options: { file?: string } = {}) {
     this.#kv = kv;
+    this.#file = options.file;
   }
 
   /** A write failed. */
@@ -28,29 +34,47 @@ export class WriteHealth {
     this.#failure = error;
   }
 
-  /** A write went through. */
-  succeeded(): void {
-    this.#failure = undefined;
-  }
-
-  /** Throws while writes fail; after a failure, probes with a real write at most every {@linkcode WRITE_PROBE_INTERVAL_MS}. */
+  /** Throws while writes fail; probes at most every {@linkcode WRITE_PROBE_INTERVAL_MS}. */
   async check(): Promise<void> {
-    if (this.#failure === undefined) return;
     const now = Date.now();
     if (now - this.#probedAt >= WRITE_PROBE_INTERVAL_MS) {
       this.#probedAt = now;
-      try {
-        await this.#kv.set(PROBE_KEY, new Uint8Array(WRITE_PROBE_BYTES));
-        await this.#kv.delete(PROBE_KEY);
-        this.#failure = undefined;
-        return;
-      } catch (error) {
-        this.#failure = error;
-      }
+      this.#probing = this.#probe();
     }
+    await this.#probing;
+    if (this.#failure === undefined) return;
     const reason = this.#failure instanceof Error
       ? this.#failure.message
       : String(this.#failure);
     throw new Error(`writes are failing: ${reason}`);
+  }
+
+  async #probe(): Promise<void> {
+    try {
+      if (this.#file === undefined || !(await this.#probeFile(this.#file))) {
+        await this.#kv.set(PROBE_KEY, new Uint8Array(WRITE_PROBE_BYTES));
+        await this.#kv.delete(PROBE_KEY);
+      }
+      this.#failure = undefined;
+    } catch (error) {
+      this.#failure = error;
+    }
+  }
+
+  /** Writes and removes a probe file; false when this process may not write beside the database. */
+  async #probeFile(file: string): Promise<boolean> {
+    const probe = `${file}.health-${crypto.randomUUID().slice(0, 8)}`;
+    try {
+      await Deno.writeFile(probe, new Uint8Array(WRITE_PROBE_BYTES));
+    } catch (error) {
+      await Deno.remove(probe).catch(() => {});
+      if (error instanceof Deno.errors.NotCapable) {
+        this.#file = undefined;
+        return false;
+      }
+      throw error;
+    }
+    await Deno.remove(probe);
+    return true;
   }
 }
