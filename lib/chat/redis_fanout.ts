@@ -54,6 +54,7 @@ export class RedisFanout implements Fanout {
     const fanout = new RedisFanout(options);
     fanout.#subscriber = await connectRedis({
       ...options.connect,
+      pubSubOnly: true,
       waitForConnection: false,
       onError: fanout.#onError,
       onReconnect: () => {

@@ -42,6 +42,8 @@ export interface ConnectOptions {
   onReconnect?(): void;
   /** Wait for the first connection (default true); otherwise keep retrying in the background. */
   waitForConnection?: boolean;
+  /** Only for pub/sub: in a cluster, connect to a shard only when a channel of it is subscribed. */
+  pubSubOnly?: boolean;
 }
 
 /** Longest wait for a TCP connection to one node. */
@@ -116,6 +118,7 @@ function cluster(nodes: string[], options: ConnectOptions): {
     rootNodes: nodes.map((node) => ({ url: `redis://${node}` })),
     defaults: { disableOfflineQueue: true, socket },
     topologyRefreshOnReconnectionAttemptStrategy: TOPOLOGY_REFRESH_MS,
+    minimizeConnections: options.pubSubOnly ?? false,
   });
   outage(raw, options, { error: "node-error", ready: "node-ready" });
   raw.on("error", () => {});
