@@ -129,6 +129,8 @@ const BACKOFF_BASE_MS = 500;
 const GAP_PAGE_LIMIT = 200;
 /** Messages asked for per page when the reader scrolls back. */
 export const OLDER_PAGE_LIMIT = 50;
+/** Join/leave notices kept (the newest): a join/leave flood cannot grow the page without end. */
+export const MAX_NOTICES = 100;
 const GAP_MAX_PAGES = 100;
 const OPEN = 1;
 
@@ -676,7 +678,7 @@ export class ChatClient {
       patch.typing = this.#stopTyping(this.#state.typing, event.username);
     }
     if (!isSelf) {
-      patch.notices = [...this.#state.notices, {
+      patch.notices = [...this.#state.notices.slice(1 - MAX_NOTICES), {
         key: `n${this.#noticeCount++}`,
         kind: event.type,
         username: event.username,

@@ -8,6 +8,7 @@ import {
   backoffDelay,
   ChatClient,
   type ChatClientOptions,
+  MAX_NOTICES,
   mergeMessages,
   type SocketLike,
 } from "./chat_client.ts";
@@ -365,4 +366,21 @@ Deno.test("loadOlder reports a failed page and may be tried again", async () => 
   fail = false;
   await client.loadOlder();
   assertEquals(client.state.messages.map((m) => m.id), ["0001", "0100"]);
+});
+
+Deno.test("a join/leave flood keeps only the newest notices", () => {
+  const { client, sockets } = setup();
+  client.join("alice");
+  sockets[0].open();
+  sockets[0].receive(welcome());
+  for (let i = 0; i < MAX_NOTICES * 3; i++) {
+    sockets[0].receive({
+      type: i % 2 ? "left" : "joined",
+      username: "mallory",
+      ts: i,
+      members: ["alice"],
+    });
+  }
+  assertEquals(client.state.notices.length, MAX_NOTICES);
+  assertEquals(client.state.notices.at(-1)?.ts, MAX_NOTICES * 3 - 1);
 });

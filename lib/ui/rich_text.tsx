@@ -66,6 +66,27 @@ function charAt(text: string, index: number): string {
   return code === undefined ? "" : String.fromCodePoint(code);
 }
 
+function asciiClass(pattern: RegExp): boolean[] {
+  return Array.from(
+    { length: 128 },
+    (_, code) => pattern.test(String.fromCharCode(code)),
+  );
+}
+
+const ASCII_WORD = asciiClass(WORD_CHAR);
+const ASCII_NAME = asciiClass(NAME_CHAR);
+
+function wordCharBefore(text: string, index: number): boolean {
+  const code = index > 0 ? text.charCodeAt(index - 1) : 0;
+  return code < 128 ? ASCII_WORD[code] : isWordChar(charBefore(text, index));
+}
+
+function isNameCharAt(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  if (code < 128) return ASCII_NAME[code];
+  return !Number.isNaN(code) && NAME_CHAR.test(charAt(text, index));
+}
+
 function isWordChar(char: string): boolean {
   return char !== "" && WORD_CHAR.test(char);
 }
@@ -89,7 +110,7 @@ function safeHref(text: string): string | null {
  * finds the one place the mention can end; one comparison confirms it.
  */
 function selfMention(text: string, at: number, self: string): number {
-  if (!NAME_CHAR.test(charAt(text, at))) return 0;
+  if (!isNameCharAt(text, at)) return 0;
   const limit = Math.min(text.length, at + self.length + MENTION_SLACK);
   let runEnd = at;
   while (runEnd < limit) {
@@ -145,7 +166,7 @@ export function tokenize(text: string, self?: string | null): Segment[] {
   const token = new RegExp(TOKEN);
   for (let match = token.exec(text); match; match = token.exec(text)) {
     const start = match.index;
-    if (isWordChar(charBefore(text, start))) continue;
+    if (wordCharBefore(text, start)) continue;
     if (match[0] === "@") {
       const at = start + 1;
       let length = me ? selfMention(text, at, me) : 0;
