@@ -39,7 +39,7 @@ const DOCS: Record<string, SettingDoc> = {
   CHAT_KV_PATH: {
     fallback: (c) => c.kvPath,
     meaning:
-      "KV file for CHAT_STORE=kv, its folder created at start; leave unset on Deno Deploy (managed database)",
+      "KV file for CHAT_STORE=kv, its folder created at start (deno task start may write only ./data); leave unset on Deno Deploy (managed database)",
   },
   REDIS_URL: { fallback: (c) => c.redisUrl, meaning: "for CHAT_STORE=redis" },
   REDIS_CLUSTER_NODES: {
