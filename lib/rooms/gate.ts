@@ -159,6 +159,17 @@ export class Gate {
     frame: ModerationFrame,
     actorName: string,
   ): Promise<Refusal | undefined> {
+    const action = frame.type === "unban"
+      ? "ban"
+      : frame.type === "unmute"
+      ? "mute"
+      : frame.type;
+    if (this.check(action) !== "allow") {
+      return {
+        code: "forbidden",
+        message: "Only the owner and moderators of this room may do that.",
+      };
+    }
     await this.refresh();
     return await moderate(this.#access, {
       room: this.#room,

@@ -1,6 +1,7 @@
 import {
   type AuditEntry,
   type Invite,
+  INVITE_GRACE_MS,
   type InviteUse,
   MAX_AUDIT_ENTRIES,
   type Membership,
@@ -88,6 +89,10 @@ export class MemoryRooms implements RoomStore {
   }
 
   createInvite(invite: Invite): Promise<void> {
+    const now = Date.now();
+    for (const [code, held] of this.#invites) {
+      if (held.expiresAt + INVITE_GRACE_MS <= now) this.#invites.delete(code);
+    }
     this.#invites.set(invite.code, { ...invite });
     return Promise.resolve();
   }

@@ -180,8 +180,13 @@ export function startRoom(model: RoomModel): () => void {
       setCookie(NAME_COOKIE, next.username);
     }
     const before = state.peek().messages;
+    const noticesBefore = state.peek().notices;
     state.value = next;
     if (next.messages !== before) onMessages(next.messages);
+    const notice = next.notices.at(-1);
+    if (next.notices !== noticesBefore && notice?.kind === "moderation") {
+      model.announcement.value = notice.text ?? "";
+    }
   });
   model.zone.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
   setCookie(TZ_COOKIE, model.zone.peek());
