@@ -9,6 +9,7 @@ import { connectionBudget, openFileLimit, serveHttp } from "./listener.ts";
 import type { Logger } from "./log.ts";
 import { withCsrf } from "./people/csrf.ts";
 import { People } from "./people/people.ts";
+import { loadTokenKeys } from "./people/tokens.ts";
 import { withIsolateHeader } from "./scale/isolate_header.ts";
 import { openBackend } from "./store/open_store.ts";
 import { RoomAccess } from "./rooms/access.ts";
@@ -51,13 +52,17 @@ export async function serveChat(
     mode: config.accounts,
     admins: config.admins,
     trustedProxies: config.trustedProxies,
+    tokenKeys: await loadTokenKeys({
+      secret: config.tokenSecret,
+      publicKey: config.tokenPublicKey,
+    }),
   });
   const access = new RoomAccess({
     rooms,
     messages: store,
     fanout,
     admins: config.admins,
-    whoIs: (req) => people.identify(req),
+    whoIs: (req, { room }) => people.whoIs(req, room),
   });
   const fileLimit = openFileLimit();
   const budget = connectionBudget({

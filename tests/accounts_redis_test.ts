@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { cookieOf, me, post, signUp } from "./support/auth.ts";
 import { redisSkipReason, startRedis } from "./support/redis.ts";
 import { startServer } from "./support/server.ts";
+import { connect, freshRoom } from "./support/ws_client.ts";
 
 const skip = redisSkipReason();
 
@@ -46,6 +47,19 @@ Deno.test({
       await login.body?.cancel();
       const second = cookieOf(login)!;
       assert.equal((await me(a.url, second)).status, 200);
+      const room = freshRoom();
+      const onB = await connect(b.url, `/api/rooms/${room}/ws`, {
+        headers: { cookie: alice.cookie },
+      });
+      onB.send({ type: "join" });
+      const welcome = await onB.next((f) => f.type === "welcome");
+      assert.deepEqual(welcome.people, [
+        { username: "alice", kind: "account", role: "member" },
+      ]);
+      const guestOnA = await connect(a.url, `/api/rooms/${room}/ws`);
+      const refused = await guestOnA.join("ALICE");
+      assert.equal(refused.code, "name_taken", "reserved on the other server");
+      await guestOnA.close();
       const out = await post(b.url, {
         path: "/api/auth/logout",
         headers: { cookie: alice.cookie },

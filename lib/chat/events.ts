@@ -1,5 +1,12 @@
 /** Wire types of the chat protocol (docs/protocol.md). */
 
+/** One person in a room's `people` list. */
+export interface PersonView {
+  username: string;
+  kind: "guest" | "account" | "token";
+  role: "owner" | "moderator" | "member";
+}
+
 /** Who reacted with each emoji, in the order they reacted. */
 export type Reactions = Record<string, string[]>;
 
@@ -31,6 +38,8 @@ export interface MessageEvent {
   editedAt?: number;
   deleted?: true;
   reactions?: Reactions;
+  /** The kind of person who sent it (guest when stored before accounts). */
+  kind?: "guest" | "account" | "token";
 }
 
 /** A message's new text; `text` is absent when the message was deleted since. */
@@ -74,6 +83,8 @@ export interface WelcomeEvent {
   room: string;
   username: string;
   members: string[];
+  /** The same people as `members`, same order, with kind and role. */
+  people?: PersonView[];
   /** Messages; after `since`, their changes too, in sequence order. */
   history: LogEvent[];
   truncated?: true;
@@ -85,6 +96,8 @@ export interface JoinedEvent {
   username: string;
   ts: number;
   members: string[];
+  /** The same people as `members`, same order, with kind and role. */
+  people?: PersonView[];
 }
 
 /** Someone's last connection to the room closed. */
@@ -93,6 +106,8 @@ export interface LeftEvent {
   username: string;
   ts: number;
   members: string[];
+  /** The same people as `members`, same order, with kind and role. */
+  people?: PersonView[];
 }
 
 /** Joins and leaves of a short window, for connections that asked for coalesced presence. */
@@ -101,6 +116,8 @@ export interface PresenceEvent {
   joined: string[];
   left: string[];
   members: string[];
+  /** The same people as `members`, same order, with kind and role. */
+  people?: PersonView[];
   ts: number;
 }
 
@@ -121,6 +138,7 @@ export type ErrorCode =
   | "too_large"
   | "server_error"
   | "forbidden"
+  | "unauthorized"
   | "kicked"
   | "room_limit"
   | "not_found";
@@ -181,7 +199,10 @@ export type ServerEvent =
 /** A validated `join` frame. */
 export interface JoinFrame {
   type: "join";
-  username: string;
+  /** Required of guests; an account or token user may leave it out. */
+  username?: string;
+  /** An embedding site's token (Part 2, "Tokens for embedding sites"). */
+  token?: string;
   clientId?: string;
   since?: string;
   batch?: boolean;

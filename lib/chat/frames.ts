@@ -147,8 +147,13 @@ export function parseFrame(data: string): FrameResult {
   const fields = value as Record<string, unknown>;
   switch (fields.type) {
     case "join": {
-      if (typeof fields.username !== "string") {
+      if (
+        fields.username !== undefined && typeof fields.username !== "string"
+      ) {
         return bad('"join" needs a "username" string.');
+      }
+      if (fields.token !== undefined && typeof fields.token !== "string") {
+        return bad('"token" must be a string.');
       }
       const clientId = optionalToken(fields.clientId, "clientId");
       if (typeof clientId === "object") return clientId;
@@ -169,6 +174,7 @@ export function parseFrame(data: string): FrameResult {
         frame: {
           type: "join",
           username: fields.username,
+          ...(fields.token === undefined ? {} : { token: fields.token }),
           clientId,
           since: fields.since,
           batch: fields.batch,

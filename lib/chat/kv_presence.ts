@@ -1,11 +1,12 @@
 import { commitOrBusy } from "../store/kv_busy.ts";
-import { sortNames } from "./names.ts";
 import {
   type ClaimOutcome,
   decideClaim,
   type Identity,
   type OnlineRoom,
   type Presence,
+  type RosterEntry,
+  sortRoster,
 } from "./presence.ts";
 
 /** Options of {@linkcode KvPresence}. */
@@ -47,7 +48,10 @@ export class KvPresence implements Presence {
   #ttlMs: number;
   /** Connections this server holds per room: the rooms it reaps. */
   #rooms = new Map<string, number>();
-  #members = new Map<string, { at: number; names: string[] }>();
+  #members = new Map<
+    string,
+    { at: number; names: string[]; roster: RosterEntry[] }
+  >();
   #changedAt = new Map<string, number>();
   #timer: ReturnType<typeof setInterval>;
   #options: KvPresenceOptions;
@@ -246,18 +250,30 @@ export class KvPresence implements Presence {
    * list the whole room once per join.
    */
   async members(room: string): Promise<string[]> {
+    return (await this.#read(room)).names;
+  }
+
+  async roster(room: string): Promise<RosterEntry[]> {
+    return (await this.#read(room)).roster;
+  }
+
+  async #read(
+    room: string,
+  ): Promise<{ names: string[]; roster: RosterEntry[] }> {
     const cached = this.#members.get(room);
-    if (cached && Date.now() - cached.at < MEMBERS_CACHE_MS) {
-      return cached.names;
-    }
+    if (cached && Date.now() - cached.at < MEMBERS_CACHE_MS) return cached;
     const at = Date.now();
-    const names = sortNames(
-      (await this.#records(room)).map(([, r]) => r.username),
+    const roster = sortRoster(
+      (await this.#records(room)).map(([, r]) => ({
+        username: r.username,
+        key: r.clientId,
+      })),
     );
+    const names = roster.map((entry) => entry.username);
     if ((this.#changedAt.get(room) ?? 0) <= at) {
-      this.#members.set(room, { at, names });
+      this.#members.set(room, { at, names, roster });
     }
-    return names;
+    return { names, roster };
   }
 
   #changed(room: string): void {

@@ -1,4 +1,4 @@
-import { sortKeyedNames } from "./names.ts";
+import { canonicalName, compareCodePoints, sortKeyedNames } from "./names.ts";
 
 /** Who a connection claims to be when it joins. */
 export interface Identity {
@@ -16,6 +16,27 @@ export interface OnlineRoom {
   online: number;
 }
 
+/** One person online: the name, and the `clientId` key it was claimed with (its kind's prefix: `a:`, `t:`, `g:`, `c:`). */
+export interface RosterEntry {
+  username: string;
+  key?: string;
+}
+
+/** Sorts a roster as `members` is sorted: by canonical form, then code point. */
+export function sortRoster(entries: RosterEntry[]): RosterEntry[] {
+  return entries
+    .map((entry): [string, RosterEntry] => [
+      canonicalName(entry.username),
+      entry,
+    ])
+    .sort(([a, x], [b, y]) =>
+      a !== b
+        ? compareCodePoints(a, b)
+        : compareCodePoints(x.username, y.username)
+    )
+    .map(([, entry]) => entry);
+}
+
 /** Who is online in each room; backends differ in how many servers share it. */
 export interface Presence {
   /** Claims `identity.canonical` in `room` for one more connection. */
@@ -24,6 +45,8 @@ export interface Presence {
   release(room: string, canonical: string): Promise<boolean>;
   /** Usernames online in `room`, sorted by canonical form, then code point. */
   members(room: string): Promise<string[]>;
+  /** The same people as {@linkcode members}, same order, each with its claim's key. */
+  roster(room: string): Promise<RosterEntry[]>;
   /** Rooms with at least one person online. */
   rooms(): Promise<OnlineRoom[]>;
   /** Stops heartbeats and lets go of this server's claims. */
@@ -87,8 +110,8 @@ export class LocalPresence implements Presence {
       const names = this.#rooms.get(room);
       sorted = names
         ? sortKeyedNames(
-          [...names].map(([canonical, h]): [string, string] => [
-            canonical,
+          [...names.values()].map((h): [string, string] => [
+            canonicalName(h.username),
             h.username,
           ]),
         )
@@ -96,6 +119,20 @@ export class LocalPresence implements Presence {
       this.#sorted.set(room, sorted);
     }
     return Promise.resolve(sorted);
+  }
+
+  roster(room: string): Promise<RosterEntry[]> {
+    const names = this.#rooms.get(room);
+    return Promise.resolve(
+      names
+        ? sortRoster(
+          [...names.values()].map((h) => ({
+            username: h.username,
+            key: h.clientId,
+          })),
+        )
+        : [],
+    );
   }
 
   rooms(): Promise<OnlineRoom[]> {

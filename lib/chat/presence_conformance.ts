@@ -74,6 +74,27 @@ export function testPresenceConformance(
             await p.release("s", "x");
             assert.deepEqual((await p.rooms()).map((r) => r.room), ["r"]);
           },
+        "the roster lists members in their order with their claim keys, under any claim key":
+          async (p) => {
+            await p.claim("r", {
+              username: "mallory",
+              canonical: "rnallory",
+              clientId: "a:mallory",
+            });
+            await p.claim("r", { username: "Zoë", canonical: "zoe" });
+            await p.claim("r", {
+              username: "bob",
+              canonical: "bob",
+              clientId: "t:42",
+            });
+            assert.deepEqual(await p.members("r"), ["bob", "mallory", "Zoë"]);
+            assert.deepEqual(await p.roster("r"), [
+              { username: "bob", key: "t:42" },
+              { username: "mallory", key: "a:mallory" },
+              { username: "Zoë", key: undefined },
+            ]);
+            assert.deepEqual(await p.roster("empty"), []);
+          },
       };
       for (const [title, body] of Object.entries(cases)) {
         await t.step(title, async () => {

@@ -6,6 +6,8 @@ import {
   type Identity,
   type OnlineRoom,
   type Presence,
+  type RosterEntry,
+  sortRoster,
 } from "./presence.ts";
 
 /** Options of {@linkcode RedisPresence}. */
@@ -96,6 +98,22 @@ for i = 2, #all, 2 do
   if prune(rec) then names[#names + 1] = rec.u end
 end
 return names
+`,
+);
+
+/** ARGV: server. Username and key of each name with a live holder, flat. */
+const ROSTER = new Script(
+  LIVE + `
+local out = {}
+local all = redis.call("HGETALL", KEYS[1])
+for i = 2, #all, 2 do
+  local rec = cjson.decode(all[i])
+  if prune(rec) then
+    out[#out + 1] = rec.u
+    out[#out + 1] = rec.c or ""
+  end
+end
+return out
 `,
 );
 
@@ -273,6 +291,18 @@ export class RedisPresence implements Presence {
       args: [this.server],
     }) as string[];
     return sortNames(names);
+  }
+
+  async roster(room: string): Promise<RosterEntry[]> {
+    const flat = await ROSTER.run(this.#client, {
+      keys: this.#roomKeys(room),
+      args: [this.server],
+    }) as string[];
+    const entries: RosterEntry[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      entries.push({ username: flat[i], key: flat[i + 1] || undefined });
+    }
+    return sortRoster(entries);
   }
 
   /** Rooms listed by a heartbeat within two periods of the TTL, with their live names counted (one script per room, on its shard). */

@@ -4,6 +4,7 @@ import type {
   LeftEvent,
   LogEvent,
   MessageEvent,
+  PersonView,
 } from "./events.ts";
 import type { RoomEvent } from "./fanout.ts";
 import { compareIds, parseId } from "./ids.ts";
@@ -42,6 +43,7 @@ interface PendingPresence {
   joined: string[];
   left: string[];
   members: string[];
+  people?: PersonView[];
   ts: number;
 }
 
@@ -179,6 +181,7 @@ export class Room {
     if (index >= 0) undo.splice(index, 1);
     else add.push(event.username);
     pending.members = event.members;
+    if (event.people) pending.people = event.people;
     pending.ts = event.ts;
     if (pending.joined.length === 0 && pending.left.length === 0) {
       pending.ts = 0;

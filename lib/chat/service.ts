@@ -153,6 +153,7 @@ export class ChatService implements ChatApi {
       hub: this.#hub,
       presence: this.#presence,
       access: this.#access,
+      people: this.#people,
       log: this.#log,
       rateLimit: options.rateLimit ?? true,
       maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
@@ -254,6 +255,7 @@ export class ChatService implements ChatApi {
       room: options.room,
       context: this.#context,
       identity: options.identity,
+      urlToken: new URL(req.url).searchParams.get("token") ?? undefined,
       address,
       onClosed: () => {
         this.#sessions.delete(session);

@@ -4,6 +4,10 @@ import type { ChatMetrics } from "../metrics.ts";
 import type { RoomAccess } from "../rooms/access.ts";
 import { Gate } from "../rooms/gate.ts";
 import type { Identity } from "../rooms/identity.ts";
+import { decideJoin } from "../people/join.ts";
+import type { People } from "../people/people.ts";
+import { type Roles, toPeople } from "../people/roster.ts";
+import { lookAlikeKey } from "../people/skeleton.ts";
 import type {
   ClientFrame,
   ControlEvent,
@@ -22,7 +26,7 @@ import {
   utf8Length,
 } from "./frames.ts";
 import type { Hub } from "./hub.ts";
-import { parseUsername } from "./names.ts";
+import { canonicalName, parseUsername } from "./names.ts";
 import { guestKey } from "./owner.ts";
 import { type ChangeFrame, changeMessage } from "./message_changes.ts";
 import { mayChange } from "./permissions.ts";
@@ -65,6 +69,8 @@ export interface SessionContext {
   metrics: ChatMetrics;
   /** Rooms with access: the permission table on every frame (absent: everything is allowed). */
   access?: RoomAccess;
+  /** Accounts and tokens: who a `join` may be (guests only when absent). */
+  people?: People;
   /** Set at shutdown: frames that arrive from then on are not taken. */
   draining?: boolean;
   /** Keeps a message's store write and its delivery alive through shutdown. */
@@ -99,6 +105,11 @@ export class Session implements Peer {
   #recheck: ReturnType<typeof setTimeout> | undefined;
   #closeReason: string | undefined;
   #gate: Gate | undefined;
+  #arrival: { identity: Identity | null; urlToken?: string };
+  /** Who joined: kind, name and the key that owns what they send. */
+  #who: Identity | undefined;
+  /** The key the name is held under in presence (its look-alike key). */
+  #claimKey = "";
 
   /** Takes over an upgraded socket. */
   constructor(
@@ -110,6 +121,8 @@ export class Session implements Peer {
       identity?: Identity | null;
       /** The client's address, which holds a guest's ban. */
       address?: string;
+      /** The `?token=` of the WebSocket URL. */
+      urlToken?: string;
       /** Told when the socket itself has closed. */
       onClosed?: () => void;
     },
@@ -117,6 +130,10 @@ export class Session implements Peer {
     this.#socket = socket;
     this.room = options.room;
     this.#context = options.context;
+    this.#arrival = {
+      identity: options.identity ?? null,
+      urlToken: options.urlToken,
+    };
     if (options.context.access) {
       this.#gate = new Gate(options.context.access, {
         room: options.room,
@@ -235,8 +252,8 @@ export class Session implements Peer {
   }
 
   /** Bytes of history a welcome may carry: the unsent-bytes cap, less the member list. */
-  #welcomeBudget(members: string[]): number {
-    const rest = utf8Length(JSON.stringify(members)) + 512;
+  #welcomeBudget(lists: unknown): number {
+    const rest = utf8Length(JSON.stringify(lists)) + 512;
     return Math.max(0, this.#context.maxBufferedBytes - rest);
   }
 
@@ -344,18 +361,18 @@ export class Session implements Peer {
         this.#state === "joined" ? "Already joined." : "A join is under way.",
       );
     }
-    const name = parseUsername(frame.username);
-    if (!name.ok) return this.#error("invalid_username", name.reason);
     this.#state = "joining";
+    const who = await this.#whoJoins(frame);
+    if (!who) return;
+    const name = { name: who.username, canonical: canonicalName(who.username) };
     if (this.#gate) {
       let verdict;
       try {
         verdict = await this.#gate.admit({
           canonical: name.canonical,
           username: name.name,
-          guestKey: frame.clientId === undefined
-            ? `c:${this.id}`
-            : `g:${frame.clientId}`,
+          guestKey: who.key,
+          identity: who.kind === "guest" ? undefined : who,
         });
       } catch (error) {
         if (!this.#isClosed()) this.#state = "new";
@@ -377,8 +394,8 @@ export class Session implements Peer {
     }
     const identity = {
       username: name.name,
-      canonical: name.canonical,
-      clientId: frame.clientId,
+      canonical: lookAlikeKey(name.name),
+      clientId: who.key,
     };
     let outcome;
     try {
@@ -401,6 +418,8 @@ export class Session implements Peer {
     }
     this.canonical = name.canonical;
     this.username = name.name;
+    this.#who = who;
+    this.#claimKey = identity.canonical;
     this.#clientId = frame.clientId;
     this.#held = [];
     this.#joinedRoom = room;
@@ -409,6 +428,7 @@ export class Session implements Peer {
     let history: LogEvent[];
     let truncated = false;
     let members: string[];
+    let people;
     try {
       const [page, online] = await Promise.all([
         frame.since === undefined
@@ -416,11 +436,12 @@ export class Session implements Peer {
             messages,
           ) => ({ messages, truncated: false }))
           : store.after(this.room, { since: frame.since, limit: MAX_REPLAY }),
-        presence.members(this.room),
+        presence.roster(this.room),
       ]);
       history = page.messages;
       truncated = page.truncated;
-      members = online;
+      members = online.map((person) => person.username);
+      people = toPeople(online, this.#roles());
     } catch (error) {
       this.#held = undefined;
       this.#leaveRoom(false);
@@ -435,12 +456,13 @@ export class Session implements Peer {
     }
     this.#batch = frame.batch === true;
     this.#coalesce = frame.presence === "coalesced";
-    const fit = fitReplay(history, this.#welcomeBudget(members));
+    const fit = fitReplay(history, this.#welcomeBudget([members, people]));
     this.#socket.send(JSON.stringify({
       type: "welcome",
       room: this.room,
       username: this.username,
       members,
+      people,
       history: fit.events,
       ...(truncated || (fit.cut && frame.since !== undefined)
         ? { truncated: true }
@@ -461,6 +483,7 @@ export class Session implements Peer {
         username: this.username,
         ts: Date.now(),
         members,
+        people,
       });
     }
   }
@@ -536,6 +559,7 @@ export class Session implements Peer {
 
   /** Owner key of what this connection sends: the account or token, else the guest's. */
   get #owner(): string {
+    if (this.#who) return this.#who.key;
     const identity = this.#gate?.identity;
     if (identity && identity.kind !== "guest") return identity.key;
     return guestKey({
@@ -622,13 +646,15 @@ export class Session implements Peer {
     const { hub, presence, fanout, track, log } = this.#context;
     hub.release(this.room);
     const release = (async () => {
-      const last = await presence.release(this.room, this.canonical);
+      const last = await presence.release(this.room, this.#claimKey);
       if (!last || !announce) return;
+      const roster = await presence.roster(this.room);
       fanout.publish(this.room, {
         type: "left",
         username: this.username,
         ts: Date.now(),
-        members: await presence.members(this.room),
+        members: roster.map((person) => person.username),
+        people: toPeople(roster, this.#roles()),
       });
     })();
     track(release);
@@ -638,6 +664,60 @@ export class Session implements Peer {
         ...errorFields(error),
       })
     );
+  }
+
+  /** Decides who the `join` makes this socket; answers the error and returns undefined when it is refused. */
+  async #whoJoins(frame: JoinFrame): Promise<Identity | undefined> {
+    const people = this.#context.people;
+    let decision;
+    try {
+      decision = people
+        ? await decideJoin(frame, {
+          people,
+          room: this.room,
+          arrival: { ...this.#arrival, connection: this.#connectionKey },
+        })
+        : undefined;
+    } catch (error) {
+      if (!this.#isClosed()) this.#state = "new";
+      throw error;
+    }
+    if (this.#isClosed()) return undefined;
+    if (!decision) {
+      const name = parseUsername(frame.username ?? "");
+      if (frame.username === undefined || !name.ok) {
+        this.#state = "new";
+        this.#error(
+          frame.username === undefined ? "bad_frame" : "invalid_username",
+          name.ok ? '"join" needs a "username" string.' : name.reason,
+        );
+        return undefined;
+      }
+      return {
+        kind: "guest",
+        username: name.name,
+        key: guestKey({
+          clientId: frame.clientId,
+          connection: this.#connectionKey,
+        }),
+      };
+    }
+    if (!decision.ok) {
+      this.#state = "new";
+      this.#error(decision.code, decision.message);
+      return undefined;
+    }
+    return decision.identity;
+  }
+
+  /** Who holds which role here: the room's owner and moderators as read at join, and the admins. */
+  #roles(): Roles {
+    const settings = this.#gate?.look?.settings;
+    return {
+      owner: settings?.owner,
+      moderators: settings?.moderators,
+      admins: this.#context.people?.admins,
+    };
   }
 
   #isClosed(): boolean {

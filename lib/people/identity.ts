@@ -25,15 +25,6 @@ export function tokenKey(sub: string): string {
   return `t:${sub}`;
 }
 
-/** The ownership key of a guest: its browser's `clientId`, or its connection. */
-export function guestKey(
-  options: { clientId?: string; connection: string },
-): string {
-  return options.clientId === undefined
-    ? `c:${options.connection}`
-    : `g:${options.clientId}`;
-}
-
 /** The kind of person an ownership key belongs to. */
 export function kindOfKey(key: string | undefined): PersonKind {
   if (key?.startsWith("a:")) return "account";

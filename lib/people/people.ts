@@ -5,7 +5,7 @@ import type { Logger } from "../log.ts";
 import type { AccountStore } from "./accounts.ts";
 import { encodeBase64Url } from "./base64url.ts";
 import { clearedCookie, sessionCookie, sessionIdOf } from "./cookies.ts";
-import { accountKey, type Identity } from "./identity.ts";
+import { accountKey, type Identity, tokenKey } from "./identity.ts";
 import {
   HashesBusy,
   hashPassword,
@@ -16,6 +16,7 @@ import {
 import { Sessions } from "./sessions.ts";
 import { lookAlikeKey } from "./skeleton.ts";
 import { Throttle, type Verdict } from "./throttle.ts";
+import { type TokenKeys, type TokenResult, verifyToken } from "./tokens.ts";
 
 /** Largest JSON body the auth routes read. */
 export const MAX_AUTH_BODY_BYTES = 4096;
@@ -32,6 +33,8 @@ export interface PeopleOptions {
   admins?: string[];
   /** Proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed. */
   trustedProxies?: string[];
+  /** Keys of embedding sites' tokens (`loadTokenKeys`); no tokens when absent. */
+  tokenKeys?: TokenKeys;
 }
 
 const NO_STORE = { "cache-control": "no-store" };
@@ -94,6 +97,7 @@ export class People {
   #throttle: Throttle;
   #log: Logger;
   #trustedProxies: string[];
+  #tokenKeys: TokenKeys;
 
   /** Wires the account store and the settings. */
   constructor(options: PeopleOptions) {
@@ -104,6 +108,40 @@ export class People {
     this.#throttle = new Throttle(options.accounts);
     this.#log = options.log;
     this.#trustedProxies = options.trustedProxies ?? [];
+    this.#tokenKeys = options.tokenKeys ?? { keys: [] };
+  }
+
+  /** Checks an embedding site's token for `room`; logs why one was refused, never the token. */
+  async verifyToken(token: string, room: string): Promise<TokenResult> {
+    if (this.mode === "off") return { ok: false, reason: "accounts off" };
+    const result = await verifyToken(token, { keys: this.#tokenKeys, room });
+    if (!result.ok) {
+      this.#log("info", "token_refused", { room, reason: result.reason });
+    }
+    return result;
+  }
+
+  /**
+   * Who a request speaks for in `room`: the bearer of a valid `?token=`
+   * (with the rooms it names), else the signed-in account, else null.
+   */
+  async whoIs(
+    req: Request,
+    room?: string,
+  ): Promise<(Identity & { rooms?: readonly string[] }) | null> {
+    const token = new URL(req.url).searchParams.get("token");
+    if (token && room !== undefined && this.mode !== "off") {
+      const result = await this.verifyToken(token, room);
+      if (result.ok) {
+        return {
+          kind: "token",
+          username: result.claims.name,
+          key: tokenKey(result.claims.sub),
+          rooms: result.claims.rooms,
+        };
+      }
+    }
+    return await this.identify(req);
   }
 
   /** The signed-in account of a request (its session cookie), or null. */

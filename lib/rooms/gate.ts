@@ -43,9 +43,17 @@ export class Gate {
    * by name reaches them.
    */
   async admit(
-    options: { canonical: string; username: string; guestKey: string },
+    options: {
+      canonical: string;
+      username: string;
+      guestKey: string;
+      /** Who the join itself proved to be (a token in the frame), over what the upgrade said. */
+      identity?: Identity;
+    },
   ): Promise<Decision> {
-    if (!this.#identity || this.#identity.kind === "guest") {
+    if (options.identity) {
+      this.#identity = options.identity;
+    } else if (!this.#identity || this.#identity.kind === "guest") {
       this.#identity = {
         kind: "guest",
         key: options.guestKey,

@@ -7,6 +7,7 @@ import { errorFields, type Logger, throttledLogger } from "../log.ts";
 import type { AccountStore } from "../people/accounts.ts";
 import { KvAccounts } from "../people/kv_accounts.ts";
 import { MemoryAccounts } from "../people/memory_accounts.ts";
+import { toPeople } from "../people/roster.ts";
 import { kvPathError } from "../start_error.ts";
 import { KvStore } from "./kv.ts";
 import { MemoryStore } from "./memory.ts";
@@ -99,13 +100,16 @@ export async function announceLeft(
   room: string,
   options: { usernames: string[]; presence: Presence; fanout: Fanout },
 ): Promise<void> {
-  const members = await options.presence.members(room);
+  const roster = await options.presence.roster(room);
+  const members = roster.map((person) => person.username);
+  const people = toPeople(roster, {});
   for (const username of options.usernames) {
     options.fanout.publish(room, {
       type: "left",
       username,
       ts: Date.now(),
       members,
+      people,
     });
   }
 }

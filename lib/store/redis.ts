@@ -212,6 +212,7 @@ function toEvent(
     ts,
     nonce: fields.n,
     replyTo: state.rt,
+    owner: state.o,
   });
   if (state.e !== undefined) message.editedAt = Number(state.e);
   if (Array.isArray(state.x) && state.x.length > 0) {

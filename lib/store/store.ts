@@ -4,6 +4,7 @@ import type {
   MessageEvent,
   ReplyQuote,
 } from "../chat/events.ts";
+import { kindOfKey } from "../people/identity.ts";
 
 /** What a caller hands the store to append one message. */
 export interface AppendInput {
@@ -142,6 +143,7 @@ export function toMessage(
   };
   if (input.nonce !== undefined) message.nonce = input.nonce;
   if (input.replyTo !== undefined) message.replyTo = input.replyTo;
+  if (input.owner !== undefined) message.kind = kindOfKey(input.owner);
   return message;
 }
 

@@ -1,0 +1,44 @@
+/** The `people` list of a room: who is online, of which kind, in which role. */
+import type { PersonView } from "../chat/events.ts";
+import { canonicalName } from "../chat/names.ts";
+import type { RosterEntry } from "../chat/presence.ts";
+import { kindOfKey } from "./identity.ts";
+
+/** What decides roles in one room: its owner and moderators (account names) and the server's admins. */
+export interface Roles {
+  owner?: string | null;
+  moderators?: readonly string[];
+  admins?: ReadonlySet<string> | readonly string[];
+}
+
+/** The role of a person with ownership key `key` in a room. */
+export function roleOf(
+  key: string | undefined,
+  roles: Roles,
+): PersonView["role"] {
+  if (!key?.startsWith("a:")) return "member";
+  const account = key.slice(2);
+  if (roles.owner && canonicalName(roles.owner) === account) return "owner";
+  if (roles.moderators?.some((m) => canonicalName(m) === account)) {
+    return "moderator";
+  }
+  const admins = roles.admins;
+  if (
+    admins &&
+    (Array.isArray(admins)
+      ? admins.includes(account)
+      : (admins as ReadonlySet<string>).has(account))
+  ) {
+    return "moderator";
+  }
+  return "member";
+}
+
+/** The people of a roster, same order, each with kind and role. */
+export function toPeople(roster: RosterEntry[], roles: Roles): PersonView[] {
+  return roster.map((entry) => ({
+    username: entry.username,
+    kind: kindOfKey(entry.key),
+    role: roleOf(entry.key, roles),
+  }));
+}
