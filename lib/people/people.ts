@@ -158,11 +158,13 @@ export class People {
     };
   }
 
-  /** Canonical name of the account that owns `username` or a name that looks like it, or null. */
+  /**
+   * Canonical name of the account that owns `username` or a name that looks
+   * like it, or null: one store read (names with the same canonical form
+   * share their look-alike key).
+   */
   async ownerOf(username: string): Promise<string | null> {
     if (this.mode === "off") return null;
-    const canonical = canonicalName(username.trim());
-    if (await this.accounts.get(canonical)) return canonical;
     return await this.accounts.ownerOfLookAlike(lookAlikeKey(username));
   }
 

@@ -39,3 +39,18 @@ Deno.test("names that look different keep different keys", () => {
     assert.notEqual(lookAlikeKey(name), alice, name);
   }
 });
+
+Deno.test("names with one canonical form share one look-alike key", async () => {
+  const { canonicalName } = await import("../chat/names.ts");
+  const pairs = [
+    ["Alice", "aLICE"],
+    ["\u0130stanbul", "i\u0307stanbul"],
+    ["\u13aa\u13b3", "\uab8a\uab83"],
+    ["\u00c9mile", "e\u0301mile"],
+    ["\u03a3\u03bf\u03c6\u03af\u03b1", "\u03c3\u03bf\u03c6\u03af\u03b1"],
+  ];
+  for (const [a, b] of pairs) {
+    if (canonicalName(a) !== canonicalName(b)) continue;
+    assert.equal(lookAlikeKey(a), lookAlikeKey(b), `${a} / ${b}`);
+  }
+});
