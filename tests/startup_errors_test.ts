@@ -106,9 +106,10 @@ Deno.test("a KV file outside ./data works when its folder may be written", async
     reader.releaseLock();
   } finally {
     child.kill("SIGTERM");
-    assert.equal((await child.status).code, 0);
+    const { code } = await child.status;
     await child.stdout.cancel().catch(() => {});
     await Deno.remove(dir, { recursive: true });
+    assert.equal(code, 0);
   }
 });
 
