@@ -26,13 +26,21 @@ export function standingByName(
   return "member";
 }
 
-/** The keys a name's bans and mutes are held under: those it was seen with, and its account's. */
+/**
+ * Who a name stands for in the room: the keys its bans and mutes are held
+ * under, and whether they are the account of that name. A name seen only as
+ * a guest is a guest (so a guest who takes a moderator's name is no
+ * moderator, and a ban of it does not reach the account); a name never seen
+ * is taken to be the account.
+ */
 export async function keysOfName(
   access: RoomAccess,
   options: { room: string; canonical: string },
-): Promise<string[]> {
+): Promise<{ keys: string[]; account: boolean }> {
   const seen = await access.rooms.recall(options.room, options.canonical);
-  return [...new Set([`a:${options.canonical}`, ...seen])];
+  const accountKey = `a:${options.canonical}`;
+  if (seen.length === 0) return { keys: [accountKey], account: true };
+  return { keys: seen, account: seen.includes(accountKey) };
 }
 
 /**
@@ -62,10 +70,13 @@ export async function moderate(
     };
   }
   const canonical = canonicalName(frame.username);
-  const target = standingByName(canonical, {
-    settings: actor.settings,
-    admins: access.admins,
-  });
+  const { keys, account } = await keysOfName(access, { room, canonical });
+  const target = account
+    ? standingByName(canonical, {
+      settings: actor.settings,
+      admins: access.admins,
+    })
+    : "guest";
   if (!mayModerate(actor.standing, target)) {
     return {
       code: "forbidden",
@@ -74,7 +85,6 @@ export async function moderate(
         : "Only the owner or an admin may do that to a moderator.",
     };
   }
-  const keys = await keysOfName(access, { room, canonical });
   const now = Date.now();
   const until = frame.durationS === undefined
     ? null

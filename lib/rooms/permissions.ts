@@ -122,6 +122,10 @@ export function decide(action: Action, situation: Situation): Decision {
   if (situation.visibility === "private" && !isInside(standing)) {
     return "hidden";
   }
+  if (
+    situation.visibility === "private" && situation.banned &&
+    !aboveBans(standing)
+  ) return "hidden";
   switch (action) {
     case "page":
     case "history":

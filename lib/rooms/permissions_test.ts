@@ -112,6 +112,15 @@ Deno.test("a ban refuses join and every frame; a mute refuses speaking, drops ty
     assert.equal(decide("typing", at(standing, { muted: true })), "ignored");
     assert.equal(decide("page", at(standing, { banned: true })), "allow");
   }
+  for (const standing of ["moderator", "member", "token"] as const) {
+    for (const action of ACTIONS) {
+      assert.equal(
+        decide(action, at(standing, { banned: true, visibility: "private" })),
+        "hidden",
+        `a ban shuts a private room: ${standing} ${action}`,
+      );
+    }
+  }
   for (const standing of ["owner", "admin"] as const) {
     assert.equal(decide("join", at(standing, { banned: true })), "allow");
     assert.equal(decide("message", at(standing, { muted: true })), "allow");
