@@ -1,5 +1,6 @@
 import assert, { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { mentionsSelf, tokenize } from "./rich_text.tsx";
+import { charactersTouched } from "../../tests/support/work_meter.ts";
 
 Deno.test("http and https URLs become links; trailing punctuation stays text", () => {
   assertEquals(tokenize("see https://example.com/a?b=1. ok"), [
@@ -63,45 +64,7 @@ Deno.test("newlines and spaces are kept exactly", () => {
   assertEquals(joined, text);
 });
 
-/** Characters the string and regular-expression built-ins read or produce while `fn` runs. */
-function charactersTouched(fn: () => void): number {
-  let total = 0;
-  const strings = String.prototype as unknown as Record<
-    string,
-    (...args: unknown[]) => unknown
-  >;
-  const saved = new Map<string, (...args: unknown[]) => unknown>();
-  for (const name of ["normalize", "toLowerCase", "split", "replace"]) {
-    const original = strings[name];
-    saved.set(name, original);
-    strings[name] = function (this: string, ...args: unknown[]) {
-      total += this.length;
-      return original.apply(this, args);
-    };
-  }
-  const slice = strings.slice;
-  saved.set("slice", slice);
-  strings.slice = function (this: string, ...args: unknown[]) {
-    const result = slice.apply(this, args) as string;
-    total += result.length;
-    return result;
-  };
-  const exec = RegExp.prototype.exec;
-  RegExp.prototype.exec = function (this: RegExp, input: string) {
-    const from = this.lastIndex;
-    const match = exec.call(this, input);
-    total += match ? match.index + match[0].length - from : 1;
-    return match;
-  };
-  try {
-    fn();
-  } finally {
-    for (const [name, original] of saved) strings[name] = original;
-    RegExp.prototype.exec = exec;
-  }
-  return total;
-}
-
+/** Texts that made the old tokenizer quadratic, or its work grow with the reader's name. */
 const HOSTILE = [
   "http://a" + ").".repeat(996),
   "http://a" + ".".repeat(1992),
@@ -111,6 +74,7 @@ const HOSTILE = [
   "@a" + ".-".repeat(998) + "a",
   "@" + "a.".repeat(999),
 ];
+/** Reader names: none, short, the longest, and ones full of places a mention can end. */
 const READERS = [
   null,
   "x",
