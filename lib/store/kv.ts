@@ -21,7 +21,7 @@ import {
 } from "./store.ts";
 import { isBusy } from "./kv_busy.ts";
 import { expireLater, KvSweeper } from "./kv_expiry.ts";
-import { WriteHealth } from "./kv_health.ts";
+import { isStorageFailure, WriteHealth } from "./kv_health.ts";
 import { countRooms, readRoomCount, type RoomCountChange } from "./kv_rooms.ts";
 
 /** Options of {@linkcode KvStore.open}. */
@@ -480,7 +480,7 @@ export class KvStore implements MessageStore {
           result = await op.commit();
         } catch (error) {
           if (!isBusy(error)) {
-            this.#health.failed(error);
+            if (isStorageFailure(error)) this.#health.failed(error);
             throw error;
           }
           conflicted = false;

@@ -15,6 +15,18 @@ export const WRITE_PROBE_INTERVAL_MS = 2_000;
 export const WRITE_PROBE_BYTES = 16_384;
 const PROBE_KEY: Deno.KvKey = ["probe", "health"];
 
+/**
+ * True for failures of the storage underneath (a full disk, I/O, a
+ * read-only file), false for a refused operation (a value too large), which
+ * a client's input might cause and which must not take the server out of
+ * its balancer.
+ */
+export function isStorageFailure(error: unknown): boolean {
+  const text = error instanceof Error ? error.message : String(error);
+  return /disk is full|no space|ENOSPC|I\/O|readonly|read-only|EROFS|unable to open|database is closed|corrupt/i
+    .test(text);
+}
+
 /** Tracks whether one database handle can write. */
 export class WriteHealth {
   #kv: Deno.Kv;
