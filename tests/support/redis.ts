@@ -46,7 +46,9 @@ export async function startRedis(
   const path = redisServerPath();
   if (!path) throw new Error("redis-server is not installed");
   const port = freePort();
-  const dir = options.persist ? await Deno.makeTempDir() : undefined;
+  // Its own directory always: a replica's full sync writes dump.rdb there,
+  // and a Redis started in the project root would load one left behind.
+  const dir = await Deno.makeTempDir({ prefix: "redis-" });
   let child: Deno.ChildProcess | undefined;
   const launch = async () => {
     child = new Deno.Command(path, {
@@ -55,10 +57,12 @@ export async function startRedis(
         String(port),
         "--bind",
         "127.0.0.1",
+        "--dir",
+        dir,
         "--save",
         "",
-        ...(dir
-          ? ["--dir", dir, "--appendonly", "yes", "--appendfsync", "always"]
+        ...(options.persist
+          ? ["--appendonly", "yes", "--appendfsync", "always"]
           : ["--appendonly", "no"]),
         ...(options.replicaOf
           ? ["--replicaof", "127.0.0.1", String(options.replicaOf)]
@@ -107,7 +111,7 @@ export async function startRedis(
     port,
     async stop() {
       await stop();
-      if (dir) await Deno.remove(dir, { recursive: true }).catch(() => {});
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
     },
     kill: stop,
     start: launch,
