@@ -322,6 +322,12 @@ Deno.test({
             return hit?.className;
           });
           assertEquals(covered, "members-backdrop");
+          // Messages beside the drawer are blurred, not shown cut mid-word.
+          assert(
+            (await backdrop.evaluate((el) =>
+              getComputedStyle(el).backdropFilter
+            )).includes("blur"),
+          );
           await close.click();
           assert(!(await panel.isVisible()));
           assert(!(await backdrop.isVisible()));
