@@ -94,6 +94,11 @@ Deno.test({
             name: "noisy",
             address: "10.0.0.2",
           });
+          const neighbour = await guest(base, {
+            room,
+            name: "neighbour",
+            address: "10.0.0.2",
+          });
           moderator.send({
             type: "kick",
             username: "Noisy",
@@ -109,6 +114,15 @@ Deno.test({
           assert.equal(notice.username, "Noisy");
           assert.equal(notice.by, mo.username);
           assert.equal(typeof notice.ts, "number");
+          neighbour.client.send({ type: "message", text: "still here" });
+          await neighbour.client.next((f) =>
+            f.type === "message" && f.text === "still here"
+          );
+          assert.ok(
+            !neighbour.client.received.some((f) => f.type === "error"),
+            "a kick is for the name, not the whole address",
+          );
+          await neighbour.client.close();
           const again = await guest(base, {
             room,
             name: "noisy",

@@ -166,6 +166,8 @@ export interface ControlEvent {
   username?: string;
   /** Keys (identity, address) of the person it is about. */
   keys?: string[];
+  /** The notice the room's people get, carried in the same event so a server never gets one without the other. */
+  notice?: NoticeEvent;
 }
 
 /** An error answer; `message` is for people. */

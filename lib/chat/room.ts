@@ -142,6 +142,7 @@ export class Room {
     }
     if (event.type === "control") {
       this.#options.onControl?.(event);
+      if (event.notice) this.#fanOut({ frame: JSON.stringify(event.notice) });
       return;
     }
     const skip = event.type === "typing" || event.type === "joined"

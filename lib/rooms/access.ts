@@ -1,4 +1,4 @@
-import type { ControlEvent, NoticeEvent } from "../chat/events.ts";
+import type { ControlEvent } from "../chat/events.ts";
 import type { Fanout } from "../chat/fanout.ts";
 import { canonicalName } from "../chat/names.ts";
 import type { MessageStore } from "../store/store.ts";
@@ -171,10 +171,5 @@ export class RoomAccess {
   /** Tells every server's sockets in `room` to look again (bans, kicks, settings). */
   control(room: string, event: Omit<ControlEvent, "type">): void {
     this.#fanout.publish(room, { type: "control", ...event });
-  }
-
-  /** Tells the people of `room` about a moderation action. */
-  announce(room: string, notice: NoticeEvent): void {
-    this.#fanout.publish(room, notice);
   }
 }

@@ -119,10 +119,12 @@ export class Gate {
     control: ControlEvent,
     canonical: string,
   ): Promise<string | undefined> {
-    const concerned = this.concerns(control, canonical);
-    if (control.action === "kick" && concerned) {
-      return "You were removed from the room by a moderator.";
+    if (control.action === "kick") {
+      return control.username === canonical
+        ? "You were removed from the room by a moderator."
+        : undefined;
     }
+    const concerned = this.concerns(control, canonical);
     if (control.action !== "settings" && !concerned) return undefined;
     await this.refresh();
     if (this.check("join") === "allow") return undefined;

@@ -114,7 +114,6 @@ export async function moderate(
     ts: now,
     ...(frame.reason ? { reason: frame.reason } : {}),
   });
-  access.control(room, { action: frame.type, username: canonical, keys });
   const notice: NoticeEvent = {
     type: "notice",
     action: frame.type,
@@ -126,6 +125,11 @@ export async function moderate(
       : {}),
     ...(frame.reason ? { reason: frame.reason } : {}),
   };
-  access.announce(room, notice);
+  access.control(room, {
+    action: frame.type,
+    username: canonical,
+    keys,
+    notice,
+  });
   return undefined;
 }
