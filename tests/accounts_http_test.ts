@@ -361,3 +361,66 @@ Deno.test({
       await who.body?.cancel();
     }),
 });
+
+Deno.test({
+  name:
+    "passkey ceremonies: options only for the server's own pages, one use per challenge, taken names refused",
+  ...opts,
+  fn: () =>
+    withServer({}, async (server) => {
+      await signUp(server.url, { username: "alice" });
+      const options = await post(server.url, {
+        path: "/api/auth/passkey/register/options",
+        body: { username: "newcomer" },
+      });
+      assert.equal(options.status, 200);
+      const start = await options.json();
+      assert.equal(typeof start.ceremony, "string");
+      assert.equal(start.options.rp.id, "127.0.0.1");
+      assert.equal(start.options.user.name, "newcomer");
+      assert.ok(start.options.challenge.length >= 22);
+      const taken = await post(server.url, {
+        path: "/api/auth/passkey/register/options",
+        body: { username: "\u0430lice" },
+      });
+      assert.equal(taken.status, 409);
+      await taken.body?.cancel();
+      const forged = await post(server.url, {
+        path: "/api/auth/passkey/register/verify",
+        body: {
+          ceremony: start.ceremony,
+          response: { id: "x", rawId: "x", type: "public-key", response: {} },
+        },
+      });
+      assert.equal(forged.status, 401);
+      assert.deepEqual(await forged.json(), { error: "bad_credentials" });
+      const again = await post(server.url, {
+        path: "/api/auth/passkey/register/verify",
+        body: { ceremony: start.ceremony, response: { id: "x" } },
+      });
+      assert.equal(again.status, 400, "a challenge is used once");
+      await again.body?.cancel();
+      const login = await post(server.url, {
+        path: "/api/auth/passkey/login/options",
+      });
+      const ceremony = (await login.json()).ceremony;
+      const unknown = await post(server.url, {
+        path: "/api/auth/passkey/login/verify",
+        body: { ceremony, response: { id: "no-such-credential" } },
+      });
+      assert.equal(unknown.status, 401);
+      await unknown.body?.cancel();
+      const noOrigin = await fetch(
+        `${server.url}/api/auth/passkey/login/options`,
+        { method: "POST" },
+      );
+      assert.equal(noOrigin.status, 400, "not from this server's own page");
+      await noOrigin.body?.cancel();
+      const foreign = await fetch(
+        `${server.url}/api/auth/passkey/login/options`,
+        { method: "POST", headers: { origin: "https://evil.example" } },
+      );
+      assert.equal(foreign.status, 403);
+      await foreign.body?.cancel();
+    }),
+});

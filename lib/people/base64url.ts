@@ -11,7 +11,7 @@ export function encodeBase64Url(bytes: Uint8Array): string {
 }
 
 /** Decodes base64url (padding optional); throws on anything else. */
-export function decodeBase64Url(text: string): Uint8Array {
+export function decodeBase64Url(text: string): Uint8Array<ArrayBuffer> {
   const base64 = text.replaceAll("-", "+").replaceAll("_", "/");
   return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 }

@@ -13,13 +13,12 @@ import {
   verifyNothing,
   verifyPassword,
 } from "./passwords.ts";
+import { Passkeys } from "./passkeys.ts";
 import { Sessions } from "./sessions.ts";
 import { lookAlikeKey } from "./skeleton.ts";
-import { Throttle, type Verdict } from "./throttle.ts";
+import { json, NO_STORE, readJson, tooMany } from "./http.ts";
+import { Throttle } from "./throttle.ts";
 import { type TokenKeys, type TokenResult, verifyToken } from "./tokens.ts";
-
-/** Largest JSON body the auth routes read. */
-export const MAX_AUTH_BODY_BYTES = 4096;
 
 /** `CHAT_ACCOUNTS`: all three kinds of people, accounts and tokens only, or guests only. */
 export type AccountsMode = "optional" | "required" | "off";
@@ -37,65 +36,17 @@ export interface PeopleOptions {
   tokenKeys?: TokenKeys;
 }
 
-const NO_STORE = { "cache-control": "no-store" };
-
-function json(body: unknown, status: number, headers: HeadersInit = {}) {
-  return Response.json(body, {
-    status,
-    headers: { ...NO_STORE, ...headers },
-  });
-}
-
-async function readJson(
-  req: Request,
-): Promise<Record<string, unknown> | undefined> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > MAX_AUTH_BODY_BYTES || !req.body) return undefined;
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (true) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > MAX_AUTH_BODY_BYTES) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  try {
-    const body = JSON.parse(
-      new TextDecoder("utf-8", { fatal: true }).decode(bytes),
-    );
-    return body && typeof body === "object" && !Array.isArray(body)
-      ? body
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function tooMany(verdict: Verdict & { ok: false }): Response {
-  return json({ error: "too_many_attempts" }, 429, {
-    "retry-after": String(verdict.retryAfterS),
-  });
-}
-
 /** The people of one server: its accounts, their sessions, and the limits on signing in. */
 export class People {
   readonly mode: AccountsMode;
   readonly admins: ReadonlySet<string>;
   readonly accounts: AccountStore;
   readonly sessions: Sessions;
-  #throttle: Throttle;
-  #log: Logger;
+  /** The `/api/auth/passkey/…` routes. */
+  readonly passkeys: Passkeys;
+  /** Limits on sign-ins, sign-ups and passkey ceremonies. */
+  readonly throttle: Throttle;
+  readonly log: Logger;
   #trustedProxies: string[];
   #tokenKeys: TokenKeys;
 
@@ -105,8 +56,9 @@ export class People {
     this.mode = options.mode ?? "optional";
     this.admins = new Set(options.admins ?? []);
     this.sessions = new Sessions(options.accounts);
-    this.#throttle = new Throttle(options.accounts);
-    this.#log = options.log;
+    this.passkeys = new Passkeys(this);
+    this.throttle = new Throttle(options.accounts);
+    this.log = options.log;
     this.#trustedProxies = options.trustedProxies ?? [];
     this.#tokenKeys = options.tokenKeys ?? { keys: [] };
   }
@@ -116,7 +68,7 @@ export class People {
     if (this.mode === "off") return { ok: false, reason: "accounts off" };
     const result = await verifyToken(token, { keys: this.#tokenKeys, room });
     if (!result.ok) {
-      this.#log("info", "token_refused", { room, reason: result.reason });
+      this.log("info", "token_refused", { room, reason: result.reason });
     }
     return result;
   }
@@ -187,15 +139,15 @@ export class People {
     }
     const weak = passwordProblem(body.password);
     if (weak) return json({ error: "weak_password", message: weak }, 400);
-    const address = this.#address(req, info);
-    const verdict = await this.#throttle.signup(address);
+    const address = this.address(req, info);
+    const verdict = await this.throttle.signup(address);
     if (!verdict.ok) return tooMany(verdict);
-    if (await this.ownerOf(name.name)) return this.#taken();
+    if (await this.ownerOf(name.name)) return this.taken();
     let passwordHash: string;
     try {
       passwordHash = await hashPassword(body.password);
     } catch (error) {
-      return this.#busy(error);
+      return this.busy(error);
     }
     const created = await this.accounts.create({
       username: name.name,
@@ -205,8 +157,8 @@ export class People {
       userHandle: encodeBase64Url(crypto.getRandomValues(new Uint8Array(32))),
       createdAt: Date.now(),
     });
-    if (!created) return this.#taken();
-    this.#log("info", "signup", { username: name.name, method: "password" });
+    if (!created) return this.taken();
+    this.log("info", "signup", { username: name.name, method: "password" });
     return await this.signedIn(req, info, {
       canonical: name.canonical,
       username: name.name,
@@ -229,10 +181,10 @@ export class People {
     }
     const password = body.password.slice(0, 1024);
     const canonical = canonicalName(body.username.trim()).slice(0, 64);
-    const address = this.#address(req, info);
-    const verdict = await this.#throttle.attempt(canonical, address);
+    const address = this.address(req, info);
+    const verdict = await this.throttle.attempt(canonical, address);
     if (!verdict.ok) {
-      this.#log("warn", "login_throttled", { address });
+      this.log("warn", "login_throttled", { address });
       return tooMany(verdict);
     }
     const account = await this.accounts.get(canonical);
@@ -242,15 +194,15 @@ export class People {
         ? await verifyPassword(password, account.passwordHash)
         : await verifyNothing(password);
     } catch (error) {
-      return this.#busy(error);
+      return this.busy(error);
     }
     if (!ok || !account) {
-      await this.#throttle.failed(address);
-      this.#log("info", "login_failed", { address });
+      await this.throttle.failed(address);
+      this.log("info", "login_failed", { address });
       return json({ error: "bad_credentials" }, 401);
     }
-    await this.#throttle.succeeded(canonical);
-    this.#log("info", "login", {
+    await this.throttle.succeeded(canonical);
+    this.log("info", "login", {
       username: account.username,
       method: "password",
     });
@@ -313,21 +265,24 @@ export class People {
       req.headers.get("x-forwarded-proto")?.split(",")[0].trim() === "https";
   }
 
-  #address(req: Request, info: Deno.ServeHandlerInfo): string {
+  /** The client's address (the peer's, or what a trusted proxy says). */
+  address(req: Request, info: Deno.ServeHandlerInfo): string {
     return clientAddress(req, {
       peer: (info.remoteAddr as Deno.NetAddr).hostname ?? "",
       trustedProxies: this.#trustedProxies,
     });
   }
 
-  #taken(): Response {
+  /** `409 name_taken`. */
+  taken(): Response {
     return json({
       error: "name_taken",
       message: "That name, or one that looks the same, is taken.",
     }, 409);
   }
 
-  #busy(error: unknown): Response {
+  /** `503` when too many password hashes wait; rethrows anything else. */
+  busy(error: unknown): Response {
     if (!(error instanceof HashesBusy)) throw error;
     return json({ error: "busy" }, 503, { "retry-after": "1" });
   }

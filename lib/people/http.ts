@@ -1,0 +1,61 @@
+/** What the auth routes share: JSON answers that no cache keeps, bounded JSON bodies. */
+import type { Verdict } from "./throttle.ts";
+
+/** Largest JSON body the auth routes read. */
+export const MAX_AUTH_BODY_BYTES = 4096;
+
+/** Headers of every auth answer. */
+export const NO_STORE = { "cache-control": "no-store" };
+
+/** A JSON answer that no cache keeps. */
+export function json(body: unknown, status: number, headers: HeadersInit = {}) {
+  return Response.json(body, {
+    status,
+    headers: { ...NO_STORE, ...headers },
+  });
+}
+
+/** A JSON object body of at most `limit` bytes ({@linkcode MAX_AUTH_BODY_BYTES}), or undefined. */
+export async function readJson(
+  req: Request,
+  limit: number = MAX_AUTH_BODY_BYTES,
+): Promise<Record<string, unknown> | undefined> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > limit || !req.body) return undefined;
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  try {
+    const body = JSON.parse(
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes),
+    );
+    return body && typeof body === "object" && !Array.isArray(body)
+      ? body
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `429` with `Retry-After`. */
+export function tooMany(verdict: Verdict & { ok: false }): Response {
+  return json({ error: "too_many_attempts" }, 429, {
+    "retry-after": String(verdict.retryAfterS),
+  });
+}

@@ -1,0 +1,43 @@
+import type { AppState } from "../lib/app_state.ts";
+import { Head } from "../lib/framework/head.ts";
+import type { Handlers, PageProps } from "../lib/framework/types.ts";
+import { safeNext } from "../lib/client/auth.ts";
+import { SiteHeader } from "../lib/ui/site_header.tsx";
+import SignIn from "../islands/sign_in.tsx";
+
+interface SignInData {
+  next: string;
+}
+
+/** `GET /signin?next=/path`: sign in or create an account; 404 when accounts are off. */
+export const handler: Handlers<SignInData, AppState> = {
+  GET(_req, ctx) {
+    if (ctx.state.people.mode === "off") return ctx.renderNotFound();
+    return ctx.render({ next: safeNext(ctx.url.searchParams.get("next")) });
+  },
+};
+
+/** The sign-in page. */
+export default function SignInPage({ data }: PageProps<SignInData, AppState>) {
+  return (
+    <>
+      <Head>
+        <title>Sign in · Chat</title>
+      </Head>
+      <SiteHeader />
+      <main class="page page-signin">
+        <section class="card" aria-labelledby="signin-title">
+          <h1 id="signin-title">Your account</h1>
+          <p class="lead">
+            With an account your name is yours in every room: nobody else can
+            use it, or a name that looks like it.
+          </p>
+          <SignIn next={data.next} />
+          <noscript>
+            <p class="noscript">Signing in needs JavaScript.</p>
+          </noscript>
+        </section>
+      </main>
+    </>
+  );
+}
