@@ -9,11 +9,14 @@ export type AuthResult =
   | { ok: true; username: string }
   | { ok: false; message: string; field?: "username" | "password" };
 
-// deno-lint-ignore no-explicit-any
-async function post(
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: any }> {
+/** A JSON answer of the auth routes. */
+interface Answer {
+  status: number;
+  // deno-lint-ignore no-explicit-any
+  body: any;
+}
+
+async function post(path: string, body?: unknown): Promise<Answer> {
   const res = await fetch(path, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -79,9 +82,9 @@ export function explain(
   };
 }
 
-async function finish(
+function finish(
   res: Response | { status: number; body: unknown },
-): Promise<AuthResult> {
+): AuthResult {
   const { status, body } = res as {
     status: number;
     body: { username?: string };
@@ -97,7 +100,7 @@ export async function signUp(
   username: string,
   password: string,
 ): Promise<AuthResult> {
-  return await finish(await post("/api/auth/signup", { username, password }));
+  return finish(await post("/api/auth/signup", { username, password }));
 }
 
 /** Signs in with a password. */
@@ -111,7 +114,7 @@ export async function signIn(
     body: JSON.stringify({ username, password }),
   });
   const body = await res.json().catch(() => null);
-  if (res.ok) return await finish({ status: res.status, body });
+  if (res.ok) return finish({ status: res.status, body });
   return explain(
     res.status,
     body,
@@ -152,7 +155,7 @@ export async function passkeySignUp(username: string): Promise<AuthResult> {
   } catch (error) {
     return cancelled(error);
   }
-  return await finish(
+  return finish(
     await post("/api/auth/passkey/register/verify", {
       ceremony: start.body.ceremony,
       response,
@@ -180,7 +183,7 @@ export async function passkeySignIn(): Promise<AuthResult> {
       message: "That passkey is not one of this site's accounts.",
     };
   }
-  return await finish(done);
+  return finish(done);
 }
 
 /** Where to go after signing in: `next` when it is a path of this site, else home. */
