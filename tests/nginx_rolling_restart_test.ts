@@ -13,7 +13,8 @@ import {
   type SteadyClient,
 } from "./support/steady_client.ts";
 import { until } from "./support/hostile.ts";
-import { type Frame, freshRoom } from "./support/ws_client.ts";
+import { storedHistory } from "./support/chat_scenario.ts";
+import { freshRoom } from "./support/ws_client.ts";
 
 /** Clients sending through the proxy. */
 const CLIENTS = 20;
@@ -38,21 +39,6 @@ Deno.test("README gives deploy/nginx.conf and deploy/chat.service as they are", 
 
 function total(clients: SteadyClient[], pick: (c: SteadyClient) => number) {
   return clients.reduce((n, c) => n + pick(c), 0);
-}
-
-async function history(baseUrl: string, room: string): Promise<Frame[]> {
-  const all: Frame[] = [];
-  let before = "";
-  while (true) {
-    const res = await fetch(
-      `${baseUrl}/api/rooms/${room}/messages?limit=200${before}`,
-    );
-    assert.equal(res.status, 200);
-    const { messages } = await res.json();
-    all.unshift(...messages);
-    if (messages.length < 200) return all;
-    before = `&before=${messages[0].id}`;
-  }
 }
 
 Deno.test({
@@ -119,7 +105,7 @@ Deno.test({
       running = false;
       await Promise.all(loops);
 
-      const stored = await history(nginx.url, room);
+      const stored = await storedHistory(nginx.url, room);
       const ids = stored.map((m) => m.id);
       assert.deepEqual([...ids].sort(), ids);
       const nonces = stored.map((m) => m.nonce);

@@ -18,6 +18,7 @@ import { RedisStore } from "../lib/store/redis.ts";
 import { connectRedis, type RedisClient } from "../lib/store/redis_client.ts";
 import { RedisKeys } from "../lib/store/redis_keys.ts";
 import { until } from "./support/hostile.ts";
+import { storedHistory } from "./support/chat_scenario.ts";
 import { redisSkipReason } from "./support/redis.ts";
 import { startRedisCluster } from "./support/redis_cluster.ts";
 import { startServer } from "./support/server.ts";
@@ -32,22 +33,6 @@ const skip = redisSkipReason();
 if (skip) console.warn(`redis cluster tests skipped: ${skip}`);
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
-
-/** The whole stored history of `room`, oldest first, paging back through the messages API. */
-export async function stored(baseUrl: string, room: string): Promise<Frame[]> {
-  const all: Frame[] = [];
-  let before = "";
-  while (true) {
-    const res = await fetch(
-      `${baseUrl}/api/rooms/${room}/messages?limit=200${before}`,
-    );
-    assert.equal(res.status, 200);
-    const { messages } = await res.json();
-    all.unshift(...messages);
-    if (messages.length < 200) return all;
-    before = `&before=${messages[0].id}`;
-  }
-}
 
 /** Every acknowledged message is stored once; every client got the stored history once, in order. */
 function assertExactlyOnce(clients: SteadyClient[], history: Frame[]): void {
@@ -248,7 +233,7 @@ if (!skip) {
               const burst = pump(people);
               await until(() => people.every((p) => p.acked.size >= 5));
               await burst.stop();
-              const history = await stored(servers[1].url, room);
+              const history = await storedHistory(servers[1].url, room);
               await until(() =>
                 people.every((p) => p.received.length >= history.length)
               );
@@ -280,7 +265,7 @@ if (!skip) {
               { timeoutMs: 20_000, what: "traffic after the migration" },
             );
             await burst.stop();
-            const history = await stored(servers[0].url, room);
+            const history = await storedHistory(servers[0].url, room);
             await until(() =>
               people.every((p) => p.received.length >= history.length)
             );
@@ -359,12 +344,15 @@ if (!skip) {
               Math.min(...[...p.acked.values()].filter((at) => at > restartAt))
             );
             await burst.stop();
-            const history = await stored(servers[1].url, room);
+            const history = await storedHistory(servers[1].url, room);
             await until(() =>
               people.every((p) => p.received.length >= history.length)
             );
             assertExactlyOnce(people, history);
-            assertExactlyOnce(bystanders, await stored(servers[0].url, calm));
+            assertExactlyOnce(
+              bystanders,
+              await storedHistory(servers[0].url, calm),
+            );
             const figures = {
               ackedBeforeKill: ackedBefore,
               ackedTotal: people.reduce((n, p) => n + p.acked.size, 0),

@@ -5,7 +5,7 @@
  * names its island and every script it needs loads.
  */
 import assert from "node:assert/strict";
-import { connect, freshRoom } from "./ws_client.ts";
+import { connect, type Frame, freshRoom } from "./ws_client.ts";
 
 /** What {@linkcode exerciseChat} left behind, to look for after a restart. */
 export interface ChatTrace {
@@ -101,4 +101,23 @@ export async function storedTexts(
   assert.equal(res.status, 200);
   const { messages } = await res.json();
   return messages.map((m: { text: string }) => m.text);
+}
+
+/** The whole stored history of `room`, oldest first, paging back through the messages API. */
+export async function storedHistory(
+  baseUrl: string,
+  room: string,
+): Promise<Frame[]> {
+  const all: Frame[] = [];
+  let before = "";
+  while (true) {
+    const res = await fetch(
+      `${baseUrl}/api/rooms/${room}/messages?limit=200${before}`,
+    );
+    assert.equal(res.status, 200);
+    const { messages } = await res.json();
+    all.unshift(...messages);
+    if (messages.length < 200) return all;
+    before = `&before=${messages[0].id}`;
+  }
 }
