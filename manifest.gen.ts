@@ -27,12 +27,13 @@ import * as $23 from "./routes/index.tsx";
 import * as $24 from "./routes/invite/[code].tsx";
 import * as $25 from "./routes/metrics.ts";
 import * as $26 from "./routes/signin.tsx";
-import * as $27 from "./islands/chat_room.tsx";
-import * as $28 from "./islands/create_room.tsx";
-import * as $29 from "./islands/home_rooms.tsx";
-import * as $30 from "./islands/join_form.tsx";
-import * as $31 from "./islands/room_admin.tsx";
-import * as $32 from "./islands/sign_in.tsx";
+import * as $27 from "./islands/account_menu.tsx";
+import * as $28 from "./islands/chat_room.tsx";
+import * as $29 from "./islands/create_room.tsx";
+import * as $30 from "./islands/home_rooms.tsx";
+import * as $31 from "./islands/join_form.tsx";
+import * as $32 from "./islands/room_admin.tsx";
+import * as $33 from "./islands/sign_in.tsx";
 import type { Manifest } from "./lib/framework/types.ts";
 
 export default {
@@ -66,12 +67,13 @@ export default {
     "./routes/signin.tsx": $26,
   },
   islands: {
-    "./islands/chat_room.tsx": $27,
-    "./islands/create_room.tsx": $28,
-    "./islands/home_rooms.tsx": $29,
-    "./islands/join_form.tsx": $30,
-    "./islands/room_admin.tsx": $31,
-    "./islands/sign_in.tsx": $32,
+    "./islands/account_menu.tsx": $27,
+    "./islands/chat_room.tsx": $28,
+    "./islands/create_room.tsx": $29,
+    "./islands/home_rooms.tsx": $30,
+    "./islands/join_form.tsx": $31,
+    "./islands/room_admin.tsx": $32,
+    "./islands/sign_in.tsx": $33,
   },
   baseUrl: import.meta.url,
 } satisfies Manifest;

@@ -127,12 +127,12 @@ export async function signOut(): Promise<void> {
   await post("/api/auth/logout");
 }
 
-/** The signed-in account's name, or null. */
-export async function whoAmI(): Promise<string | null> {
+/** The signed-in account's name, null for nobody, undefined when the server has no accounts. */
+export async function whoAmI(): Promise<string | null | undefined> {
   const res = await fetch("/api/auth/me", { credentials: "same-origin" });
-  if (!res.ok) return null;
   const body = await res.json().catch(() => null);
-  return typeof body?.username === "string" ? body.username : null;
+  if (res.status === 404) return undefined;
+  return res.ok && typeof body?.username === "string" ? body.username : null;
 }
 
 function cancelled(error: unknown): AuthResult {

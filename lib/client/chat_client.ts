@@ -10,6 +10,7 @@ import type {
   LogEvent,
   MessageEvent,
   ModerationFrame,
+  PersonView,
   ServerEvent,
 } from "../chat/events.ts";
 import { noticeWords } from "./notice_words.ts";
@@ -66,6 +67,8 @@ export interface ChatState {
   lastId: string | null;
   notices: readonly Notice[];
   members: readonly string[];
+  /** The same people with their kind and role, when the server says. */
+  people: readonly PersonView[];
   /** Others typing right now. */
   typing: readonly string[];
   outbox: readonly OutgoingMessage[];
@@ -224,6 +227,7 @@ export function initialChatState(options: {
     lastId: null,
     notices: [],
     members: [],
+    people: [],
     typing: [],
     outbox: [],
     alert: null,
@@ -560,15 +564,15 @@ export class ChatClient {
       case "left":
         return this.#onPresence(event);
       case "presence": {
-        const { members, ts } = event;
+        const { members, people, ts } = event;
         for (const username of event.joined ?? []) {
-          this.#onPresence({ type: "joined", username, ts, members });
+          this.#onPresence({ type: "joined", username, ts, members, people });
         }
         for (const username of event.left ?? []) {
-          this.#onPresence({ type: "left", username, ts, members });
+          this.#onPresence({ type: "left", username, ts, members, people });
         }
         if (!event.joined?.length && !event.left?.length) {
-          this.#update({ members });
+          this.#update({ members, people: people ?? this.#state.people });
         }
         return;
       }
@@ -602,6 +606,7 @@ export class ChatClient {
       needsName: false,
       nameError: null,
       members: event.members,
+      people: event.people ?? [],
       retryAt: null,
       alert: null,
     });
@@ -673,6 +678,7 @@ export class ChatClient {
       members: Array.isArray(event.members)
         ? event.members
         : this.#state.members,
+      people: Array.isArray(event.people) ? event.people : this.#state.people,
     };
     if (event.type === "left") {
       patch.typing = this.#stopTyping(this.#state.typing, event.username);

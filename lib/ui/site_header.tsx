@@ -1,7 +1,14 @@
 import type { ComponentChildren } from "preact";
+import AccountMenu from "../../islands/account_menu.tsx";
 
-/** The top bar with the product name, linking home; `children` go on its right. */
-export function SiteHeader(props: { children?: ComponentChildren }) {
+/**
+ * The top bar with the product name, linking home; `children` go on its
+ * right, then who is signed in (`account`: known to the server, or undefined
+ * to ask from the browser).
+ */
+export function SiteHeader(
+  props: { children?: ComponentChildren; account?: string | null },
+) {
   return (
     <header class="site-header">
       <a class="brand" href="/">
@@ -9,6 +16,7 @@ export function SiteHeader(props: { children?: ComponentChildren }) {
         <span>Chat</span>
       </a>
       {props.children}
+      <AccountMenu account={props.account} />
     </header>
   );
 }

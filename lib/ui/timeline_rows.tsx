@@ -1,4 +1,5 @@
 import type { ComponentChildren } from "preact";
+import { KindBadge } from "./kind_badge.tsx";
 import { memo } from "./memo.ts";
 import type { MessageEvent } from "../chat/events.ts";
 import type { Notice, OutgoingMessage } from "../client/chat_client.ts";
@@ -110,6 +111,8 @@ interface BubbleProps {
   children?: ComponentChildren;
   mention?: boolean;
   extraClass?: string;
+  /** The sender's kind: accounts and token users get a badge. */
+  kind?: string;
 }
 
 function Bubble(props: BubbleProps) {
@@ -130,7 +133,12 @@ function Bubble(props: BubbleProps) {
       )}
       <div class="bubble">
         {showName
-          ? <bdi class="msg-author">{username}</bdi>
+          ? (
+            <span class="msg-author-line">
+              <bdi class="msg-author">{username}</bdi>
+              <KindBadge kind={props.kind} />
+            </span>
+          )
           : (
             <span class="msg-author visually-hidden">
               {props.own ? "You" : username}
@@ -168,6 +176,7 @@ function StoredMessage(props: MessageRowProps) {
       first={props.first}
       last={props.last}
       username={message.username}
+      kind={message.kind}
       text={message.deleted ? "(message deleted)" : message.text ?? ""}
       self={props.self}
       mention={!props.own && mentionsSelf(message.text ?? "", props.self)}

@@ -21,6 +21,8 @@ interface RoomData {
   history: MessageEvent[];
   timeZone: string;
   self: string | null;
+  /** The signed-in account's name: it joins under it, with no name prompt. */
+  account: string | null;
   now: number;
   rights: RoomRights;
 }
@@ -57,11 +59,15 @@ export const handler: Handlers<RoomData, AppState> = {
     const cookies = req.headers.get("cookie");
     const zone = readCookie(cookies, TZ_COOKIE);
     const name = parseUsername(readCookie(cookies, NAME_COOKIE) ?? "");
+    const account = look.identity?.kind === "account"
+      ? look.identity.username
+      : null;
     return ctx.render({
       room,
       history,
       timeZone: zone !== null && isTimeZone(zone) ? zone : "UTC",
-      self: name.ok ? name.name : null,
+      self: account ?? (name.ok ? name.name : null),
+      account,
       now: Date.now(),
       rights: {
         standing: look.standing,
@@ -87,7 +93,7 @@ export default function RoomPage({ data }: PageProps<RoomData, AppState>) {
         </noscript>
       </Head>
       <div class="room-layout">
-        <SiteHeader>
+        <SiteHeader account={data.account}>
           <h1 class="room-title">
             <span class="hash" aria-hidden="true">#</span>
             {data.room}
@@ -118,6 +124,7 @@ export default function RoomPage({ data }: PageProps<RoomData, AppState>) {
             historyComplete={data.history.length < HISTORY_LIMIT}
             timeZone={data.timeZone}
             self={data.self}
+            account={data.account}
             now={data.now}
             rights={data.rights}
           />

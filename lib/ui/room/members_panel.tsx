@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
+import { KindBadge } from "../kind_badge.tsx";
 import { colorSlot, initial } from "../avatar.ts";
 import { knownMembers } from "./chat_bar.tsx";
 import type { RoomModel } from "./room_model.ts";
@@ -15,6 +16,9 @@ export function closeMembers(model: RoomModel): void {
 export function MembersPanel(props: { model: RoomModel }) {
   const { model } = props;
   const open = model.membersOpen.value;
+  const kinds = new Map(
+    model.field("people").value.map((person) => [person.username, person.kind]),
+  );
   const joined = model.field("joined").value;
   const username = model.field("username").value;
   const members = knownMembers({
@@ -78,6 +82,7 @@ export function MembersPanel(props: { model: RoomModel }) {
                       {initial(name)}
                     </span>
                     <bdi class="member-name">{name}</bdi>
+                    <KindBadge kind={kinds.get(name)} />
                     {name === username && <span class="you">(you)</span>}
                     {roleOfName(rights, name) && (
                       <span class={`role role-${roleOfName(rights, name)}`}>

@@ -43,6 +43,8 @@ export interface ChatRoomProps {
   timeZone?: string;
   /** The reader's name as the server knew it (cookie), to render their messages as theirs. */
   self?: string | null;
+  /** The signed-in account: the room joins under its name at once, with no name prompt. */
+  account?: string | null;
   /** Server clock at render time, for "Today" and "Yesterday". */
   now: number;
   /** The reader's rights and the room's roles (rooms with access). */
@@ -174,7 +176,10 @@ export function startRoom(model: RoomModel): () => void {
     model.markRead();
   };
   const unsubscribe = chat.subscribe((next) => {
-    if (next.joined && next.username && next.username !== savedName) {
+    if (
+      next.joined && next.username && next.username !== savedName &&
+      !props.account
+    ) {
       savedName = next.username;
       saveUsername(next.username);
       setCookie(NAME_COOKIE, next.username);
@@ -193,7 +198,7 @@ export function startRoom(model: RoomModel): () => void {
   rememberRoom(props.room);
   model.now.value = Date.now();
   model.online.value = navigator.onLine;
-  const remembered = loadUsername();
+  const remembered = props.account ?? loadUsername();
   const lastRead = loadLastRead(props.room);
   if (lastRead) {
     const me = remembered ? canonicalName(remembered) : null;
