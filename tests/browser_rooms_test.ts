@@ -53,6 +53,32 @@ Deno.test({
           await guestPage.getByText("You are muted in this room").first()
             .waitFor();
           assert.deepEqual(await seriousViolations(ownerPage), []);
+          if (await ownerPage.locator(".members-close").isVisible()) {
+            await ownerPage.locator(".members-close").click();
+          }
+          await ownerPage.locator(".timeline").getByRole("button", {
+            name: `Moderate ${flow.guest.username}`,
+          }).first().click();
+          const menu = ownerPage.getByRole("dialog", { name: /Moderate/ });
+          await menu.getByLabel(/Unmute/).check();
+          await menu.getByRole("button", { name: "Unmute" }).click();
+          await guestPage.locator(".timeline")
+            .getByText(`${flow.guest.username} was unmuted by`)
+            .waitFor();
+          await guestPage.locator("#chat-input").fill("one more");
+          await guestPage.locator("#chat-input").press("Enter");
+          await guestPage.getByText(/Slow mode: one message every 30 s/)
+            .first().waitFor();
+          await ownerPage.evaluate(async (room) => {
+            await fetch(`/api/rooms/${room}`, {
+              method: "PATCH",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ slowModeS: 0 }),
+            });
+          }, flow.room);
+          await guestPage.locator("#chat-input").fill("thank you");
+          await guestPage.locator("#chat-input").press("Enter");
+          await ownerPage.locator(".timeline").getByText("thank you").waitFor();
           await ownerPage.getByRole("button", { name: "Room settings" })
             .click();
           await ownerPage.getByRole("button", { name: "Show the audit log" })

@@ -734,7 +734,9 @@ export class ChatClient {
   }
 
   #onError(code: ErrorCode, message: string): void {
-    const words = describeError(code, message);
+    const words = code === "rate_limited" && message.startsWith("Slow mode")
+      ? message
+      : describeError(code, message);
     switch (code) {
       case "name_taken":
       case "invalid_username":

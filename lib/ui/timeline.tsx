@@ -23,6 +23,14 @@ export interface TimelineProps {
   unreadFrom?: string | null;
   onResend?: (nonce: string) => void;
   onDiscard?: (nonce: string) => void;
+  /** For moderators: who may be moderated, and how to open the menu (a stable object). */
+  moderation?: Moderation;
+}
+
+/** Opens the moderation menu for a message's author. */
+export interface Moderation {
+  can(username: string): boolean;
+  open(username: string): void;
 }
 
 type Entry =
@@ -223,6 +231,7 @@ export function Timeline(props: TimelineProps) {
                 last={row.last}
                 self={props.self ?? null}
                 timeZone={props.timeZone}
+                moderation={props.moderation}
               />
             );
           case "pending":

@@ -164,10 +164,17 @@ export interface MessageRowProps {
   last: boolean;
   self: string | null;
   timeZone?: string;
+  /** For moderators: the menu on others' messages. */
+  moderation?: {
+    can(username: string): boolean;
+    open(username: string): void;
+  };
 }
 
 function StoredMessage(props: MessageRowProps) {
-  const { message } = props;
+  const { message, moderation } = props;
+  const moderate = moderation && !props.own && !message.deleted &&
+    moderation.can(message.username);
   return (
     <Bubble
       rowKey={message.id}
@@ -180,7 +187,22 @@ function StoredMessage(props: MessageRowProps) {
       text={message.deleted ? "(message deleted)" : message.text ?? ""}
       self={props.self}
       mention={!props.own && mentionsSelf(message.text ?? "", props.self)}
-      meta={<Time ts={message.ts} timeZone={props.timeZone} />}
+      meta={
+        <>
+          <Time ts={message.ts} timeZone={props.timeZone} />
+          {moderate && (
+            <button
+              type="button"
+              class="msg-moderate"
+              aria-label={`Moderate ${message.username}`}
+              aria-haspopup="dialog"
+              onClick={() => moderation.open(message.username)}
+            >
+              <span aria-hidden="true">⋯</span>
+            </button>
+          )}
+        </>
+      }
     />
   );
 }

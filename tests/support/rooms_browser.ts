@@ -91,6 +91,10 @@ export async function roomsFlow(
   await guestPage.goto(inviteUrl);
   await guestPage.waitForURL(`**/chat/${room}`);
   await joinRoom(guestPage, guest.username);
+  await guestPage.locator("#chat-input").fill("Hi! Thanks for the invite.");
+  await guestPage.locator("#chat-input").press("Enter");
+  await ownerPage.locator(".timeline").getByText("Thanks for the invite")
+    .waitFor();
   await shoot("invite-joined", guestPage);
 
   await ownerPage.locator(".members-list").getByText(guest.username)
@@ -98,15 +102,19 @@ export async function roomsFlow(
   if (await ownerPage.locator("#members-toggle").isVisible()) {
     await ownerPage.locator("#members-toggle").click();
   }
-  await ownerPage.getByRole("button", { name: `Moderate ${guest.username}` })
-    .click();
+  await ownerPage.locator(".members-list").getByRole("button", {
+    name: `Moderate ${guest.username}`,
+  }).click();
   const menu = ownerPage.getByRole("dialog", { name: /Moderate/ });
   await menu.getByLabel(/Mute/).check();
   await menu.getByLabel("For how long").selectOption("3600");
   await menu.getByLabel(/Reason/).fill("Spoilers for chapter 4");
   await shoot("moderation-menu", ownerPage);
   await menu.getByRole("button", { name: "Mute" }).click();
-  await guestPage.getByText(`${guest.username} was muted by`).waitFor();
+  await guestPage.locator(".timeline").getByText(
+    `${guest.username} was muted by`,
+  )
+    .waitFor();
   await shoot("muted-notice", guestPage);
   return { room, owner, guest, ownerPage, guestPage, inviteUrl };
 }

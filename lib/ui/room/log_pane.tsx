@@ -1,4 +1,6 @@
-import { useLayoutEffect, useRef } from "preact/hooks";
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
+import { ModerationDialog } from "./moderation_dialog.tsx";
+import { mayModerateName, moderates } from "./room_rights.ts";
 import { Timeline } from "../timeline.tsx";
 import { ConnectionBanner } from "./connection_banner.tsx";
 import type { RoomModel } from "./room_model.ts";
@@ -125,6 +127,12 @@ export function LogPane(props: { model: RoomModel }) {
     resend: (nonce: string) => model.client?.resend(nonce),
     discard: (nonce: string) => model.client?.discard(nonce),
   });
+  const [target, setTarget] = useState<string | null>(null);
+  const moderation = useRef({
+    can: (name: string) =>
+      mayModerateName(model.props.rights, { name, self: model.self.peek() }),
+    open: (name: string) => setTarget(name),
+  });
   const messages = model.field("messages").value;
   const older = model.field("older").peek();
   useLayoutEffect(() => {
@@ -174,10 +182,20 @@ export function LogPane(props: { model: RoomModel }) {
             unreadFrom={model.unreadFrom.value}
             onResend={handlers.current.resend}
             onDiscard={handlers.current.discard}
+            moderation={moderates(model.props.rights)
+              ? moderation.current
+              : undefined}
           />
         </div>
       </div>
       <JumpButton model={model} />
+      {target !== null && (
+        <ModerationDialog
+          username={target}
+          onSend={(frame) => model.client?.moderate(frame) ?? false}
+          onClose={() => setTarget(null)}
+        />
+      )}
     </div>
   );
 }
