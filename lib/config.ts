@@ -1,7 +1,21 @@
-/** Settings from the environment (docs/protocol.md, "Running it"). */
+/**
+ * Settings from the environment: the one schema ({@linkcode SCHEMA}) that
+ * parsing, `--help` and the settings tables of README.md and docs/protocol.md
+ * come from (`deno task docs` writes the tables; a test fails on drift).
+ */
 import { canonicalName } from "./chat/names.ts";
-
 import { HEADER_TIMEOUT_MS } from "./listener.ts";
+import {
+  choice,
+  flag,
+  integer,
+  list,
+  onOff,
+  optionalInteger,
+  resolveSettings,
+  type Setting,
+  text,
+} from "./settings.ts";
 
 /** Which store keeps the history. */
 export type StoreKind = "kv" | "memory" | "redis";
@@ -60,40 +74,261 @@ export const MAX_WORKERS = 64;
 /** Most server processes one supervisor may start (CHAT_PROCESSES). */
 export const MAX_PROCESSES = 64;
 
+const HOST_PORT = /^[^\s:/]+:\d{1,5}$/;
+
+/** Every variable the server reads: name, type and range, default, meaning. */
+export const SCHEMA = [
+  {
+    name: "PORT",
+    key: "port",
+    type: integer({ min: 0, max: 65535 }, { value: 8000 }),
+    meaning: "TCP port (0 picks a free one)",
+  },
+  {
+    name: "HOSTNAME",
+    key: "hostname",
+    type: text({ value: "0.0.0.0" }),
+    meaning: "address to listen on",
+  },
+  {
+    name: "CHAT_STORE",
+    key: "store",
+    type: choice(["kv", "memory", "redis"], { fallback: "kv" }),
+    meaning:
+      "`kv` (Deno KV: a SQLite file locally, the managed database on Deploy), `memory` (nothing survives a restart), `redis` (several processes share rooms)",
+    see: "Backends and what they guarantee",
+  },
+  {
+    name: "CHAT_KV_PATH",
+    key: "kvPath",
+    type: text({
+      value: (c) => c.onDeploy ? undefined : "./data/chat.kv",
+      doc: "`./data/chat.kv`",
+    }),
+    meaning:
+      "the KV file for `CHAT_STORE=kv`, its folder created at start (`deno task start` may write only `./data`); leave unset on Deno Deploy (managed database)",
+  },
+  {
+    name: "REDIS_URL",
+    key: "redisUrl",
+    type: text({ value: "redis://127.0.0.1:6379" }),
+    meaning: "for `CHAT_STORE=redis`",
+  },
+  {
+    name: "REDIS_CLUSTER_NODES",
+    key: "redisClusterNodes",
+    type: list({
+      values: "`host:port`, comma-separated",
+      parse(node, name) {
+        if (!HOST_PORT.test(node)) {
+          throw new Error(
+            `${name} must be comma-separated host:port, got "${node}"`,
+          );
+        }
+        return node;
+      },
+    }),
+    meaning:
+      "with `CHAT_STORE=redis`: seeds of a Redis Cluster (Redis 7+), replacing `REDIS_URL`",
+    see: "Redis Cluster",
+  },
+  {
+    name: "CHAT_REDIS_WAIT_REPLICAS",
+    key: "redisWaitReplicas",
+    type: integer({ min: 0, max: 16 }, { value: 0 }),
+    meaning:
+      "with Redis: a message is acknowledged only once this many replicas have it (`WAIT`, 1 s at most, else `server_error`)",
+    see: "What a Redis failover can lose",
+  },
+  {
+    name: "ALLOWED_ORIGINS",
+    key: "allowedOrigins",
+    type: list(),
+    meaning: "extra origins allowed to open the WebSocket",
+  },
+  {
+    name: "CHAT_RATE_LIMIT",
+    key: "rateLimit",
+    type: onOff(true),
+    meaning: "`off` for benchmarks and trusted load tests",
+  },
+  {
+    name: "CHAT_MAX_MESSAGES",
+    key: "maxMessagesPerRoom",
+    type: integer({ min: 1, max: 10_000_000 }, { value: 10_000 }),
+    meaning:
+      "history kept per room (every backend); older messages are dropped",
+  },
+  {
+    name: "CHAT_MAX_ROOMS",
+    key: "maxRooms",
+    type: integer({ min: 1, max: 100_000_000 }, { value: 10_000 }),
+    meaning:
+      "rooms with stored messages (kv, memory): a first message in one more gets `room_limit` and is not stored",
+  },
+  {
+    name: "CHAT_BATCH_FLUSH_MS",
+    key: "batchFlushMs",
+    type: integer({ min: 0, max: 1000 }, { value: 5 }),
+    meaning:
+      "how long events wait to be packed for clients that asked for batches",
+  },
+  {
+    name: "CHAT_PRESENCE_TTL_MS",
+    key: "presenceTtlMs",
+    type: integer({ min: 300, max: 3_600_000 }, { value: 15_000 }),
+    meaning:
+      "how long the people of a server that went silent stay listed (redis, kv)",
+  },
+  {
+    name: "CHAT_FANOUT",
+    key: "fanout",
+    type: choice(["broadcast", "kv"], { fallback: "broadcast" }),
+    meaning:
+      "with kv: how isolates reach each other, `broadcast` (`BroadcastChannel`) or `kv` (watch the database, for hosts where a channel may not reach every instance)",
+  },
+  {
+    name: "CHAT_MESSAGE_TTL_MS",
+    key: "messageTtlMs",
+    type: optionalInteger({ min: 1000, max: Number.MAX_SAFE_INTEGER }),
+    meaning: "with kv: messages also expire after this long",
+  },
+  {
+    name: "CHAT_MAX_CONNECTIONS",
+    key: "maxConnections",
+    type: integer({ min: 1, max: 10_000_000 }, { value: 20_000 }),
+    meaning:
+      "most open WebSockets on one server; more get 503 before the upgrade",
+  },
+  {
+    name: "CHAT_MAX_CONNECTIONS_PER_ADDRESS",
+    key: "maxConnectionsPerAddress",
+    type: integer({ min: 0, max: 10_000_000 }, { value: 0, doc: "`0` (off)" }),
+    meaning:
+      "most open WebSockets per client address; more get 429. Off by default because behind a proxy everyone shares its address",
+  },
+  {
+    name: "CHAT_TRUSTED_PROXIES",
+    key: "trustedProxies",
+    type: list(),
+    meaning:
+      "proxy addresses whose `X-Forwarded-For` names the client (rightmost untrusted hop)",
+  },
+  {
+    name: "CHAT_IDLE_TIMEOUT_S",
+    key: "idleTimeoutSeconds",
+    type: integer({ min: 1, max: 3600 }, { value: 30 }),
+    meaning:
+      "the server pings; a peer silent this long is closed and its people leave",
+  },
+  {
+    name: "CHAT_MAX_BUFFERED_BYTES",
+    key: "maxBufferedBytes",
+    type: integer({ min: 16_384, max: 1024 * 1024 * 1024 }, {
+      value: 1024 * 1024,
+    }),
+    meaning:
+      "unsent bytes one socket may hold for 2 s (or 8× this at once) before it is closed with 4008 as a slow consumer; it resumes with `since`",
+  },
+  {
+    name: "CHAT_HEADER_TIMEOUT_MS",
+    key: "headerTimeoutMs",
+    type: integer({ min: 100, max: 600_000 }, { value: HEADER_TIMEOUT_MS }),
+    meaning:
+      "a connection that sends no complete request head in this long (a new one, or a kept-alive one between requests) is closed",
+  },
+  {
+    name: "CHAT_LOG_LEVEL",
+    key: "logLevel",
+    type: choice(["debug", "info", "warn", "error"], { fallback: "info" }),
+    meaning: "least level written",
+  },
+  {
+    name: "CHAT_DEV",
+    key: "dev",
+    type: flag(),
+    meaning:
+      "`1` (set by `deno task dev`): pages reload themselves after the server restarts",
+  },
+  {
+    name: "CHAT_ACCOUNTS",
+    key: "accounts",
+    type: choice(["optional", "required", "off"], {
+      fallback: "optional",
+      lowercase: true,
+    }),
+    meaning:
+      "`optional` (guests, accounts, token users), `required` (no guest may join), `off` (guests only, no account routes)",
+    see: "People: accounts, passkeys and tokens",
+  },
+  {
+    name: "CHAT_ADMINS",
+    key: "admins",
+    type: list({
+      values: "account names, comma-separated",
+      parse: canonicalName,
+    }),
+    meaning:
+      "accounts that moderate every room: kick, ban, mute, invite, read the audit log, see private rooms",
+    see: "Rooms, roles and moderation",
+  },
+  {
+    name: "CHAT_TOKEN_SECRET",
+    key: "tokenSecret",
+    type: text({ minLength: 32 }),
+    meaning: "HS256 secret of embedding sites' tokens",
+    see: "Putting the chat beside your own users (tokens)",
+  },
+  {
+    name: "CHAT_TOKEN_PUBLIC_KEY",
+    key: "tokenPublicKey",
+    type: text(),
+    meaning: "ES256/RS256 public key (JWK or PEM) of embedding sites' tokens",
+    see: "Putting the chat beside your own users (tokens)",
+  },
+  {
+    name: "CHAT_WORKERS",
+    key: "workers",
+    type: integer({ min: 1, max: MAX_WORKERS }, {
+      value: (c) =>
+        c.onDeploy ? 1 : Math.max(1, navigator.hardwareConcurrency || 1),
+      doc: "CPU count",
+    }),
+    meaning:
+      "server isolates on one port (Web Workers, `SO_REUSEPORT`); the `memory` store keeps to one",
+    see: "Every core, and more than one process",
+  },
+  {
+    name: "CHAT_PROCESSES",
+    key: "processes",
+    type: integer({ min: 1, max: MAX_PROCESSES }, { value: 1 }),
+    meaning:
+      "server processes on one port (Linux), sharing rooms through `redis` (or `kv` with `CHAT_FANOUT=kv`); needs `--allow-run`",
+    see: "Every core, and more than one process",
+  },
+  {
+    name: "CHAT_PROCESS_INDEX",
+    type: text(),
+    meaning: "set by `CHAT_PROCESSES` for each process it starts",
+  },
+  {
+    name: "DENO_DEPLOYMENT_ID",
+    type: text(),
+    meaning: "set by Deno Deploy: the kv store opens the managed database",
+  },
+] satisfies Setting<keyof Config>[];
+
+type Unparsed = Exclude<
+  keyof Config,
+  NonNullable<typeof SCHEMA[number]["key"]>
+>;
+/** Compiles only while every field of {@linkcode Config} has a row in the schema. */
+const _everyFieldHasARow: [Unparsed] extends [never] ? true : Unparsed = true;
+
 /** Names of every variable the server reads. */
-export const SETTINGS = [
-  "PORT",
-  "HOSTNAME",
-  "CHAT_STORE",
-  "CHAT_KV_PATH",
-  "REDIS_URL",
-  "REDIS_CLUSTER_NODES",
-  "CHAT_REDIS_WAIT_REPLICAS",
-  "ALLOWED_ORIGINS",
-  "CHAT_RATE_LIMIT",
-  "CHAT_MAX_MESSAGES",
-  "CHAT_MAX_ROOMS",
-  "CHAT_BATCH_FLUSH_MS",
-  "CHAT_PRESENCE_TTL_MS",
-  "CHAT_FANOUT",
-  "CHAT_MESSAGE_TTL_MS",
-  "CHAT_MAX_CONNECTIONS",
-  "CHAT_MAX_CONNECTIONS_PER_ADDRESS",
-  "CHAT_TRUSTED_PROXIES",
-  "CHAT_IDLE_TIMEOUT_S",
-  "CHAT_MAX_BUFFERED_BYTES",
-  "CHAT_HEADER_TIMEOUT_MS",
-  "CHAT_LOG_LEVEL",
-  "CHAT_DEV",
-  "CHAT_ACCOUNTS",
-  "CHAT_ADMINS",
-  "CHAT_TOKEN_SECRET",
-  "CHAT_TOKEN_PUBLIC_KEY",
-  "CHAT_WORKERS",
-  "CHAT_PROCESSES",
-  "CHAT_PROCESS_INDEX",
-  "DENO_DEPLOYMENT_ID",
-] as const;
+export const SETTINGS: readonly string[] = SCHEMA.map((setting) =>
+  setting.name
+);
 
 /** Reads one variable; undefined when unset or not permitted. */
 export function readEnv(name: string): string | undefined {
@@ -104,178 +339,9 @@ export function readEnv(name: string): string | undefined {
   }
 }
 
-function integer(
-  value: string | undefined,
-  options: { name: string; fallback: number; min: number; max: number },
-): number {
-  if (value === undefined || value === "") return options.fallback;
-  const number = Number(value);
-  if (
-    !Number.isInteger(number) || number < options.min || number > options.max
-  ) {
-    throw new Error(
-      `${options.name} must be a whole number from ${options.min} to ${options.max}, got "${value}"`,
-    );
-  }
-  return number;
-}
-
-function list(value: string | undefined): string[] {
-  return (value ?? "").split(",").map((item) => item.trim()).filter(Boolean);
-}
-
-function clusterNodes(value: string | undefined): string[] {
-  const nodes = list(value);
-  for (const node of nodes) {
-    if (!/^[^\s:/]+:\d{1,5}$/.test(node)) {
-      throw new Error(
-        `REDIS_CLUSTER_NODES must be comma-separated host:port, got "${node}"`,
-      );
-    }
-  }
-  return nodes;
-}
-
 /** Resolves the settings; throws with a clear message for a bad value. */
 export function loadConfig(
   env: (name: string) => string | undefined = readEnv,
 ): Config {
-  const store = env("CHAT_STORE") || "kv";
-  if (store !== "kv" && store !== "memory" && store !== "redis") {
-    throw new Error(
-      `CHAT_STORE must be kv, memory or redis, got "${store}"`,
-    );
-  }
-  const rateLimit = (env("CHAT_RATE_LIMIT") || "on").toLowerCase();
-  if (rateLimit !== "on" && rateLimit !== "off") {
-    throw new Error(`CHAT_RATE_LIMIT must be on or off, got "${rateLimit}"`);
-  }
-  const fanout = env("CHAT_FANOUT") || "broadcast";
-  if (fanout !== "broadcast" && fanout !== "kv") {
-    throw new Error(`CHAT_FANOUT must be broadcast or kv, got "${fanout}"`);
-  }
-  const messageTtl = env("CHAT_MESSAGE_TTL_MS");
-  const logLevel = env("CHAT_LOG_LEVEL") || "info";
-  if (!["debug", "info", "warn", "error"].includes(logLevel)) {
-    throw new Error(
-      `CHAT_LOG_LEVEL must be debug, info, warn or error, got "${logLevel}"`,
-    );
-  }
-  const onDeploy = Boolean(env("DENO_DEPLOYMENT_ID"));
-  const accounts = (env("CHAT_ACCOUNTS") || "optional").toLowerCase();
-  if (!["optional", "required", "off"].includes(accounts)) {
-    throw new Error(
-      `CHAT_ACCOUNTS must be optional, required or off, got "${accounts}"`,
-    );
-  }
-  const tokenSecret = env("CHAT_TOKEN_SECRET") || undefined;
-  if (tokenSecret !== undefined && tokenSecret.length < 32) {
-    throw new Error("CHAT_TOKEN_SECRET must have at least 32 characters");
-  }
-  return {
-    port: integer(env("PORT"), {
-      name: "PORT",
-      fallback: 8000,
-      min: 0,
-      max: 65535,
-    }),
-    hostname: env("HOSTNAME") || "0.0.0.0",
-    store,
-    kvPath: env("CHAT_KV_PATH") || (onDeploy ? undefined : "./data/chat.kv"),
-    redisUrl: env("REDIS_URL") || "redis://127.0.0.1:6379",
-    redisClusterNodes: clusterNodes(env("REDIS_CLUSTER_NODES")),
-    redisWaitReplicas: integer(env("CHAT_REDIS_WAIT_REPLICAS"), {
-      name: "CHAT_REDIS_WAIT_REPLICAS",
-      fallback: 0,
-      min: 0,
-      max: 16,
-    }),
-    allowedOrigins: list(env("ALLOWED_ORIGINS")),
-    rateLimit: rateLimit === "on",
-    maxMessagesPerRoom: integer(env("CHAT_MAX_MESSAGES"), {
-      name: "CHAT_MAX_MESSAGES",
-      fallback: 10_000,
-      min: 1,
-      max: 10_000_000,
-    }),
-    maxRooms: integer(env("CHAT_MAX_ROOMS"), {
-      name: "CHAT_MAX_ROOMS",
-      fallback: 10_000,
-      min: 1,
-      max: 100_000_000,
-    }),
-    batchFlushMs: integer(env("CHAT_BATCH_FLUSH_MS"), {
-      name: "CHAT_BATCH_FLUSH_MS",
-      fallback: 5,
-      min: 0,
-      max: 1000,
-    }),
-    presenceTtlMs: integer(env("CHAT_PRESENCE_TTL_MS"), {
-      name: "CHAT_PRESENCE_TTL_MS",
-      fallback: 15_000,
-      min: 300,
-      max: 3_600_000,
-    }),
-    fanout,
-    messageTtlMs: messageTtl
-      ? integer(messageTtl, {
-        name: "CHAT_MESSAGE_TTL_MS",
-        fallback: 0,
-        min: 1000,
-        max: Number.MAX_SAFE_INTEGER,
-      })
-      : undefined,
-    maxConnections: integer(env("CHAT_MAX_CONNECTIONS"), {
-      name: "CHAT_MAX_CONNECTIONS",
-      fallback: 20_000,
-      min: 1,
-      max: 10_000_000,
-    }),
-    maxConnectionsPerAddress: integer(
-      env("CHAT_MAX_CONNECTIONS_PER_ADDRESS"),
-      {
-        name: "CHAT_MAX_CONNECTIONS_PER_ADDRESS",
-        fallback: 0,
-        min: 0,
-        max: 10_000_000,
-      },
-    ),
-    trustedProxies: list(env("CHAT_TRUSTED_PROXIES")),
-    idleTimeoutSeconds: integer(env("CHAT_IDLE_TIMEOUT_S"), {
-      name: "CHAT_IDLE_TIMEOUT_S",
-      fallback: 30,
-      min: 1,
-      max: 3600,
-    }),
-    maxBufferedBytes: integer(env("CHAT_MAX_BUFFERED_BYTES"), {
-      name: "CHAT_MAX_BUFFERED_BYTES",
-      fallback: 1024 * 1024,
-      min: 16_384,
-      max: 1024 * 1024 * 1024,
-    }),
-    headerTimeoutMs: integer(env("CHAT_HEADER_TIMEOUT_MS"), {
-      name: "CHAT_HEADER_TIMEOUT_MS",
-      fallback: HEADER_TIMEOUT_MS,
-      min: 100,
-      max: 600_000,
-    }),
-    logLevel: logLevel as Config["logLevel"],
-    dev: env("CHAT_DEV") === "1",
-    accounts: accounts as Config["accounts"],
-    admins: list(env("CHAT_ADMINS")).map(canonicalName),
-    tokenSecret,
-    tokenPublicKey: env("CHAT_TOKEN_PUBLIC_KEY") || undefined,
-    workers: integer(env("CHAT_WORKERS"), {
-      name: "CHAT_WORKERS",
-      fallback: onDeploy ? 1 : Math.max(1, navigator.hardwareConcurrency || 1),
-      min: 1,
-      max: MAX_WORKERS,
-    }),
-    processes: integer(env("CHAT_PROCESSES"), {
-      name: "CHAT_PROCESSES",
-      fallback: 1,
-      min: 1,
-      max: MAX_PROCESSES,
-    }),
-  };
+  return resolveSettings(SCHEMA, env) as unknown as Config;
 }
