@@ -4,6 +4,7 @@
  * every action, and what the server does must be what the table says.
  */
 import assert from "node:assert/strict";
+import { SignJWT } from "jose";
 import type { Account } from "./support/auth.ts";
 import { signUp } from "./support/auth.ts";
 import {
@@ -46,9 +47,20 @@ const WALKED: readonly Action[] = [
 
 interface Person {
   standing: Standing;
+  /** An embedding site's token, sent as `?token=` and in `join`. */
+  token?: string;
   /** Null for a guest. */
   as: Account | null;
   name: string;
+}
+
+const SECRET = "the-embedding-site-secret-for-the-table-walk";
+
+/** An embedding site's token for `claims`, valid for ten minutes. */
+function siteToken(claims: Record<string, unknown>): Promise<string> {
+  return new SignJWT({ exp: Math.floor(Date.now() / 1000) + 600, ...claims })
+    .setProtectedHeader({ alg: "HS256" })
+    .sign(new TextEncoder().encode(SECRET));
 }
 
 /** What the server did, in the table's words. */
@@ -67,7 +79,11 @@ Deno.test({
   sanitizeOps: false,
   fn: (t) =>
     withServer(
-      { CHAT_ADMINS: "tableroot", CHAT_RATE_LIMIT: "off" },
+      {
+        CHAT_ADMINS: "tableroot",
+        CHAT_RATE_LIMIT: "off",
+        CHAT_TOKEN_SECRET: SECRET,
+      },
       async (server) => {
         const base = server.url;
         const owner = await account(base, "owner");
@@ -105,6 +121,16 @@ Deno.test({
             { standing: "member", as: member, name: member.username },
             { standing: "account", as: outsider, name: outsider.username },
             { standing: "guest", as: null, name: `guest-${visibility}` },
+            {
+              standing: "token",
+              as: null,
+              name: `site-user-${visibility}`,
+              token: await siteToken({
+                sub: `u-${visibility}`,
+                name: `site-user-${visibility}`,
+                rooms: [room],
+              }),
+            },
           ];
 
           for (const person of people) {
@@ -127,10 +153,16 @@ Deno.test({
                 );
               };
               const as = person.as;
+              const q = (path: string) =>
+                person.token === undefined
+                  ? path
+                  : `${path}${
+                    path.includes("?") ? "&" : "?"
+                  }token=${person.token}`;
               check(
                 "page",
                 fromStatus(
-                  (await call(base, { path: `/chat/${room}`, as })).status,
+                  (await call(base, { path: q(`/chat/${room}`), as })).status,
                   200,
                 ),
               );
@@ -138,7 +170,7 @@ Deno.test({
                 "history",
                 fromStatus(
                   (await call(base, {
-                    path: `/api/rooms/${room}/messages`,
+                    path: q(`/api/rooms/${room}/messages`),
                     as,
                   }))
                     .status,
@@ -148,14 +180,18 @@ Deno.test({
               check(
                 "metadata",
                 fromStatus(
-                  (await call(base, { path: `/api/rooms/${room}`, as })).status,
+                  (await call(base, { path: q(`/api/rooms/${room}`), as }))
+                    .status,
                   200,
                 ),
               );
               check(
                 "members",
                 fromStatus(
-                  (await call(base, { path: `/api/rooms/${room}/members`, as }))
+                  (await call(base, {
+                    path: q(`/api/rooms/${room}/members`),
+                    as,
+                  }))
                     .status,
                   200,
                 ),
@@ -164,7 +200,7 @@ Deno.test({
                 "search",
                 fromStatus(
                   (await call(base, {
-                    path: `/api/rooms/${room}/search?q=said`,
+                    path: q(`/api/rooms/${room}/search?q=said`),
                     as,
                   })).status,
                   200,
@@ -173,7 +209,10 @@ Deno.test({
               check(
                 "audit",
                 fromStatus(
-                  (await call(base, { path: `/api/rooms/${room}/audit`, as }))
+                  (await call(base, {
+                    path: q(`/api/rooms/${room}/audit`),
+                    as,
+                  }))
                     .status,
                   200,
                 ),
@@ -183,7 +222,7 @@ Deno.test({
                 fromStatus(
                   (await call(base, {
                     method: "POST",
-                    path: `/api/rooms/${room}/invites`,
+                    path: q(`/api/rooms/${room}/invites`),
                     as,
                     body: {},
                   })).status,
@@ -195,7 +234,7 @@ Deno.test({
                 fromStatus(
                   (await call(base, {
                     method: "PATCH",
-                    path: `/api/rooms/${room}`,
+                    path: q(`/api/rooms/${room}`),
                     as,
                     body: { topic: `set by ${person.name}` },
                   })).status,
@@ -208,14 +247,18 @@ Deno.test({
                 fromStatus(
                   (await call(base, {
                     method: "DELETE",
-                    path: `/api/rooms/${room}/members/${spare.username}`,
+                    path: q(`/api/rooms/${room}/members/${spare.username}`),
                     as,
                   })).status,
                   204,
                 ),
               );
               if (expect("join") === "hidden") {
-                const status = await upgradeStatus(base, { room, as });
+                const status = await upgradeStatus(base, {
+                  room,
+                  as,
+                  query: q(""),
+                });
                 for (
                   const action of [
                     "join",
@@ -235,8 +278,13 @@ Deno.test({
                 check("delete", fromStatus(status, 101), true);
                 return;
               }
-              const client: TestClient = await socket(base, { room, as });
+              const client: TestClient = await socket(base, {
+                room,
+                as,
+                query: q(""),
+              });
               const welcome = await client.join(person.name, {
+                token: person.token,
                 clientId: person.standing === "owner"
                   ? "owner-browser"
                   : undefined,
@@ -365,9 +413,9 @@ Deno.test({
           await Promise.all([watcher.close(), author.close()]);
         }
         console.log(
-          `${cells} cells walked; not yet walkable here: token bearer (issue 13 tokens)`,
+          `${cells} cells walked`,
         );
-        assert.equal(cells, 2 * 6 * (WALKED.length + 2) + 2);
+        assert.equal(cells, 2 * 7 * (WALKED.length + 2) + 2);
       },
     ),
 });
