@@ -1,22 +1,17 @@
-import { useEffect, useState } from "preact/hooks";
-import { signOut, whoAmI } from "../lib/client/auth.ts";
+import { useState } from "preact/hooks";
+import { signOut } from "../lib/client/auth.ts";
 import { KindBadge } from "../lib/ui/kind_badge.tsx";
 
 /** Props of the header's account menu. */
 export interface AccountMenuProps {
-  /** The signed-in account as the server knew it; null for nobody; undefined to ask `/api/auth/me`. */
+  /** The signed-in account as the server knew it; null for nobody; undefined: not known (nothing shown). */
   account?: string | null;
 }
 
 /** Who you are, with a sign-out; or a link to sign in. */
 export default function AccountMenu(props: AccountMenuProps) {
-  const [account, setAccount] = useState(props.account);
+  const { account } = props;
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    if (props.account === undefined) {
-      whoAmI().then(setAccount, () => setAccount(null));
-    }
-  }, []);
   if (account === undefined) {
     return <div class="account-menu" />;
   }

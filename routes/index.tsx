@@ -16,6 +16,8 @@ interface HomeData {
   value: string;
   error: string | null;
   now: number;
+  /** The signed-in account, null for nobody, undefined without accounts. */
+  account?: string | null;
 }
 
 /** `GET /?room=<name>` (the form sent without JavaScript) redirects to the room; a bad name re-renders with the reason. */
@@ -34,15 +36,27 @@ export const handler: Handlers<HomeData, AppState> = {
       error = parsed.reason;
     }
     let rooms: RoomSummary[] | null;
+    const asker = await askerOf(req, ctx);
     try {
       rooms = await visibleRooms(ctx.state.access, {
         rooms: await ctx.state.chat.rooms(),
-        asker: await askerOf(req, ctx),
+        asker,
       });
     } catch {
       rooms = null;
     }
-    return ctx.render({ rooms, value: raw ?? "", error, now: Date.now() });
+    const account = ctx.state.people.mode === "off"
+      ? undefined
+      : asker.identity?.kind === "account"
+      ? asker.identity.username
+      : null;
+    return ctx.render({
+      rooms,
+      value: raw ?? "",
+      error,
+      now: Date.now(),
+      account,
+    });
   },
 };
 
@@ -53,7 +67,7 @@ export default function Home({ data }: PageProps<HomeData, AppState>) {
       <Head>
         <title>Chat · pick a room</title>
       </Head>
-      <SiteHeader />
+      <SiteHeader account={data.account} />
       <main class="page page-home">
         <section class="card hero" aria-labelledby="home-heading">
           <h1 id="home-heading">Talk in real time</h1>

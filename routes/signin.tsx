@@ -7,13 +7,18 @@ import SignIn from "../islands/sign_in.tsx";
 
 interface SignInData {
   next: string;
+  account: string | null;
 }
 
 /** `GET /signin?next=/path`: sign in or create an account; 404 when accounts are off. */
 export const handler: Handlers<SignInData, AppState> = {
-  GET(_req, ctx) {
+  async GET(req, ctx) {
     if (ctx.state.people.mode === "off") return ctx.renderNotFound();
-    return ctx.render({ next: safeNext(ctx.url.searchParams.get("next")) });
+    const who = await ctx.state.people.identify(req);
+    return ctx.render({
+      next: safeNext(ctx.url.searchParams.get("next")),
+      account: who?.username ?? null,
+    });
   },
 };
 
@@ -24,7 +29,7 @@ export default function SignInPage({ data }: PageProps<SignInData, AppState>) {
       <Head>
         <title>Sign in · Chat</title>
       </Head>
-      <SiteHeader />
+      <SiteHeader account={data.account} />
       <main class="page page-signin">
         <section class="card" aria-labelledby="signin-title">
           <h1 id="signin-title">Your account</h1>

@@ -3,8 +3,8 @@ import AccountMenu from "../../islands/account_menu.tsx";
 
 /**
  * The top bar with the product name, linking home; `children` go on its
- * right, then who is signed in (`account`: known to the server, or undefined
- * to ask from the browser).
+ * right, then who is signed in (`account`, as the server found it; null for
+ * nobody, undefined where the page does not say).
  */
 export function SiteHeader(
   props: { children?: ComponentChildren; account?: string | null },

@@ -23,6 +23,8 @@ interface RoomData {
   self: string | null;
   /** The signed-in account's name: it joins under it, with no name prompt. */
   account: string | null;
+  /** Whether the server has accounts (the header offers to sign in). */
+  accounts: boolean;
   now: number;
   rights: RoomRights;
 }
@@ -68,6 +70,7 @@ export const handler: Handlers<RoomData, AppState> = {
       timeZone: zone !== null && isTimeZone(zone) ? zone : "UTC",
       self: account ?? (name.ok ? name.name : null),
       account,
+      accounts: ctx.state.people.mode !== "off",
       now: Date.now(),
       rights: {
         standing: look.standing,
@@ -93,7 +96,7 @@ export default function RoomPage({ data }: PageProps<RoomData, AppState>) {
         </noscript>
       </Head>
       <div class="room-layout">
-        <SiteHeader account={data.account}>
+        <SiteHeader account={data.accounts ? data.account : undefined}>
           <h1 class="room-title">
             <span class="hash" aria-hidden="true">#</span>
             {data.room}
