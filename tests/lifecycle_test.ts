@@ -1,6 +1,7 @@
 /** End to end over real sockets: edit, delete, react, reply and search (PROTOCOL.md part 2, "The message life cycle"). */
 import assert from "node:assert/strict";
-import { withServer } from "./support/server.ts";
+import { startRedis } from "./support/redis.ts";
+import { startServer, withServer } from "./support/server.ts";
 import { connect, type Frame, freshRoom, joined } from "./support/ws_client.ts";
 import type { TestClient } from "./support/ws_client.ts";
 
@@ -461,5 +462,135 @@ Deno.test({
         },
       );
     });
+  },
+});
+
+Deno.test({
+  name: "life cycle across two servers on one Redis, and across a restart",
+  ...opts,
+  async fn(t) {
+    const redis = await startRedis();
+    const env = { CHAT_STORE: "redis", REDIS_URL: redis.url };
+    const [a, b] = await Promise.all([
+      startServer({ env }),
+      startServer({ env }),
+    ]);
+    try {
+      await t.step(
+        "changes reach the other server in order; search agrees",
+        async () => {
+          const room = freshRoom();
+          const alice = await joined(a, {
+            room,
+            username: "alice",
+            extra: { clientId: "x1" },
+          });
+          const bob = await joined(b, { room, username: "bob" });
+          const first = await say(alice, "première version");
+          const second = await say(alice, "to be removed");
+          alice.send({ type: "edit", id: first.id, text: "deuxième version" });
+          alice.send({ type: "react", id: first.id, emoji: "👍", on: true });
+          alice.send({ type: "delete", id: second.id });
+          await bob.next((f) => f.type === "deleted");
+          const seen = (client: TestClient) =>
+            client.received.filter((f) => typeof f.id === "string").map((
+              f,
+            ) => [f.type, f.id]);
+          await alice.next((f) => f.type === "deleted");
+          assert.deepEqual(seen(bob), seen(alice));
+          assert.deepEqual(seen(bob).map(([type]) => type), [
+            "message",
+            "message",
+            "edited",
+            "reaction",
+            "deleted",
+          ]);
+          for (const server of [a, b]) {
+            const url = `${server.url}/api/rooms/${room}/search?q=VERSION`;
+            const found = (await (await fetch(url)).json()).messages;
+            assert.deepEqual(found.map((m: Frame) => m.text), [
+              "deuxième version",
+            ]);
+            const old = await (await fetch(
+              `${server.url}/api/rooms/${room}/search?q=premiere`,
+            )).json();
+            assert.deepEqual(old.messages, []);
+            const removed = await (await fetch(
+              `${server.url}/api/rooms/${room}/search?q=removed`,
+            )).json();
+            assert.deepEqual(removed.messages, []);
+          }
+          bob.send({ type: "delete", id: first.id });
+          assert.equal(
+            (await errorOf(bob)).code,
+            "forbidden",
+            "on the other server too",
+          );
+          await Promise.all([alice.close(), bob.close()]);
+        },
+      );
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+      await redis.stop();
+    }
+
+    await t.step(
+      "kv: changes survive a restart and resume with since",
+      async () => {
+        const dir = await Deno.makeTempDir();
+        const kvEnv = { CHAT_STORE: "kv", CHAT_KV_PATH: `${dir}/chat.kv` };
+        try {
+          const room = freshRoom();
+          let server = await startServer({ env: kvEnv });
+          const alice = await joined(server, {
+            room,
+            username: "alice",
+            extra: { clientId: "k1" },
+          });
+          const kept = await say(alice, "kept");
+          const gone = await say(alice, "gone soon");
+          alice.send({ type: "edit", id: kept.id, text: "kept, edited" });
+          alice.send({ type: "react", id: kept.id, emoji: "🎉", on: true });
+          alice.send({ type: "delete", id: gone.id });
+          await alice.next((f) => f.type === "deleted");
+          const live = alice.received.filter((f) =>
+            typeof f.id === "string" && f.id > kept.id
+          )
+            .map((f) => f.id);
+          await alice.close();
+          await server.stop();
+          server = await startServer({ env: kvEnv, port: server.port });
+          try {
+            const page =
+              await (await fetch(`${server.url}/api/rooms/${room}/messages`))
+                .json();
+            assert.equal(page.messages[0].text, "kept, edited");
+            assert.deepEqual(page.messages[0].reactions, { "🎉": ["alice"] });
+            assert.equal(page.messages[1].deleted, true);
+            assert.equal("text" in page.messages[1], false);
+            const again = await connect(server.url, `/api/rooms/${room}/ws`);
+            const welcome = await again.join("alice", {
+              clientId: "k1",
+              since: kept.id,
+            });
+            assert.deepEqual(welcome.history.map((e: Frame) => e.id), live);
+            again.send({
+              type: "edit",
+              id: kept.id,
+              text: "after the restart",
+            });
+            assert.equal(
+              (await again.next((f) => f.type === "edited")).text,
+              "after the restart",
+            );
+            await again.close();
+          } finally {
+            await server.stop();
+          }
+        } finally {
+          await Deno.remove(dir, { recursive: true });
+        }
+      },
+    );
   },
 });

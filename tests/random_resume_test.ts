@@ -1,9 +1,13 @@
 /**
- * Randomised: people on several server processes send, drop and resume at
- * random for a bounded time; afterwards each one's list of messages equals
- * the room's stored history, in order, with no duplicate.
+ * Randomised: people on several server processes send, edit, delete, react,
+ * drop and resume at random for a bounded time; afterwards each one got the
+ * room's sequence in order with no duplicate, and its list of messages with
+ * every change applied equals the room's stored history.
  */
 import assert from "node:assert/strict";
+import type { LogEvent, MessageEvent } from "../lib/chat/events.ts";
+import { mergeMessages } from "../lib/client/chat_client.ts";
+import { applyChanges } from "../lib/client/message_changes.ts";
 import { redisSkipReason, startRedis } from "./support/redis.ts";
 import { type RunningServer, startServer } from "./support/server.ts";
 import {
@@ -18,6 +22,8 @@ const SERVERS = 3;
 const PEOPLE_PER_ROOM = 5;
 const ROOMS = 2;
 const STEPS = 1500;
+const SEQUENCED = new Set(["message", "edited", "deleted", "reaction"]);
+const EMOJI = ["👍", "🎉", "❤️"];
 
 interface Person {
   name: string;
@@ -59,10 +65,34 @@ function delivered(person: Person): Frame[] {
     const cutoff = person.cutoffs.get(client) ?? client.received.length;
     for (const frame of client.received.slice(0, cutoff)) {
       if (frame.type === "welcome") list.push(...frame.history);
-      if (frame.type === "message") list.push(frame);
+      if (SEQUENCED.has(frame.type)) list.push(frame);
     }
   }
   return list;
+}
+
+/** The messages a client holds after applying what it was sent, as the client library does. */
+function applied(events: Frame[]): readonly MessageEvent[] {
+  const log = events as LogEvent[];
+  return applyChanges(
+    mergeMessages(
+      [],
+      log.filter((e): e is MessageEvent => e.type === "message"),
+    ),
+    log,
+  );
+}
+
+/** A message id `person` has seen, their own when `own`. */
+function someMessage(
+  person: Person,
+  options: { own: boolean; pick: <T>(items: T[]) => T },
+): string | undefined {
+  const ids = delivered(person).filter((e) =>
+    e.type === "message" && !e.deleted &&
+    (!options.own || e.username === person.name)
+  ).map((e) => e.id as string);
+  return ids.length === 0 ? undefined : options.pick(ids);
 }
 
 async function resume(person: Person, server: RunningServer): Promise<void> {
@@ -115,16 +145,34 @@ Deno.test({
       }
       for (const person of people) await resume(person, pick(servers));
       let sent = 0;
+      let changes = 0;
       for (let step = 0; step < STEPS; step++) {
         const person = pick(people);
         const roll = next();
-        if (roll < 0.75 && person.client) {
+        if (roll < 0.55 && person.client) {
           person.client.send({
             type: "message",
             text: `s${step}`,
             nonce: `n${step}`,
           });
           sent++;
+        } else if (roll < 0.75 && person.client) {
+          const own = roll < 0.7;
+          const id = someMessage(person, { own, pick });
+          if (id === undefined) continue;
+          changes++;
+          if (roll < 0.65) {
+            person.client.send({ type: "edit", id, text: `e${step}` });
+          } else if (roll < 0.7) {
+            person.client.send({ type: "delete", id });
+          } else {
+            person.client.send({
+              type: "react",
+              id,
+              emoji: pick(EMOJI),
+              on: next() < 0.7,
+            });
+          }
         } else if (roll < 0.9 && person.client) {
           person.cutoffs.set(person.client, person.client.received.length);
           person.client.socket.close();
@@ -153,19 +201,27 @@ Deno.test({
       }
       let checked = 0;
       for (const person of people) {
-        const stored = await history(servers[0], person.room);
+        const stored = await history(pick(servers), person.room);
         const got = delivered(person);
+        const ids = got.map((e) => e.id as string);
         assert.deepEqual(
-          got.map((m) => m.id),
+          ids,
+          [...new Set(ids)].sort(),
+          `${person.name}: in order, no duplicate (seed ${seed})`,
+        );
+        const held = applied(got);
+        assert.deepEqual(
+          held.map((m) => m.id),
           stored.map((m) => m.id),
           `${person.name} in ${person.room} (seed ${seed})`,
         );
-        assert.deepEqual(got, stored);
+        assert.deepEqual(held, stored, `${person.name} (seed ${seed})`);
         checked += got.length;
       }
-      assert.ok(sent > STEPS / 2, `sent ${sent}`);
+      assert.ok(sent > STEPS / 3, `sent ${sent}`);
+      assert.ok(changes > STEPS / 10, `changes ${changes}`);
       console.log(
-        `${sent} sends, ${checked} deliveries checked`,
+        `${sent} sends, ${changes} edits, deletions and reactions, ${checked} deliveries checked`,
       );
     } finally {
       for (const person of people) person.client?.socket.close();

@@ -186,6 +186,12 @@ Deno.test({
           const invalid = await call(base, {
             path: "/api/rooms/a%20b/messages",
           });
+          const found = await call(base, {
+            path: `/api/rooms/${room}/search?q=SECRET`,
+            as: olga,
+          });
+          assert.equal(found.status, 200);
+          assert.equal(found.body.messages[0].text, "secret plans");
           for (const who of [null, eve]) {
             const page = await call(base, { path: `/chat/${room}`, as: who });
             assert.equal(page.status, 404);
@@ -197,6 +203,12 @@ Deno.test({
             });
             assert.equal(history.status, 404);
             assert.equal(history.body.error, invalid.body.error);
+            const search = await call(base, {
+              path: `/api/rooms/${room}/search?q=secret`,
+              as: who,
+            });
+            assert.equal(search.status, 404);
+            assert.equal(search.body.error, invalid.body.error);
             assert.equal(
               (await call(base, { path: `/api/rooms/${room}`, as: who }))
                 .status,
