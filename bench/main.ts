@@ -31,6 +31,12 @@ import { describeWeight, measurePages } from "../tests/support/page_weight.ts";
 import { formatStartup, measureStartup } from "./startup.ts";
 import { scale, SCALE_FULL, SCALE_SMOKE, type ScaleOptions } from "./scale.ts";
 import { formatScaleTable, scaleSvg } from "./scale_report.ts";
+import {
+  formatSearch,
+  measureSearch,
+  searcher,
+  type SendCostResult,
+} from "./search.ts";
 
 const SCENARIOS = [
   "fanout",
@@ -42,6 +48,7 @@ const SCENARIOS = [
   "startup",
   "pages",
   "scale",
+  "search",
 ];
 
 const FULL: BenchOptions = {
@@ -360,6 +367,43 @@ async function main(): Promise<void> {
     log("scale: rooms of 100 filled step by step");
     results.scale = await scale(context, scaleOptions);
   }
+  if (scenarios.includes("search")) {
+    const latency = await measureSearch({
+      messages: values.smoke ? 2000 : 100_000,
+      queries: values.smoke ? 30 : 300,
+      stores: targets.includes("kv") ? ["memory", "kv"] : ["memory"],
+      log,
+    });
+    const cost: SendCostResult[] = [];
+    for (
+      const target of (["memory", "kv"] as const).filter((t) =>
+        targets.includes(t)
+      )
+    ) {
+      log(`search: ${target} send path alone, then while searching`);
+      const count = { searches: 0 };
+      const intervalMs = 100;
+      let a = 0;
+      let b = 0;
+      for (let round = 0; round < (values.smoke ? 1 : 3); round++) {
+        const alone = await durable(target, context);
+        const searching = await durable(target, context, {
+          during: (server) => searcher(server, { intervalMs, count }),
+        });
+        a = Math.max(a, alone.load.ackedPerSecond);
+        b = Math.max(b, searching.load.ackedPerSecond);
+      }
+      cost.push({
+        store: target,
+        alone: a,
+        searching: b,
+        intervalMs,
+        searches: count.searches,
+        costPercent: a > 0 ? Math.max(0, (1 - b / a) * 100) : 0,
+      });
+    }
+    results.search = { latency, cost };
+  }
   if (values.profile) {
     const rate = number("profile-rate") ?? options.fixedRate ??
       results.fanout.memory?.ceiling ?? options.startRate * 2;
@@ -404,6 +448,7 @@ async function main(): Promise<void> {
   for (const page of results.pages ?? []) {
     console.log(`page weight: ${describeWeight(page)}`);
   }
+  if (results.search) console.log(`\n${formatSearch(results.search)}`);
   for (const profile of results.profile ?? []) {
     console.log(
       `\nprofile of the memory server, fan-out${

@@ -1,4 +1,5 @@
 /** The bench's results: the JSON shape, the targets of issue 7, and the table for people. */
+import type { SearchBenchResult, SendCostResult } from "./search.ts";
 import type { ProfileEntry } from "./profile_summary.ts";
 import type {
   BenchOptions,
@@ -55,6 +56,8 @@ export interface BenchResults {
   pages?: PageWeight[];
   /** Rooms of 100 filled step by step (issue 16). */
   scale?: ScaleStep[];
+  /** Search latency and its cost to the send path (issue 15). */
+  search?: { latency: SearchBenchResult[]; cost: SendCostResult[] };
 }
 
 function ratio(

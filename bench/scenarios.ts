@@ -592,10 +592,13 @@ export function joinStorm(
   );
 }
 
-/** Senders in separate rooms, each keeping `durableWindow` messages in flight; then one lone sender. */
+/** Senders in separate rooms, each keeping `durableWindow` messages in flight; then one lone sender. `during` runs alongside the loaded step. */
 export function durable(
   target: Target,
   context: BenchContext,
+  extra: {
+    during?(server: { url: string; rooms: string[] }): () => Promise<void>;
+  } = {},
 ): Promise<DurableResult> {
   const { options } = context;
   return withSetup(
@@ -621,6 +624,10 @@ export function durable(
         durationMs: Math.min(2000, options.durableMs / 2),
         totalRate: 0,
       });
+      const stop = extra.during?.({
+        url: server.url,
+        rooms: rooms.map((r) => r.room),
+      });
       const load = await runStep(server, pool, {
         senders: sockets.map((list, index) => ({
           index,
@@ -631,6 +638,7 @@ export function durable(
         durationMs: options.durableMs,
         totalRate: 0,
       });
+      await stop?.();
       context.log(
         `  ${target} durable: ${load.ackedPerSecond} acked msg/s (ack p50 ${load.ackP50Ms} p99 ${load.ackP99Ms} ms); lone ack p50 ${lone.ackP50Ms} ms`,
       );

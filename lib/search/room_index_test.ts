@@ -114,7 +114,7 @@ Deno.test("search service: follows the store, evicts by name limits", async () =
   assert.deepEqual(await search.search("r", { query: " ,; ", limit: 1 }), []);
 });
 
-Deno.test("search service: a long gap since the last query rebuilds", async () => {
+Deno.test("search service: a long gap since the last query is read forward in pages", async () => {
   const store = new MemoryStore({ maxMessagesPerRoom: 100_000 });
   const search = new SearchService(store);
   await store.append("r", { username: "a", text: "start", ts: 1 });

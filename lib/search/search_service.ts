@@ -9,7 +9,7 @@ export const MAX_INDEXED_ROOMS = 200;
 export const MAX_INDEXED_WEIGHT = 4_000_000;
 /** Messages read per page while an index is built. */
 const BUILD_PAGE = 1000;
-/** Entries read per catch-up; more since the last query rebuilds the index. */
+/** Entries read per page while catching up. */
 const CATCH_UP_PAGE = 2000;
 
 interface Entry {
@@ -77,14 +77,18 @@ export class SearchService {
     );
   }
 
+  /** Reads forward what was stored since the index's newest entry, page by page. */
   async #catchUp(room: string, entry: Entry): Promise<void> {
     if (entry.index.lastId === "") return await this.#build(room, entry);
-    const page = await this.#store.after(room, {
-      since: entry.index.lastId,
-      limit: CATCH_UP_PAGE,
-    });
-    if (page.truncated) return await this.#build(room, entry);
-    for (const event of page.messages) entry.index.apply(event);
+    while (true) {
+      const page = await this.#store.after(room, {
+        since: entry.index.lastId,
+        limit: CATCH_UP_PAGE,
+        oldest: true,
+      });
+      for (const event of page.messages) entry.index.apply(event);
+      if (!page.truncated) return;
+    }
   }
 
   /** Reads the room's messages as they are now, newest page first, into a fresh index. */

@@ -83,6 +83,26 @@ export function lifecycleCases(
         "history pages list messages only",
       );
     },
+    "after with oldest reads forward page by page": async (store) => {
+      const ids = [];
+      for (let i = 0; i < 5; i++) ids.push(await say(store, `m${i}`));
+      const change = await changed(store, react(ids[1], "👍"));
+      const all = [...ids, change.id];
+      const first = await store.after("r", {
+        since: ids[0],
+        limit: 2,
+        oldest: true,
+      });
+      assert.deepEqual(first.messages.map((e) => e.id), all.slice(1, 3));
+      assert.equal(first.truncated, true);
+      const rest = await store.after("r", {
+        since: all[2],
+        limit: 3,
+        oldest: true,
+      });
+      assert.deepEqual(rest.messages.map((e) => e.id), all.slice(3));
+      assert.equal(rest.truncated, false);
+    },
     "an edit keeps the message's id and shows the new text": async (store) => {
       const id = await say(store, "helo", { owner: "g:c1" });
       const event = await changed(store, edit(id, "hello", 7000));

@@ -673,12 +673,13 @@ export class KvStore implements MessageStore {
 
   async #list<T>(
     selector: Deno.KvListSelector,
-    limit: number,
+    options: { limit: number; oldest?: boolean },
   ): Promise<T[]> {
     const values: T[] = [];
-    const iter = this.#kv.list<T>(selector, { reverse: true, limit });
+    const reverse = !options.oldest;
+    const iter = this.#kv.list<T>(selector, { reverse, limit: options.limit });
     for await (const entry of iter) values.push(entry.value);
-    return values.reverse();
+    return reverse ? values.reverse() : values;
   }
 
   async after(room: string, options: AfterOptions): Promise<HistoryPage> {
@@ -688,7 +689,7 @@ export class KvStore implements MessageStore {
         this.#list<KvRecord | ChangeEvent>({
           prefix: [part, room],
           start: [part, room, from],
-        }, options.limit + 1)
+        }, { limit: options.limit + 1, oldest: options.oldest })
       ),
     );
     const merged: LogEvent[] = [
@@ -696,7 +697,9 @@ export class KvStore implements MessageStore {
       ...changes as ChangeEvent[],
     ].sort((a, b) => a.id < b.id ? -1 : 1);
     const truncated = merged.length > options.limit;
-    const events = merged.slice(Math.max(0, merged.length - options.limit));
+    const events = options.oldest
+      ? merged.slice(0, options.limit)
+      : merged.slice(Math.max(0, merged.length - options.limit));
     await attachReplies(events, (ids) => this.#lookup(room, ids));
     return { messages: events, truncated };
   }
@@ -712,8 +715,9 @@ export class KvStore implements MessageStore {
           formatId(seqNotAfter(options.before, { strict: true }) + 1),
         ],
       };
-    const messages = (await this.#list<KvRecord>(selector, options.limit))
-      .map(toWire);
+    const messages = (await this.#list<KvRecord>(selector, options)).map(
+      toWire,
+    );
     await attachReplies(messages, (ids) => this.#lookup(room, ids));
     return messages;
   }

@@ -166,18 +166,20 @@ export class MemoryStore implements MessageStore {
   async after(room: string, options: AfterOptions): Promise<HistoryPage> {
     const log = this.#rooms.get(room);
     if (!log) return { messages: [], truncated: false };
-    const pick = <T extends LogEvent>(list: Entry<T>[]) =>
-      list.slice(
-        Math.max(
-          search(list, options.since, { after: true }),
-          list.length - options.limit - 1,
-        ),
-      ).map((e) => ({ ...e.event }) as LogEvent);
+    const pick = <T extends LogEvent>(list: Entry<T>[]) => {
+      const start = search(list, options.since, { after: true });
+      const range = options.oldest
+        ? list.slice(start, start + options.limit + 1)
+        : list.slice(Math.max(start, list.length - options.limit - 1));
+      return range.map((e) => ({ ...e.event }) as LogEvent);
+    };
     const merged = [...pick(log.messages), ...pick(log.changes)].sort((a, b) =>
       a.id < b.id ? -1 : 1
     );
     const truncated = merged.length > options.limit;
-    const events = merged.slice(Math.max(0, merged.length - options.limit));
+    const events = options.oldest
+      ? merged.slice(0, options.limit)
+      : merged.slice(Math.max(0, merged.length - options.limit));
     await attachReplies(events, (ids) => this.#lookup(room, ids));
     return { messages: events, truncated };
   }

@@ -406,24 +406,32 @@ export class RedisStore implements MessageStore {
 
   async after(room: string, options: AfterOptions): Promise<HistoryPage> {
     const from = seqNotAfter(options.since);
+    const start = from < 0 ? "-" : `(${from}-0`;
     const [log, chg] = await Promise.all(
       [this.#keys.log(room), this.#keys.changes(room)].map((key) =>
         command(this.#client, [
-          "XREVRANGE",
-          key,
-          "+",
-          from < 0 ? "-" : `(${from}-0`,
+          ...options.oldest
+            ? ["XRANGE", key, start, "+"]
+            : ["XREVRANGE", key, "+", start],
           "COUNT",
           String(options.limit + 1),
         ]) as Promise<[string, Reply][]>
       ),
     );
     const merged = [
-      ...log.map((entry) => ({ entry, message: true })),
-      ...chg.map((entry) => ({ entry, message: false })),
+      ...(options.oldest ? log : log.reverse()).map((entry) => ({
+        entry,
+        message: true,
+      })),
+      ...(options.oldest ? chg : chg.reverse()).map((entry) => ({
+        entry,
+        message: false,
+      })),
     ].sort((a, b) => seqOf(a.entry[0]) - seqOf(b.entry[0]));
     const truncated = merged.length > options.limit;
-    const kept = merged.slice(Math.max(0, merged.length - options.limit));
+    const kept = options.oldest
+      ? merged.slice(0, options.limit)
+      : merged.slice(Math.max(0, merged.length - options.limit));
     const messages = await this.#messages(
       room,
       kept.filter((k) => k.message).map((k) => k.entry),

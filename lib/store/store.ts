@@ -65,6 +65,8 @@ export interface HistoryPage {
 export interface AfterOptions {
   since: string;
   limit: number;
+  /** Take the oldest `limit` after `since` instead of the newest (`truncated`: more follow), to read forward page by page. */
+  oldest?: boolean;
 }
 
 /** Options of {@linkcode MessageStore.before}. */
@@ -79,7 +81,7 @@ export interface MessageStore {
   append(room: string, input: AppendInput): Promise<AppendResult>;
   /** Applies a change with the room's next id, atomically with the message's new state. */
   change(room: string, input: ChangeInput): Promise<ChangeResult>;
-  /** Messages and change events whose id sorts after `since`, oldest first; the newest `limit`, `truncated` when more. */
+  /** Messages and change events whose id sorts after `since`, oldest first; the newest `limit` (the oldest with `oldest`), `truncated` when more. */
   after(room: string, options: AfterOptions): Promise<HistoryPage>;
   /** Up to `limit` messages (no change events) whose id sorts before `before` (the newest when absent), oldest first, each as it is now. */
   before(room: string, options: BeforeOptions): Promise<MessageEvent[]>;

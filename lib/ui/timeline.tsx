@@ -4,6 +4,7 @@ import { canonicalName } from "../chat/names.ts";
 import type { Notice, OutgoingMessage } from "../client/chat_client.ts";
 import { dayKey, formatDay } from "./timeline_format.ts";
 import { MessageRow, NoticesRow, PendingRow } from "./timeline_rows.tsx";
+import type { MessageActions } from "./message_parts.tsx";
 
 /** Messages of one sender closer together than this share one group. */
 export const GROUP_GAP_MS = 5 * 60_000;
@@ -23,6 +24,10 @@ export interface TimelineProps {
   unreadFrom?: string | null;
   onResend?: (nonce: string) => void;
   onDiscard?: (nonce: string) => void;
+  /** Reply, react, edit, delete, jump: the live page's (one stable object). */
+  actions?: MessageActions;
+  /** Id of the message being edited in place. */
+  editing?: string | null;
   /** For moderators: who may be moderated, and how to open the menu (a stable object). */
   moderation?: Moderation;
 }
@@ -231,6 +236,8 @@ export function Timeline(props: TimelineProps) {
                 last={row.last}
                 self={props.self ?? null}
                 timeZone={props.timeZone}
+                actions={props.actions}
+                editing={props.editing === row.message!.id}
                 moderation={props.moderation}
               />
             );

@@ -7,6 +7,40 @@ import { colorSlot, initial } from "./avatar.ts";
 import { formatFull } from "./format.ts";
 import { formatClock } from "./timeline_format.ts";
 import { mentionsSelf, RichText } from "./rich_text.tsx";
+import {
+  ActionBar,
+  EditBox,
+  EditedMark,
+  type MessageActions,
+  ReactionBar,
+  ReplyLine,
+} from "./message_parts.tsx";
+
+/** How long a touch must rest on a message to show its actions. */
+export const LONG_PRESS_MS = 500;
+
+/** Shows a message's actions after a long press (phones: no hover). */
+function longPress(actions: MessageActions | undefined) {
+  if (!actions) return {};
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const cancel = () => clearTimeout(timer);
+  return {
+    onPointerDown(event: PointerEvent) {
+      if (event.pointerType !== "touch") return;
+      const row = event.currentTarget as HTMLElement;
+      cancel();
+      timer = setTimeout(() => {
+        for (const open of document.querySelectorAll(".msg-pressed")) {
+          if (open !== row) open.classList.remove("msg-pressed");
+        }
+        row.classList.add("msg-pressed");
+      }, LONG_PRESS_MS);
+    },
+    onPointerUp: cancel,
+    onPointerCancel: cancel,
+    onPointerMove: cancel,
+  };
+}
 
 /** More join/leave notices in a row than this are folded into one line. */
 export const NOTICE_FOLD_AT = 3;
@@ -113,6 +147,11 @@ interface BubbleProps {
   extraClass?: string;
   /** The sender's kind: accounts and token users get a badge. */
   kind?: string;
+  /** Above the text: the quote of the message this one answers. */
+  quote?: ComponentChildren;
+  /** Replaces the text: the edit box. */
+  editor?: ComponentChildren;
+  actions?: MessageActions;
 }
 
 function Bubble(props: BubbleProps) {
@@ -125,7 +164,13 @@ function Bubble(props: BubbleProps) {
   if (props.mention) classes.push("msg-mention");
   if (props.extraClass) classes.push(props.extraClass);
   return (
-    <li class={classes.join(" ")} data-key={props.rowKey} data-id={props.id}>
+    <li
+      class={classes.join(" ")}
+      data-key={props.rowKey}
+      data-id={props.id}
+      id={props.id === undefined ? undefined : `m-${props.id}`}
+      {...longPress(props.actions)}
+    >
       {showName && (
         <span class={`avatar avatar-${colorSlot(username)}`} aria-hidden="true">
           {initial(username)}
@@ -144,12 +189,15 @@ function Bubble(props: BubbleProps) {
               {props.own ? "You" : username}
             </span>
           )}
-        <p class="msg-body">
-          <span class="msg-text" dir="auto">
-            <RichText text={props.text} self={props.self} />
-          </span>
-          <span class="msg-meta">{props.meta}</span>
-        </p>
+        {props.quote}
+        {props.editor ?? (
+          <p class="msg-body">
+            <span class="msg-text" dir="auto">
+              <RichText text={props.text} self={props.self} />
+            </span>
+            <span class="msg-meta">{props.meta}</span>
+          </p>
+        )}
         {props.children}
       </div>
     </li>
@@ -169,12 +217,18 @@ export interface MessageRowProps {
     can(username: string): boolean;
     open(username: string): void;
   };
+  /** The live page's actions (stable); absent on the server render. */
+  actions?: MessageActions;
+  /** True while this message is being edited in place. */
+  editing?: boolean;
 }
 
 function StoredMessage(props: MessageRowProps) {
-  const { message, moderation } = props;
+  const { message, moderation, actions } = props;
   const moderate = moderation && !props.own && !message.deleted &&
     moderation.can(message.username);
+  const live = !message.deleted;
+  const editing = live && props.editing && actions;
   return (
     <Bubble
       rowKey={message.id}
@@ -184,11 +238,23 @@ function StoredMessage(props: MessageRowProps) {
       last={props.last}
       username={message.username}
       kind={message.kind}
-      text={message.deleted ? "(message deleted)" : message.text ?? ""}
+      text={live ? message.text ?? "" : "This message was deleted."}
       self={props.self}
-      mention={!props.own && mentionsSelf(message.text ?? "", props.self)}
+      mention={!props.own && live &&
+        mentionsSelf(message.text ?? "", props.self)}
+      extraClass={live ? undefined : "msg-deleted"}
+      actions={live ? actions : undefined}
+      quote={message.reply && (
+        <ReplyLine reply={message.reply} actions={actions} />
+      )}
+      editor={editing
+        ? <EditBox message={message} actions={actions} />
+        : undefined}
       meta={
         <>
+          {message.editedAt !== undefined && live && (
+            <EditedMark editedAt={message.editedAt} timeZone={props.timeZone} />
+          )}
           <Time ts={message.ts} timeZone={props.timeZone} />
           {moderate && (
             <button
@@ -203,7 +269,24 @@ function StoredMessage(props: MessageRowProps) {
           )}
         </>
       }
-    />
+    >
+      {message.reactions && (
+        <ReactionBar
+          id={message.id}
+          reactions={message.reactions}
+          self={props.self}
+          actions={actions}
+        />
+      )}
+      {actions && live && !editing && (
+        <ActionBar
+          message={message}
+          own={props.own}
+          self={props.self}
+          actions={actions}
+        />
+      )}
+    </Bubble>
   );
 }
 

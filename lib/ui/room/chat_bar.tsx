@@ -1,6 +1,7 @@
 import type { ChatState, ConnectionStatus } from "../../client/chat_client.ts";
 import { typingText } from "../timeline_format.ts";
 import type { RoomModel } from "./room_model.ts";
+import { NotifyButton, SearchBox } from "./search_box.tsx";
 
 function statusText(status: ConnectionStatus, needsName: boolean): string {
   switch (status) {
@@ -92,6 +93,8 @@ export function ChatBar(props: { model: RoomModel }) {
     <div class="chat-bar">
       <Status model={props.model} />
       <Typing model={props.model} />
+      {props.model.mounted.value && <SearchBox model={props.model} />}
+      {props.model.mounted.value && <NotifyButton />}
       <PeopleToggle model={props.model} />
     </div>
   );

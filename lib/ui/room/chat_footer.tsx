@@ -66,9 +66,16 @@ export function ChatFooter(props: { model: RoomModel }) {
         onSend={(text) => {
           model.unreadFrom.value = null;
           const chat = model.client;
-          return chat ? chat.send(text) : "Not connected yet.";
+          if (!chat) return "Not connected yet.";
+          const replyTo = model.replyTo.peek()?.id;
+          const problem = chat.send(text, { replyTo });
+          if (problem === null) model.replyTo.value = null;
+          return problem;
         }}
         onTyping={() => model.client?.typing()}
+        replyTo={model.replyTo.value}
+        onCancelReply={() => model.replyTo.value = null}
+        onEditLast={() => model.editLast()}
       />
     );
   }

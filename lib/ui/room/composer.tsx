@@ -1,5 +1,6 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
+import type { MessageEvent } from "../../chat/events.ts";
 import { MAX_MESSAGE_LENGTH } from "../../client/chat_client.ts";
 
 /** The message box: Enter sends, Shift+Enter adds a line; `blocked` says why sending waits. */
@@ -11,6 +12,11 @@ export function Composer(
     blocked: string | null;
     onSend: (text: string) => string | null;
     onTyping: () => void;
+    /** The message the next one answers. */
+    replyTo?: MessageEvent | null;
+    onCancelReply?: () => void;
+    /** Up arrow in an empty box: edit our newest message; false when there is none. */
+    onEditLast?: () => boolean;
   },
 ) {
   const draft = useSignal("");
@@ -38,6 +44,27 @@ export function Composer(
         submit();
       }}
     >
+      {props.replyTo && (
+        <p class="replying" id="replying">
+          <span>
+            Replying to <bdi>{props.replyTo.username}</bdi>:{" "}
+            <span class="replying-text" dir="auto">
+              {props.replyTo.text}
+            </span>
+          </span>
+          <button
+            type="button"
+            class="btn btn-small btn-quiet"
+            aria-label="Cancel the reply"
+            onClick={() => {
+              props.onCancelReply?.();
+              input.current?.focus();
+            }}
+          >
+            ✕
+          </button>
+        </p>
+      )}
       <div class="field-row">
         <label for="chat-input" class="visually-hidden">
           Message #{props.room}
@@ -70,6 +97,14 @@ export function Composer(
             ) {
               event.preventDefault();
               submit();
+            } else if (
+              event.key === "ArrowUp" && draft.value === "" &&
+              props.onEditLast?.()
+            ) {
+              event.preventDefault();
+            } else if (event.key === "Escape" && props.replyTo) {
+              event.preventDefault();
+              props.onCancelReply?.();
             }
           }}
         />
@@ -90,7 +125,7 @@ export function Composer(
             <span>
               Sending as <bdi class="self-name">{props.username}</bdi>
               <span class="hint-keys">
-                {" · "}Enter sends, Shift+Enter adds a line
+                {" · "}Enter sends, Shift+Enter adds a line, ↑ edits your last
               </span>
               {length > MAX_MESSAGE_LENGTH - 200 &&
                 ` · ${length}/${MAX_MESSAGE_LENGTH}`}

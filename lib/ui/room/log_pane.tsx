@@ -182,6 +182,8 @@ export function LogPane(props: { model: RoomModel }) {
             unreadFrom={model.unreadFrom.value}
             onResend={handlers.current.resend}
             onDiscard={handlers.current.discard}
+            actions={model.actions}
+            editing={model.editing.value}
             moderation={moderates(model.props.rights)
               ? moderation.current
               : undefined}

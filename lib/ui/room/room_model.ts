@@ -30,6 +30,8 @@ import {
 import { rememberRoom } from "../../client/recent_rooms.ts";
 import { messagesUrl, socketUrl } from "../../client/urls.ts";
 import type { RoomRights } from "./room_rights.ts";
+import type { MessageActions } from "../message_parts.tsx";
+import { mentionsSelf } from "../rich_text.tsx";
 
 /** Props of the room island: JSON from the server render. */
 export interface ChatRoomProps {
@@ -80,6 +82,90 @@ export interface RoomModel {
   client: ChatClient | null;
   /** Remembers the newest message as read when the reader can see it. */
   markRead(): void;
+  /** Id of the message being edited in place. */
+  editing: Signal<string | null>;
+  /** The message the next one answers. */
+  replyTo: Signal<MessageEvent | null>;
+  /** What a message's buttons do (one stable object, so rows stay memoised). */
+  actions: MessageActions;
+  /** Starts editing our newest message (Up arrow in an empty composer); false when there is none. */
+  editLast(): boolean;
+}
+
+/** Pages of older history read at most to find a message to jump to. */
+const JUMP_MAX_PAGES = 20;
+/** How long a jumped-to message stays highlighted. */
+const HIGHLIGHT_MS = 2000;
+
+function focusComposer(): void {
+  document.getElementById("chat-input")?.focus();
+}
+
+/** Scrolls to message `id`, reading older history until it is loaded; says so when it is not there. */
+async function jumpTo(model: RoomModel, id: string): Promise<void> {
+  for (let page = 0; page <= JUMP_MAX_PAGES; page++) {
+    const row = document.getElementById(`m-${id}`);
+    if (row) {
+      row.scrollIntoView({ block: "center" });
+      row.classList.add("msg-highlight");
+      row.tabIndex = -1;
+      row.focus({ preventScroll: true });
+      setTimeout(() => row.classList.remove("msg-highlight"), HIGHLIGHT_MS);
+      return;
+    }
+    const state = model.state.peek();
+    if (state.older === "done" || state.messages[0]?.id < id || !model.client) {
+      break;
+    }
+    await model.client.loadOlder();
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+  }
+  model.announcement.value = "That message is no longer in the history.";
+}
+
+function createActions(model: RoomModel): MessageActions {
+  return {
+    reply(message) {
+      model.replyTo.value = message;
+      focusComposer();
+    },
+    react(id, options) {
+      model.client?.react(id, options);
+    },
+    startEdit(id) {
+      model.editing.value = id;
+    },
+    saveEdit(id, text) {
+      const before = model.state.peek().messages.find((m) => m.id === id);
+      const chat = model.client;
+      const problem = before?.text === text
+        ? null
+        : chat
+        ? chat.edit(id, text)
+        : "Not connected yet.";
+      if (problem === null) {
+        model.editing.value = null;
+        focusComposer();
+      }
+      return problem;
+    },
+    cancelEdit() {
+      model.editing.value = null;
+      focusComposer();
+    },
+    remove(id) {
+      if (
+        !confirm("Delete this message? Everyone will see that it was deleted.")
+      ) {
+        return;
+      }
+      model.client?.delete(id);
+      focusComposer();
+    },
+    jump(id) {
+      void jumpTo(model, id);
+    },
+  };
 }
 
 function announcementFor(messages: readonly MessageEvent[]): string {
@@ -125,6 +211,20 @@ export function createRoomModel(props: ChatRoomProps): RoomModel {
     atBottom: signal(true),
     stick: { current: true },
     client: null,
+    editing: signal<string | null>(null),
+    replyTo: signal<MessageEvent | null>(null),
+    actions: undefined as unknown as MessageActions,
+    editLast() {
+      const self = model.self.peek();
+      if (!self) return false;
+      const me = canonicalName(self);
+      const last = [...state.peek().messages].reverse().find((m) =>
+        !m.deleted && canonicalName(m.username) === me
+      );
+      if (!last) return false;
+      model.editing.value = last.id;
+      return true;
+    },
     markRead() {
       const newest = state.peek().messages.at(-1)?.id;
       if (newest && !document.hidden && model.stick.current) {
@@ -132,7 +232,35 @@ export function createRoomModel(props: ChatRoomProps): RoomModel {
       }
     },
   };
+  model.actions = createActions(model);
   return model;
+}
+
+/** Tells of a mention by a desktop notification while the page is hidden, once the reader allowed it. */
+function notifyMentions(
+  model: RoomModel,
+  messages: readonly MessageEvent[],
+): void {
+  const self = model.self.peek();
+  if (
+    !document.hidden || !self || typeof Notification === "undefined" ||
+    Notification.permission !== "granted"
+  ) return;
+  for (const message of messages) {
+    if (!message.text || !mentionsSelf(message.text, self)) continue;
+    const note = new Notification(
+      `${message.username} in #${model.props.room}`,
+      {
+        body: message.text.slice(0, ANNOUNCE_CHARS),
+        tag: `chat-${model.props.room}-${message.id}`,
+      },
+    );
+    note.onclick = () => {
+      focus();
+      model.actions.jump(message.id);
+      note.close();
+    };
+  }
 }
 
 /** Connects the room in the browser: socket, storage, title, clock; returns the cleanup. */
@@ -159,7 +287,9 @@ export function startRoom(model: RoomModel): () => void {
     if (fresh.length === 0) return;
     const self = model.self.peek();
     const selfKey = self ? canonicalName(self) : null;
-    const others = fresh.filter((m) => canonicalName(m.username) !== selfKey);
+    const others = fresh.filter((m) =>
+      canonicalName(m.username) !== selfKey && !m.deleted
+    );
     if (others.length < fresh.length) model.unreadFrom.value = null;
     if (others.length > 0) {
       const away = document.hidden || !model.stick.current;
@@ -172,6 +302,7 @@ export function startRoom(model: RoomModel): () => void {
         model.unreadFrom.value = others[0].id;
       }
       model.announcement.value = announcementFor(others);
+      notifyMentions(model, others);
     }
     model.markRead();
   };
