@@ -16,6 +16,7 @@ import {
   skipBrowserTests,
   watchErrors,
 } from "./support/browser.ts";
+import { describeWeight, measurePages } from "./support/page_weight.ts";
 import { type RunningServer, startServer } from "./support/server.ts";
 import type { Frame } from "./support/ws_client.ts";
 
@@ -281,4 +282,10 @@ Deno.test({
       await server?.stop();
     }
   },
+});
+
+Deno.test("room page JavaScript stays within its gzip budget with the life cycle UI", async () => {
+  for (const page of await measurePages()) {
+    assert.ok(page.gzip <= page.budget, describeWeight(page));
+  }
 });
