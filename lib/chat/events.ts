@@ -271,3 +271,16 @@ export interface RoomSummary {
   online: number;
   lastMessageAt: number | null;
 }
+
+/** A frame that was refused, with the protocol's error code. */
+export interface FrameError {
+  code: ErrorCode;
+  message: string;
+  /** The `nonce` of a refused `message` frame, when it had a valid one. */
+  nonce?: string;
+}
+
+/** A parsed frame, or the error to answer with. */
+export type FrameResult =
+  | { ok: true; frame: ClientFrame }
+  | { ok: false; error: FrameError };

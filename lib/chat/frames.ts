@@ -1,5 +1,7 @@
-import type { ClientFrame, ErrorCode, SendFrame } from "./events.ts";
+import type { FrameError, FrameResult, SendFrame } from "./events.ts";
 import { parseModeration } from "./moderation_frames.ts";
+
+export type { FrameError, FrameResult } from "./events.ts";
 
 /** Largest message a client may send, in bytes of UTF-8. */
 export const MAX_FRAME_BYTES = 16_384;
@@ -9,19 +11,6 @@ export const MAX_TEXT_LENGTH = 2000;
 export const MAX_TOKEN_LENGTH = 64;
 /** Longest reaction emoji, in code points (one grapheme). */
 export const MAX_EMOJI_LENGTH = 16;
-
-/** A frame that was refused, with the protocol's error code. */
-export interface FrameError {
-  code: ErrorCode;
-  message: string;
-  /** The `nonce` of a refused `message` frame, when it had a valid one. */
-  nonce?: string;
-}
-
-/** A parsed frame, or the error to answer with. */
-export type FrameResult =
-  | { ok: true; frame: ClientFrame }
-  | { ok: false; error: FrameError };
 
 function bad(message: string): FrameResult {
   return { ok: false, error: { code: "bad_frame", message } };

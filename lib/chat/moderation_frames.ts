@@ -1,5 +1,4 @@
-import type { ModerationFrame } from "./events.ts";
-import type { FrameResult } from "./frames.ts";
+import type { FrameResult, ModerationFrame } from "./events.ts";
 import { parseUsername } from "./names.ts";
 
 /** Longest moderation reason, in code points. */

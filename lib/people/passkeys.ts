@@ -10,8 +10,10 @@ import {
 import { parseUsername } from "../chat/names.ts";
 import { decodeBase64Url, encodeBase64Url } from "./base64url.ts";
 import { json, readJson, tooMany } from "./http.ts";
-import type { People } from "./people.ts";
+import type { Logger } from "../log.ts";
+import type { AccountStore } from "./accounts.ts";
 import { lookAlikeKey } from "./skeleton.ts";
+import type { Throttle } from "./throttle.ts";
 
 /** How long a ceremony's challenge waits for its answer. */
 export const CHALLENGE_TTL_MS = 5 * 60_000;
@@ -47,12 +49,29 @@ function relyingParty(
   return { origin, rpID: new URL(origin).hostname };
 }
 
+/** What the passkey routes use of the server's people (`People` in people.ts). */
+export interface PasskeyPeople {
+  readonly mode: "optional" | "required" | "off";
+  readonly accounts: AccountStore;
+  readonly throttle: Throttle;
+  readonly log: Logger;
+  ownerOf(username: string): Promise<string | null>;
+  taken(): Response;
+  signedIn(
+    req: Request,
+    info: Deno.ServeHandlerInfo,
+    account: { canonical: string; username: string; status: number },
+  ): Promise<Response>;
+  isHttps(req: Request, info: Deno.ServeHandlerInfo): boolean;
+  address(req: Request, info: Deno.ServeHandlerInfo): string;
+}
+
 /** The `/api/auth/passkey/…` routes. */
 export class Passkeys {
-  #people: People;
+  #people: PasskeyPeople;
 
   /** Uses the accounts, sessions and limits of `people`. */
-  constructor(people: People) {
+  constructor(people: PasskeyPeople) {
     this.#people = people;
   }
 

@@ -1,15 +1,14 @@
 import assert from "node:assert/strict";
 import type { MessageStore, RetentionOptions } from "./store.ts";
-import { lifecycleCases } from "./conformance_lifecycle.ts";
+import {
+  type ConformanceOptions,
+  lifecycleCases,
+} from "./conformance_lifecycle.ts";
+
+export type { ConformanceOptions };
 
 /** Opens a fresh, empty store for one conformance case. */
 export type StoreFactory = (options: RetentionOptions) => Promise<MessageStore>;
-
-/** Options of {@linkcode testStoreConformance}. */
-export interface ConformanceOptions {
-  /** Everything the backend holds, as raw text (KV entries, Redis keys), to prove what is gone. */
-  dump?(store: MessageStore): Promise<string>;
-}
 
 function input(
   text: string,

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import type { ConformanceOptions } from "./conformance.ts";
 import {
   type ChangeInput,
   MAX_EDITS,
@@ -7,6 +6,12 @@ import {
   type MessageStore,
   REPLY_QUOTE_LENGTH,
 } from "./store.ts";
+
+/** Options of the store conformance suite (conformance.ts). */
+export interface ConformanceOptions {
+  /** Everything the backend holds, as raw text (KV entries, Redis keys), to prove what is gone. */
+  dump?(store: MessageStore): Promise<string>;
+}
 
 type Case = (store: MessageStore) => Promise<void>;
 

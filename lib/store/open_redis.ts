@@ -3,7 +3,7 @@ import { RedisPresence } from "../chat/redis_presence.ts";
 import type { Config } from "../config.ts";
 import { RedisAccounts } from "../people/redis_accounts.ts";
 import { errorFields, type Logger } from "../log.ts";
-import { announceLeft, type Backend } from "./open_store.ts";
+import { announceLeft, type Backend } from "./backend.ts";
 import { RedisStore } from "./redis.ts";
 import { RedisRooms } from "../rooms/redis_rooms.ts";
 

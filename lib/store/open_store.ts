@@ -1,30 +1,17 @@
 import type { Config } from "../config.ts";
-import { BroadcastFanout, type Fanout, LocalFanout } from "../chat/fanout.ts";
+import { BroadcastFanout, LocalFanout } from "../chat/fanout.ts";
 import { KvFanout } from "../chat/kv_fanout.ts";
 import { KvPresence } from "../chat/kv_presence.ts";
-import { LocalPresence, type Presence } from "../chat/presence.ts";
+import { LocalPresence } from "../chat/presence.ts";
 import { errorFields, type Logger, throttledLogger } from "../log.ts";
-import type { AccountStore } from "../people/accounts.ts";
 import { KvAccounts } from "../people/kv_accounts.ts";
 import { MemoryAccounts } from "../people/memory_accounts.ts";
-import { toPeople } from "../people/roster.ts";
 import { kvPathError } from "../start_error.ts";
 import { KvStore } from "./kv.ts";
 import { MemoryStore } from "./memory.ts";
-import type { MessageStore } from "./store.ts";
+import { announceLeft, type Backend } from "./backend.ts";
 import { KvRooms } from "../rooms/kv_rooms.ts";
 import { MemoryRooms } from "../rooms/memory_rooms.ts";
-import type { RoomStore } from "../rooms/room_store.ts";
-
-/** The store, fan-out, presence and accounts a configuration asks for. */
-export interface Backend {
-  store: MessageStore;
-  fanout: Fanout;
-  presence: Presence;
-  accounts: AccountStore;
-  /** Rooms with access: settings, members, invites, bans, mutes, audit. */
-  rooms: RoomStore;
-}
 
 /** Opens the configured store with the fan-out and presence that match it. */
 export async function openBackend(
@@ -93,23 +80,4 @@ async function openKv(config: Config, log: Logger): Promise<Backend> {
     accounts: new KvAccounts(store.kv),
     rooms: new KvRooms(store.kv),
   };
-}
-
-/** Tells a room that the people of a vanished server left. */
-export async function announceLeft(
-  room: string,
-  options: { usernames: string[]; presence: Presence; fanout: Fanout },
-): Promise<void> {
-  const roster = await options.presence.roster(room);
-  const members = roster.map((person) => person.username);
-  const people = toPeople(roster, {});
-  for (const username of options.usernames) {
-    options.fanout.publish(room, {
-      type: "left",
-      username,
-      ts: Date.now(),
-      members,
-      people,
-    });
-  }
 }

@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import {
+  cycles,
+  importGraph,
+  importsOf,
+  sourceFiles,
+  violations,
+} from "./shape_check.ts";
+
+const FIXTURE = fileURLToPath(
+  new URL("../tests/fixtures/shape/", import.meta.url),
+);
+
+Deno.test("importsOf: static, type-only, re-exports, side effects and dynamic imports; bare ones left out", () => {
+  assert.deepEqual(
+    importsOf(
+      [
+        'import { a } from "./a.ts";',
+        'import type {\n  B,\n  C,\n} from "../b.ts";',
+        'export { d } from "./d.ts";',
+        'import "./e.ts";',
+        'const f = await import("./f.ts");',
+        'import assert from "node:assert/strict";',
+        'import { h } from "preact";',
+      ].join("\n"),
+    ).sort(),
+    ["../b.ts", "./a.ts", "./d.ts", "./e.ts", "./f.ts"],
+  );
+});
+
+Deno.test("a cycle through a type import and a module importing itself are found; a module beside a cycle is not in it", async () => {
+  const graph = await importGraph(FIXTURE, await sourceFiles(FIXTURE));
+  assert.deepEqual(cycles(graph), [
+    ["lib/chat/a.ts", "lib/chat/b.ts"],
+    ["lib/framework/self.ts"],
+  ]);
+  assert.deepEqual(violations(graph), [
+    "lib/framework imports only lib/framework (its tests: their fixtures): lib/framework/app.ts → lib/chat/c.ts",
+  ]);
+});
+
+Deno.test("no cycle in a chain", () => {
+  const chain = new Map([["a", ["b"]], ["b", ["c"]], ["c", []]]);
+  assert.deepEqual(cycles(chain), []);
+  chain.set("c", ["a"]);
+  assert.deepEqual(cycles(chain), [["a", "b", "c"]]);
+});
+
+Deno.test("the chat core may not import a backend", () => {
+  const graph = new Map([
+    ["lib/chat/room.ts", ["lib/backends/redis/store.ts"]],
+    ["lib/backends/redis/store.ts", ["lib/chat/room.ts"]],
+    ["lib/server.ts", ["lib/backends/redis/store.ts"]],
+  ]);
+  assert.deepEqual(violations(graph), [
+    "the chat core (lib/chat, lib/people, lib/rooms, lib/search) imports no backend (lib/backends): lib/chat/room.ts → lib/backends/redis/store.ts",
+  ]);
+});
