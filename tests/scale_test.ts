@@ -233,3 +233,59 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "with redis, a join storm asking for coalesced presence gets presence events only, never one joined per person",
+  sanitizeResources: false,
+  async fn() {
+    const redis = await startRedis();
+    try {
+      const server = await startServer({
+        env: {
+          CHAT_STORE: "redis",
+          REDIS_URL: redis.url,
+          CHAT_WORKERS: "1",
+          CHAT_RATE_LIMIT: "off",
+        },
+      });
+      try {
+        const room = freshRoom("storm");
+        const people = 60;
+        const clients = await Promise.all(
+          Array.from({ length: people }, async (_, i) => {
+            const client = await connectIsolate(server.url, room);
+            const welcome = await client.join(`u${i}`, {
+              presence: "coalesced",
+            });
+            assert.equal(welcome.type, "welcome");
+            return client;
+          }),
+        );
+        await until(
+          () =>
+            clients.every((c) =>
+              c.received.some((f) => f.members?.length === people)
+            ),
+          { timeoutMs: 20_000, what: "everyone sees the full room" },
+        );
+        const joined = clients.flatMap((c) =>
+          c.received.filter((f) => f.type === "joined")
+        );
+        assert.equal(joined.length, 0, `${joined.length} joined events`);
+        const presence = clients.flatMap((c) =>
+          c.received.filter((f) => f.type === "presence")
+        );
+        assert.ok(
+          presence.length < people * people / 2,
+          `${presence.length} presence events for ${people} joins`,
+        );
+        await Promise.all(clients.map((c) => c.close()));
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      await redis.stop();
+    }
+  },
+});

@@ -47,6 +47,21 @@ export interface ChatServiceOptions {
   people?: People;
 }
 
+/**
+ * How much shorter than the setting one socket's idle timeout may be: each
+ * socket pings after half its own timeout of silence, so sockets that joined
+ * together would otherwise ping together, in one burst, forever.
+ */
+export const IDLE_TIMEOUT_JITTER = 0.2;
+
+/** One socket's idle timeout: the setting, less up to {@linkcode IDLE_TIMEOUT_JITTER} of it at random (never more than the setting). */
+export function jitterIdleTimeout(
+  seconds: number,
+  random: () => number = Math.random,
+): number {
+  return seconds * (1 - IDLE_TIMEOUT_JITTER * random());
+}
+
 /** True when a WebSocket upgrade from `origin` may proceed. */
 export function originAllowed(
   req: Request,
@@ -241,7 +256,9 @@ export class ChatService implements ChatApi {
     }
     let upgraded;
     try {
-      upgraded = Deno.upgradeWebSocket(req, { idleTimeout: this.#idleTimeout });
+      upgraded = Deno.upgradeWebSocket(req, {
+        idleTimeout: jitterIdleTimeout(this.#idleTimeout),
+      });
     } catch (error) {
       this.#limiter.release(address);
       return this.#refuse("bad_upgrade", {

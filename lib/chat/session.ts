@@ -421,6 +421,10 @@ export class Session implements Peer {
     this.#who = who;
     this.#claimKey = identity.canonical;
     this.#clientId = frame.clientId;
+    // Set before the room sees this peer: joins that arrive while the welcome
+    // is being read are gathered for it like for everyone else.
+    this.#batch = frame.batch === true;
+    this.#coalesce = frame.presence === "coalesced";
     this.#held = [];
     this.#joinedRoom = room;
     room.add(this);
@@ -454,8 +458,6 @@ export class Session implements Peer {
     if (frame.since !== undefined && frame.since > this.#lastId) {
       this.#lastId = frame.since;
     }
-    this.#batch = frame.batch === true;
-    this.#coalesce = frame.presence === "coalesced";
     const fit = fitReplay(history, this.#welcomeBudget([members, people]));
     this.#socket.send(JSON.stringify({
       type: "welcome",
