@@ -27,10 +27,10 @@ export async function signedIn(
   return context;
 }
 
+/** A signed-in account's room page joins under its name by itself, with no name prompt. */
 async function joinRoom(page: Page, name: string): Promise<void> {
-  await page.locator("#chat-name").fill(name);
-  await page.locator("#chat-name").press("Enter");
   await page.locator(".status-online").waitFor();
+  await page.locator(".composer-hint .self-name", { hasText: name }).waitFor();
 }
 
 /** What the flow leaves open for further checks. */
