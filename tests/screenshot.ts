@@ -6,7 +6,7 @@
  * a run with nothing changed leaves the tree clean.
  */
 
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, PageScreenshotOptions } from "playwright-core";
 import { launchBrowser } from "./support/browser.ts";
 import { SCREENSHOT_TIME } from "./support/screenshot_clock.ts";
 import { startServer } from "./support/server.ts";
@@ -58,14 +58,95 @@ async function openAs(
   return page;
 }
 
-async function sameBytes(path: string, bytes: Uint8Array): Promise<boolean> {
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/** Most screenshots taken while waiting for two in a row to match. */
+const STABLE_TRIES = 10;
+
+/** A screenshot of `page` once it stops changing (two in a row alike), as Playwright's own screenshot assertions wait. */
+export async function stableScreenshot(
+  page: Page,
+  options: PageScreenshotOptions = {},
+): Promise<Uint8Array> {
+  const shot = () => page.screenshot({ animations: "disabled", ...options });
+  let previous = await shot();
+  for (let i = 1; i < STABLE_TRIES; i++) {
+    const next = await shot();
+    if (equalBytes(previous, next)) return next;
+    previous = next;
+  }
+  throw new Error(`the page kept changing over ${STABLE_TRIES} screenshots`);
+}
+
+/** A channel difference up to this is rasterizer noise between runs, not a change. */
+const CHANNEL_TOLERANCE = 16;
+
+function base64(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(text);
+}
+
+/** Pixels that differ by more than the noise between two PNGs, decoded by Chromium's canvas. */
+export async function changedPixels(
+  browser: Browser,
+  pngs: [Uint8Array, Uint8Array],
+): Promise<number> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    return await page.evaluate(async ([a, b, tolerance]) => {
+      const decode = async (data: string) => {
+        const blob = await (await fetch(`data:image/png;base64,${data}`))
+          .blob();
+        const image = await createImageBitmap(blob, {
+          colorSpaceConversion: "none",
+          premultiplyAlpha: "none",
+        });
+        const canvas = new OffscreenCanvas(image.width, image.height);
+        const context = canvas.getContext("2d")!;
+        context.drawImage(image, 0, 0);
+        return context.getImageData(0, 0, image.width, image.height);
+      };
+      const [x, y] = [await decode(a), await decode(b)];
+      if (x.width !== y.width || x.height !== y.height) {
+        return Math.max(x.width * x.height, y.width * y.height);
+      }
+      let changed = 0;
+      for (let i = 0; i < x.data.length; i += 4) {
+        for (let c = 0; c < 4; c++) {
+          if (Math.abs(x.data[i + c] - y.data[i + c]) > tolerance) {
+            changed++;
+            break;
+          }
+        }
+      }
+      return changed;
+    }, [base64(pngs[0]), base64(pngs[1]), CHANNEL_TOLERANCE] as const);
+  } finally {
+    await context.close();
+  }
+}
+
+/** Writes `png` to `path` unless the file there shows the same pixels (up to rasterizer noise); true when it wrote. */
+export async function writeIfChanged(
+  browser: Browser,
+  file: { path: string; png: Uint8Array },
+): Promise<boolean> {
+  const { path, png } = file;
   try {
     const old = await Deno.readFile(path);
-    return old.length === bytes.length && old.every((b, i) => b === bytes[i]);
+    if (equalBytes(old, png)) return false;
+    if ((await changedPixels(browser, [old, png])) === 0) return false;
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
+  await Deno.writeFile(path, png);
+  return true;
 }
 
 /** Runs a scripted conversation on a fresh server; writes the PNG of each variant into `outDir` when it differs from the one there, and returns the paths written. */
@@ -111,11 +192,8 @@ export async function takeScreenshots(outDir: string): Promise<string[]> {
       await page.locator(".typing", { hasText: "bob is typing" }).waitFor();
       await pages.bob.locator("#chat-input").fill("");
       const path = `${outDir}/screenshot-${variant.name}.png`;
-      const png = await page.screenshot({ animations: "disabled" });
-      if (!(await sameBytes(path, png))) {
-        await Deno.writeFile(path, png);
-        written.push(path);
-      }
+      const png = await stableScreenshot(page);
+      if (await writeIfChanged(browser, { path, png })) written.push(path);
       await context.close();
     }
   } finally {

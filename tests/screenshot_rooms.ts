@@ -3,11 +3,38 @@
  * the owner's settings panel with an invite link, the invited person in the
  * room, the moderation menu, the muted person's notice, and a used-up invite,
  * into `docs/rooms-<moment>-<variant>.png`. `deno run -A tests/screenshot_rooms.ts [out-dir]`.
+ * Names, clock and zone are fixed and the invite link (random code, random
+ * port) is masked, so a file is rewritten only when the page really changed.
  */
+import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "./support/browser.ts";
 import { account } from "./support/rooms.ts";
 import { roomsFlow, signedIn } from "./support/rooms_browser.ts";
+import { SCREENSHOT_TIME } from "./support/screenshot_clock.ts";
 import { startServer } from "./support/server.ts";
+import { stableScreenshot, writeIfChanged } from "./screenshot.ts";
+
+const CLOCK = new URL("./support/screenshot_clock.ts", import.meta.url);
+
+/** The flow names people and rooms with `crypto.randomUUID()`: the same names on every run. */
+function fixNames(): void {
+  let count = 0;
+  crypto.randomUUID = () => {
+    const hex = (Math.imul(++count, 0x9e3779b1) >>> 0).toString(16)
+      .padStart(8, "0");
+    return `${hex}-0000-4000-8000-000000000000`;
+  };
+}
+
+/** Every context of `browser` in UTC with the screenshots' fixed clock. */
+function fixClock(browser: Browser): void {
+  const open = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await open({ ...options, timezoneId: "UTC" });
+    await context.clock.setFixedTime(SCREENSHOT_TIME + 5 * 60_000);
+    return context;
+  };
+}
 
 const VARIANTS = [
   {
@@ -18,20 +45,24 @@ const VARIANTS = [
   { name: "phone-dark", viewport: { width: 390, height: 844 }, dark: true },
 ];
 
-/** Runs the flow once per variant and writes the PNGs into `outDir`. */
+/** Runs the flow once per variant; writes the PNGs that changed into `outDir` and returns their paths. */
 export async function takeRoomScreenshots(outDir: string): Promise<string[]> {
-  const server = await startServer();
+  fixNames();
+  const server = await startServer({
+    permissions: ["-A", `--preload=${CLOCK.pathname}`],
+  });
   const browser = await launchBrowser();
+  fixClock(browser);
   const written: string[] = [];
   try {
     for (const variant of VARIANTS) {
-      const shoot = async (
-        name: string,
-        page: import("playwright-core").Page,
-      ) => {
+      const shoot = async (name: string, page: Page) => {
         const path = `${outDir}/rooms-${name}-${variant.name}.png`;
-        await page.screenshot({ path });
-        written.push(path);
+        await page.mouse.move(0, 0);
+        const png = await stableScreenshot(page, {
+          mask: [page.getByLabel("Invite link", { exact: true })],
+        });
+        if (await writeIfChanged(browser, { path, png })) written.push(path);
       };
       const flow = await roomsFlow(browser, {
         url: server.url,
@@ -71,5 +102,9 @@ export async function takeRoomScreenshots(outDir: string): Promise<string[]> {
 
 if (import.meta.main) {
   const outDir = Deno.args[0] ?? "docs";
-  for (const path of await takeRoomScreenshots(outDir)) console.log(path);
+  const written = await takeRoomScreenshots(outDir);
+  for (const path of written) console.log(`wrote ${path}`);
+  if (written.length === 0) {
+    console.log(`room screenshots in ${outDir} unchanged`);
+  }
 }
