@@ -8,6 +8,8 @@ import { connect, type Frame, freshRoom, joined } from "./support/ws_client.ts";
 const opts = { sanitizeResources: false, sanitizeOps: false };
 const SECRET = "an-embedding-site-secret-of-32-characters-or-more";
 const env = { CHAT_TOKEN_SECRET: SECRET };
+/** Generous: the suite runs on a busy 2-core machine. */
+const JOIN_TIMEOUT_MS = 15_000;
 
 function token(
   claims: Record<string, unknown>,
@@ -30,7 +32,10 @@ function open(
 
 function join(client: Awaited<ReturnType<typeof open>>, frame: Frame) {
   client.send({ type: "join", ...frame });
-  return client.next((f) => f.type === "welcome" || f.type === "error");
+  return client.next(
+    (f) => f.type === "welcome" || f.type === "error",
+    JOIN_TIMEOUT_MS,
+  );
 }
 
 Deno.test({
@@ -225,6 +230,9 @@ Deno.test({
       assert.equal((await join(both, { token: other })).code, "unauthorized");
       assert.equal((await join(both, { token: good })).type, "welcome");
       const impostor = await open(server.url, room);
+      const logs = server.logs.join("\n");
+      assert.ok(!logs.includes(good), "no token in the logs");
+      assert.match(logs, /token_refused/);
       const clash = await join(impostor, {
         token: await token({ sub: "u3", name: "zed" }),
       });
