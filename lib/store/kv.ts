@@ -4,14 +4,11 @@ import {
   type AfterOptions,
   type AppendInput,
   type AppendResult,
-  applyChange,
   attachReplies,
   type BeforeOptions,
-  changeEvent,
   type ChangeInput,
   type ChangeResult,
   type HistoryPage,
-  MAX_EDITS,
   type MessageStore,
   NONCE_TTL_MS,
   type RetentionOptions,
@@ -20,6 +17,12 @@ import {
   toMessage,
 } from "./store.ts";
 import { isBusy } from "./kv_busy.ts";
+import {
+  commitChange,
+  type KvRecord,
+  toWire,
+  trimPosition,
+} from "./kv_changes.ts";
 import { expireLater, KvSweeper } from "./kv_expiry.ts";
 import { isStorageFailure, WriteHealth } from "./kv_health.ts";
 import { countRooms, readRoomCount, type RoomCountChange } from "./kv_rooms.ts";
@@ -79,17 +82,6 @@ interface Pending {
 interface Counter {
   seq: number;
   versionstamp: string | null;
-}
-
-/** A message entry: the wire form, its owner, and the ids of its edits (scrubbed on delete). */
-interface KvRecord extends MessageEvent {
-  owner?: string;
-  edits?: string[];
-}
-
-function toWire(record: KvRecord): MessageEvent {
-  const { owner: _, edits: __, ...message } = record;
-  return message;
 }
 
 const encoder = new TextEncoder();
@@ -571,7 +563,9 @@ export class KvStore implements MessageStore {
           now: message.ts,
         });
       }
-      if (seq > this.#maxMessages) this.#trim(op, room, seq);
+      if (seq > this.#maxMessages) {
+        trimPosition(op, { room, seq, maxMessages: this.#maxMessages });
+      }
       written.push([append, message]);
     }
     for (const [room, seq] of counters) {
@@ -581,94 +575,16 @@ export class KvStore implements MessageStore {
     return { op, written, counters };
   }
 
-  /** Drops the entry that falls out of the retained positions when `seq` is stored. */
-  #trim(op: Deno.AtomicOperation, room: string, seq: number): void {
-    const old = formatId(seq - this.#maxMessages);
-    op.delete(["msg", room, old]);
-    op.delete(["ev", room, old]);
-  }
-
-  /**
-   * Applies a change in one commit with the room's next id: checks the
-   * counter and the message entry, so a concurrent append or change makes
-   * it read both again. A delete rewrites the message's earlier edit events
-   * without their text.
-   */
+  /** Applies a change with the room's next id (see {@linkcode commitChange}). */
   async change(room: string, input: ChangeInput): Promise<ChangeResult> {
     if (this.#closed) throw new Error("the store is closed");
-    if (parseId(input.target) === undefined) {
-      return { ok: false, refusal: "not_found" };
-    }
-    const msgKey = ["msg", room, input.target];
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      if (attempt > 0) await backoff(attempt);
-      const [counter, entry] = await this.#kv.getMany<[bigint, KvRecord]>([
-        KvStore.seqKey(room),
-        msgKey,
-      ]);
-      const record = entry.value;
-      if (!record || record.type !== "message") {
-        return { ok: false, refusal: "not_found" };
-      }
-      if (input.kind === "edit" && (record.edits?.length ?? 0) >= MAX_EDITS) {
-        return { ok: false, refusal: "too_many_edits" };
-      }
-      const next = applyChange(toWire(record), input);
-      if (typeof next === "string") return { ok: false, refusal: next };
-      if (next === undefined) return { ok: true };
-      const seq = Number(counter.value ?? 0n) + 1;
-      const event = changeEvent(formatId(seq), input);
-      const op = this.#kv.atomic()
-        .check(counter)
-        .check(entry)
-        .set(KvStore.seqKey(room), BigInt(seq))
-        .set(["ev", room, event.id], event);
-      if (this.#messageTtlMs !== undefined) {
-        expireLater(op, {
-          key: ["ev", room, event.id],
-          ttlMs: this.#messageTtlMs,
-        });
-      }
-      let edits = record.edits;
-      if (input.kind === "edit") edits = [...edits ?? [], event.id];
-      if (input.kind === "delete") {
-        await this.#scrubEdits(op, { room, ids: edits ?? [] });
-        edits = undefined;
-      }
-      const stored: KvRecord = { ...next };
-      if (record.owner !== undefined) stored.owner = record.owner;
-      if (edits !== undefined) stored.edits = edits;
-      op.set(msgKey, stored);
-      if (seq > this.#maxMessages) this.#trim(op, room, seq);
-      let result;
-      try {
-        result = await op.commit();
-      } catch (error) {
-        if (!isBusy(error)) throw error;
-        continue;
-      }
-      if (!result.ok) continue;
-      this.#remember(room, { seq, versionstamp: result.versionstamp });
-      return { ok: true, event };
-    }
-    throw new Error("change kept conflicting");
-  }
-
-  /** Adds to `op` the rewrite of edit events `ids` without their text. */
-  async #scrubEdits(
-    op: Deno.AtomicOperation,
-    options: { room: string; ids: string[] },
-  ): Promise<void> {
-    for (let i = 0; i < options.ids.length; i += READ_BATCH) {
-      const keys = options.ids.slice(i, i + READ_BATCH).map((
-        id,
-      ) => ["ev", options.room, id]);
-      for (const entry of await this.#kv.getMany<ChangeEvent[]>(keys)) {
-        if (entry.value?.type !== "edited") continue;
-        const { text: _, ...scrubbed } = entry.value;
-        op.set(entry.key, scrubbed);
-      }
-    }
+    return await commitChange(this.#kv, {
+      room,
+      input,
+      maxMessages: this.#maxMessages,
+      messageTtlMs: this.#messageTtlMs,
+      onCommitted: (counter) => this.#remember(room, counter),
+    });
   }
 
   async #list<T>(
