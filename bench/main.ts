@@ -383,23 +383,39 @@ async function main(): Promise<void> {
       log(`search: ${target} send path alone, then while searching`);
       const count = { searches: 0 };
       const intervalMs = 100;
-      let a = 0;
-      let b = 0;
+      const perMessage = { alone: Infinity, searching: Infinity };
+      const rate = { alone: 0, searching: 0 };
+      const cpuPerMessage = (
+        step: { serverCpu: number; ackedPerSecond: number },
+      ) =>
+        step.ackedPerSecond > 0
+          ? step.serverCpu / 100 * 1e6 / step.ackedPerSecond
+          : Infinity;
       for (let round = 0; round < (values.smoke ? 1 : 3); round++) {
-        const alone = await durable(target, context);
-        const searching = await durable(target, context, {
+        const alone = (await durable(target, context)).load;
+        const searching = (await durable(target, context, {
           during: (server) => searcher(server, { intervalMs, count }),
-        });
-        a = Math.max(a, alone.load.ackedPerSecond);
-        b = Math.max(b, searching.load.ackedPerSecond);
+        })).load;
+        perMessage.alone = Math.min(perMessage.alone, cpuPerMessage(alone));
+        perMessage.searching = Math.min(
+          perMessage.searching,
+          cpuPerMessage(searching),
+        );
+        rate.alone = Math.max(rate.alone, alone.ackedPerSecond);
+        rate.searching = Math.max(rate.searching, searching.ackedPerSecond);
       }
       cost.push({
         store: target,
-        alone: a,
-        searching: b,
+        alone: rate.alone,
+        searching: rate.searching,
+        cpuUsAlone: perMessage.alone,
+        cpuUsSearching: perMessage.searching,
         intervalMs,
         searches: count.searches,
-        costPercent: a > 0 ? Math.max(0, (1 - b / a) * 100) : 0,
+        costPercent: Math.max(
+          0,
+          (1 - perMessage.alone / perMessage.searching) * 100,
+        ),
       });
     }
     results.search = { latency, cost };
