@@ -1,5 +1,6 @@
 /** End to end over real sockets: the WebSocket protocol of docs/protocol.md. */
 import assert from "node:assert/strict";
+import { until } from "./support/hostile.ts";
 import { startServer, withServer } from "./support/server.ts";
 import { connect, type Frame, freshRoom, joined } from "./support/ws_client.ts";
 
@@ -82,13 +83,17 @@ Deno.test({
           const again = await tab2.join("Zoë", { clientId: "c-1" });
           assert.equal(again.type, "welcome");
           assert.deepEqual(again.members, ["zed", "Zoë"]);
-          await new Promise((r) => setTimeout(r, 100));
+          // Barrier: a later message of the second tab reaches zed after any joined would have.
+          tab2.send({ type: "message", text: "from tab 2" });
+          await impostor.next((f) => f.text === "from tab 2");
           assert.equal(
             impostor.received.filter((f) => f.type === "joined").length,
             0,
           );
           await tab2.close();
-          await new Promise((r) => setTimeout(r, 100));
+          // Barrier: a later message of the first tab reaches zed after any left would have.
+          first.send({ type: "message", text: "still here" });
+          await impostor.next((f) => f.text === "still here");
           assert.ok(!impostor.received.some((f) => f.type === "left"));
           await first.close();
           const left = await impostor.next((f) => f.type === "left");
@@ -329,7 +334,9 @@ Deno.test({
           }
           const error = await c.next((f) => f.type === "error");
           assert.equal(error.code, "rate_limited");
-          await new Promise((r) => setTimeout(r, 200));
+          const second = await c.next((f) => f.type === "error");
+          assert.equal(second.code, "rate_limited", "the 12th too");
+          await c.next((f) => f.type === "message" && f.text === "m9");
           assert.equal(
             c.received.filter((f) => f.type === "message").length,
             10,
@@ -407,9 +414,11 @@ Deno.test({
           const health = await fetch(`${server.url}/healthz`);
           assert.deepEqual(await health.json(), { ok: true });
           await Promise.all([a.close(), a2.close(), b.close()]);
-          await new Promise((r) => setTimeout(r, 100));
-          const after = await (await fetch(`${server.url}/api/rooms`)).json();
-          assert.ok(!after.rooms.some((r: Frame) => r.room === room));
+          await until(async () => {
+            const after = await (await fetch(`${server.url}/api/rooms`))
+              .json();
+            return !after.rooms.some((r: Frame) => r.room === room);
+          }, { what: "the emptied room leaves the listing" });
         },
       );
 
@@ -574,7 +583,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "coalesced presence: joins of a window arrive as one presence event",
+  name:
+    "coalesced presence: joins and leaves arrive as presence events, never one by one",
   ...opts,
   async fn() {
     await withServer({}, async (server) => {
@@ -586,14 +596,21 @@ Deno.test({
           presence: "coalesced",
         },
       });
-      const others = [];
-      for (const name of ["a", "b", "c"]) {
-        others.push(await joined(server, { room, username: name }));
+      const others = await Promise.all(
+        ["a", "b", "c"].map((name) => joined(server, { room, username: name })),
+      );
+      // How many windows three joins span depends on the machine's speed;
+      // that one window gathers them all is proven with a fake clock in
+      // lib/chat/room_test.ts. Here: the wire shape, and nobody lost.
+      const gathered: string[] = [];
+      let presence: Frame | undefined;
+      while (gathered.length < 3) {
+        presence = await watcher.next((f) => f.type === "presence");
+        assert.deepEqual(presence.left, []);
+        gathered.push(...presence.joined);
       }
-      const presence = await watcher.next((f) => f.type === "presence");
-      assert.deepEqual(presence.joined, ["a", "b", "c"]);
-      assert.deepEqual(presence.left, []);
-      assert.deepEqual(presence.members, ["a", "b", "c", "watcher"]);
+      assert.deepEqual(gathered.sort(), ["a", "b", "c"]);
+      assert.deepEqual(presence!.members, ["a", "b", "c", "watcher"]);
       assert.ok(!watcher.received.some((f) => f.type === "joined"));
       await others[0].close();
       const left = await watcher.next((f) => f.type === "presence");

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { KvPresence } from "./kv_presence.ts";
 import { testPresenceConformance } from "./presence_conformance.ts";
+import { within } from "../../tests/support/within.ts";
 
 testPresenceConformance("kv", async (count) => {
   const kv = await Deno.openKv(":memory:");
@@ -19,11 +20,15 @@ Deno.test("kv presence: isolates share names; a silent isolate's people are reap
   const kvA = await Deno.openKv(`${dir}/p.kv`);
   const kvB = await Deno.openKv(`${dir}/p.kv`);
   const expired: [string, string[]][] = [];
+  const announced = Promise.withResolvers<void>();
   const a = new KvPresence({ kv: kvA, ttlMs: 300 });
   const b = new KvPresence({
     kv: kvB,
     ttlMs: 300,
-    onExpired: (room, names) => expired.push([room, names]),
+    onExpired: (room, names) => {
+      expired.push([room, names]);
+      announced.resolve();
+    },
   });
   try {
     assert.equal(
@@ -49,10 +54,9 @@ Deno.test("kv presence: isolates share names; a silent isolate's people are reap
     await a.close();
     assert.deepEqual(await b.members("r"), ["bob"]);
     assert.deepEqual(await b.rooms(), [{ room: "r", online: 1 }]);
-    const deadline = Date.now() + 3000;
-    while (expired.length === 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await within(announced.promise, {
+      what: "the dead server's people announced",
+    });
     assert.deepEqual(expired, [["r", ["Cy"]]]);
   } finally {
     await b.close();

@@ -1,20 +1,25 @@
+import { type Clock, systemClock } from "../clock.ts";
+
 /** A token bucket: `burst` tokens, refilled at `perSecond`. */
 export class TokenBucket {
   #tokens: number;
   #updated: number;
+  #clock: Clock;
   readonly burst: number;
   readonly perSecond: number;
 
   /** A full bucket. */
-  constructor(options: { burst: number; perSecond: number; now?: number }) {
+  constructor(options: { burst: number; perSecond: number; clock?: Clock }) {
     this.burst = options.burst;
     this.perSecond = options.perSecond;
+    this.#clock = options.clock ?? systemClock;
     this.#tokens = options.burst;
-    this.#updated = options.now ?? performance.now();
+    this.#updated = this.#clock.monotonic();
   }
 
   /** Takes one token; false when the bucket is empty. */
-  take(now: number = performance.now()): boolean {
+  take(): boolean {
+    const now = this.#clock.monotonic();
     const elapsed = Math.max(0, now - this.#updated) / 1000;
     this.#tokens = Math.min(
       this.burst,
@@ -30,15 +35,18 @@ export class TokenBucket {
 /** Lets one event through per `intervalMs`, silently dropping the rest. */
 export class Throttle {
   #last = -Infinity;
+  #clock: Clock;
   readonly intervalMs: number;
 
   /** A throttle that has never fired. */
-  constructor(intervalMs: number) {
+  constructor(intervalMs: number, clock: Clock = systemClock) {
     this.intervalMs = intervalMs;
+    this.#clock = clock;
   }
 
   /** True when enough time has passed since the last event let through. */
-  pass(now: number = performance.now()): boolean {
+  pass(): boolean {
+    const now = this.#clock.monotonic();
     if (now - this.#last < this.intervalMs) return false;
     this.#last = now;
     return true;

@@ -3,6 +3,7 @@ import { redisSkipReason, startRedis } from "../../tests/support/redis.ts";
 import { connectRedis, type RedisClient } from "../store/redis_client.ts";
 import { testPresenceConformance } from "./presence_conformance.ts";
 import { RedisPresence } from "./redis_presence.ts";
+import { within } from "../../tests/support/within.ts";
 
 const skip = redisSkipReason();
 if (skip) console.warn(`redis presence tests skipped: ${skip}`);
@@ -29,13 +30,17 @@ if (!skip) {
     sanitizeOps: false,
     async fn() {
       const expired: [string, string[]][] = [];
+      const announced = Promise.withResolvers<void>();
       const [a] = await open(1, { ttlMs: 300 });
       const client = clients.at(-1)!;
       const b = new RedisPresence({
         client,
         prefix: `p${prefix}:`,
         ttlMs: 300,
-        onExpired: (room, names) => expired.push([room, names]),
+        onExpired: (room, names) => {
+          expired.push([room, names]);
+          announced.resolve();
+        },
       });
       assert.equal(
         await a.claim("r", {
@@ -76,10 +81,9 @@ if (!skip) {
         "a's names vanish with a",
       );
       assert.deepEqual(await b.rooms(), [{ room: "r", online: 1 }]);
-      const deadline = Date.now() + 3000;
-      while (expired.length === 0 && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await within(announced.promise, {
+        what: "the dead server's people announced",
+      });
       assert.deepEqual(expired, [["r", ["Cy"]]]);
       await b.close();
     },

@@ -1,3 +1,4 @@
+import { type Clock, systemClock, type TimerId } from "../clock.ts";
 import type {
   ControlEvent,
   JoinedEvent,
@@ -62,6 +63,8 @@ export interface RoomOptions {
   batchFlushMs?: number;
   /** Takes the control events between servers, which peers never see. */
   onControl?(event: ControlEvent): void;
+  /** Time and timers (presence windows, batch flushes, fill retries); the real clock by default. */
+  clock?: Clock;
 }
 
 /** Wait before reading a gap again after the store failed. */
@@ -86,10 +89,11 @@ export class Room {
   #pending = new Map<string, LogEvent>();
   #filling = false;
   #options: RoomOptions;
+  #clock: Clock;
   #batch: Queued[] = [];
   #batchScheduled = false;
   #presence: PendingPresence | undefined;
-  #presenceTimer: ReturnType<typeof setTimeout> | undefined;
+  #presenceTimer: TimerId | undefined;
   #presenceSentAt = -Infinity;
   #held: Queued[] | undefined;
 
@@ -97,6 +101,7 @@ export class Room {
   constructor(name: string, options: RoomOptions) {
     this.name = name;
     this.#options = options;
+    this.#clock = options.clock ?? systemClock;
   }
 
   /** Connections in the room. */
@@ -171,7 +176,7 @@ export class Room {
       members: [],
       ts: 0,
     };
-    this.#presenceTimer ??= setTimeout(
+    this.#presenceTimer ??= this.#clock.setTimeout(
       () => this.#flushPresence(),
       PRESENCE_FLUSH_MS,
     );
@@ -199,7 +204,7 @@ export class Room {
     if (!pending || this.#held) return;
     const author = canonicalName(username);
     if (!pending.joined.some((name) => canonicalName(name) === author)) return;
-    if (performance.now() - this.#presenceSentAt >= PRESENCE_FLUSH_MS) {
+    if (this.#clock.monotonic() - this.#presenceSentAt >= PRESENCE_FLUSH_MS) {
       this.#flushPresence();
     } else {
       this.#held = [];
@@ -207,13 +212,13 @@ export class Room {
   }
 
   #flushPresence(): void {
-    clearTimeout(this.#presenceTimer);
+    this.#clock.clearTimeout(this.#presenceTimer);
     this.#presenceTimer = undefined;
     if (this.#batchScheduled) this.#flushBatch();
     const pending = this.#presence;
     this.#presence = undefined;
     if (pending && pending.ts !== 0) {
-      this.#presenceSentAt = performance.now();
+      this.#presenceSentAt = this.#clock.monotonic();
       this.#sendPresence(pending);
     }
     const held = this.#held;
@@ -272,7 +277,7 @@ export class Room {
     if (this.#batchScheduled) return;
     this.#batchScheduled = true;
     const delay = this.#options.batchFlushMs ?? 5;
-    if (delay > 0) setTimeout(() => this.#flushBatch(), delay);
+    if (delay > 0) this.#clock.setTimeout(() => this.#flushBatch(), delay);
     else queueMicrotask(() => this.#flushBatch());
   }
 
@@ -405,7 +410,9 @@ export class Room {
       this.#filling = false;
     }
     if (failed) {
-      if (this.#peers.size > 0) setTimeout(() => this.#fill(), FILL_RETRY_MS);
+      if (this.#peers.size > 0) {
+        this.#clock.setTimeout(() => this.#fill(), FILL_RETRY_MS);
+      }
       return;
     }
     if (progressed) {

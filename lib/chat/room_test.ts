@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import type { MessageEvent } from "./events.ts";
 import { formatId } from "./ids.ts";
-import { type Peer, PRESENCE_FLUSH_MS, Room } from "./room.ts";
+import { FakeClock } from "../fake_clock.ts";
+import { FILL_RETRY_MS, type Peer, PRESENCE_FLUSH_MS, Room } from "./room.ts";
 
 function message(seq: number): MessageEvent {
   return {
@@ -157,18 +158,27 @@ Deno.test("room: a gap the store cannot fill is crossed in order", async () => {
 
 Deno.test("room: a failed fill is retried while anyone is in the room", async () => {
   let calls = 0;
+  const clock = new FakeClock();
+  const failed = Promise.withResolvers<void>();
   const room = new Room("r", {
     load: () =>
       ++calls === 1
         ? Promise.reject(new Error("down"))
         : Promise.resolve([message(2)]),
+    onError: () => failed.resolve(),
+    clock,
   });
   const p = peer("p");
   room.add(p);
   room.start(formatId(1));
   room.receive(message(3));
-  await new Promise((r) => setTimeout(r, 400));
+  await failed.promise;
+  assert.equal(calls, 1);
+  clock.tick(FILL_RETRY_MS - 1);
+  assert.equal(calls, 1, "not before the retry delay");
+  clock.tick(1);
   assert.equal(calls, 2);
+  await new Promise((r) => setTimeout(r, 0));
   assert.deepEqual(p.got, ["m2", "m3"]);
 });
 
@@ -212,8 +222,9 @@ Deno.test("room: batching peers share one frame per flush; the rest fall back to
   assert.equal(a.frames.at(-1), b.frames.at(-1), "one string, shared");
 });
 
-Deno.test("room: peers that coalesce presence get one presence event per window", async () => {
-  const room = new Room("r", { load: () => Promise.resolve([]) });
+Deno.test("room: peers that coalesce presence get one presence event per window", () => {
+  const clock = new FakeClock();
+  const room = new Room("r", { load: () => Promise.resolve([]), clock });
   const frames: string[] = [];
   const coalescing: Peer = {
     canonical: "watcher",
@@ -237,7 +248,9 @@ Deno.test("room: peers that coalesce presence get one presence event per window"
   room.receive({ type: "left", username: "z", ts: 5, members: ["a", "b"] });
   assert.deepEqual(frames, []);
   assert.deepEqual(plain.got, ["joined", "joined", "joined", "left", "left"]);
-  await new Promise((r) => setTimeout(r, PRESENCE_FLUSH_MS + 50));
+  clock.tick(PRESENCE_FLUSH_MS - 1);
+  assert.deepEqual(frames, []);
+  clock.tick(1);
   assert.deepEqual(frames.map((f) => JSON.parse(f)), [{
     type: "presence",
     joined: ["a", "b"],
@@ -247,12 +260,15 @@ Deno.test("room: peers that coalesce presence get one presence event per window"
   }]);
 });
 
-function coalescingPeer(canonical: string, options: { batch?: boolean } = {}) {
+function coalescingPeer(
+  canonical: string,
+  options: { clock: FakeClock; batch?: boolean },
+) {
   const got: { at: number; event: Record<string, unknown> }[] = [];
   const record = (frame: string) => {
     const parsed = JSON.parse(frame);
     for (const event of parsed.type === "batch" ? parsed.events : [parsed]) {
-      got.push({ at: performance.now(), event });
+      got.push({ at: options.clock.monotonic(), event });
     }
   };
   const peer: Peer & { got: typeof got } = {
@@ -273,26 +289,27 @@ function said(seq: number, username: string): MessageEvent {
   return { ...message(seq), username };
 }
 
-Deno.test("room: a flapping join/leave never gets two presence events within a window", async () => {
-  const room = new Room("r", { load: () => Promise.resolve([]) });
-  const watcher = coalescingPeer("watcher");
+Deno.test("room: a flapping join/leave never gets two presence events within a window", () => {
+  const clock = new FakeClock();
+  const room = new Room("r", { load: () => Promise.resolve([]), clock });
+  const watcher = coalescingPeer("watcher", { clock });
   room.add(watcher);
   room.start(formatId(0));
-  const until = performance.now() + 1200;
+  const until = clock.monotonic() + 1200;
   let ts = 0;
-  while (performance.now() < until) {
+  while (clock.monotonic() < until) {
     room.receive({ type: "joined", username: "f", ts: ++ts, members: ["f"] });
-    await new Promise((r) => setTimeout(r, 3));
+    clock.tick(3);
     room.receive({ type: "left", username: "f", ts: ++ts, members: [] });
     room.receive({ type: "joined", username: `g${ts}`, ts, members: [] });
-    await new Promise((r) => setTimeout(r, 3));
+    clock.tick(3);
   }
-  await new Promise((r) => setTimeout(r, PRESENCE_FLUSH_MS * 2));
+  clock.tick(PRESENCE_FLUSH_MS * 2);
   const times = watcher.got.filter((g) => g.event.type === "presence")
     .map((g) => g.at);
-  assert.ok(times.length >= 5, `only ${times.length} presence events`);
+  assert.ok(times.length >= 12, `only ${times.length} presence events`);
   const gaps = times.slice(1).map((t, i) => t - times[i]);
-  const close = gaps.filter((gap) => gap < PRESENCE_FLUSH_MS - 2);
+  const close = gaps.filter((gap) => gap < PRESENCE_FLUSH_MS);
   assert.deepEqual(
     close,
     [],
@@ -302,11 +319,13 @@ Deno.test("room: a flapping join/leave never gets two presence events within a w
 
 for (const batch of [false, true]) {
   Deno.test(`room: a newcomer's join reaches coalescing peers before their first message (batch: ${batch})`, async () => {
+    const clock = new FakeClock();
     const room = new Room("r", {
       load: () => Promise.resolve([]),
       batchFlushMs: 0,
+      clock,
     });
-    const watcher = coalescingPeer("watcher", { batch });
+    const watcher = coalescingPeer("watcher", { clock, batch });
     room.add(watcher);
     room.start(formatId(0));
     const order = () =>
@@ -325,7 +344,8 @@ for (const batch of [false, true]) {
     room.receive(said(3, "Carol"));
     await new Promise((r) => setTimeout(r, 0));
     assert.deepEqual(order(), ["presence:Carol", "message:m1"]);
-    await new Promise((r) => setTimeout(r, PRESENCE_FLUSH_MS + 50));
+    clock.tick(PRESENCE_FLUSH_MS);
+    await new Promise((r) => setTimeout(r, 0));
     assert.deepEqual(order(), [
       "presence:Carol",
       "message:m1",
@@ -336,6 +356,6 @@ for (const batch of [false, true]) {
     const [first, second] = watcher.got.filter((g) =>
       g.event.type === "presence"
     );
-    assert.ok(second.at - first.at >= PRESENCE_FLUSH_MS - 2);
+    assert.equal(second.at - first.at, PRESENCE_FLUSH_MS);
   });
 }

@@ -1,4 +1,5 @@
 /** Server-side sign-in sessions: made at each sign-in, looked up per request, slid forward with use, revoked at sign-out. */
+import { type Clock, systemClock } from "../clock.ts";
 import type { AccountStore, SessionRecord } from "./accounts.ts";
 import { newSessionId, SESSION_TTL_MS, sessionStoreKey } from "./cookies.ts";
 
@@ -18,10 +19,12 @@ export interface LiveSession {
  */
 export class Sessions {
   #store: AccountStore;
+  #clock: Clock;
 
-  /** Keeps sessions in `store`. */
-  constructor(store: AccountStore) {
+  /** Keeps sessions in `store`; `clock` dates them. */
+  constructor(store: AccountStore, clock: Clock = systemClock) {
     this.#store = store;
+    this.#clock = clock;
   }
 
   /** Starts a session for an account; returns the id for the cookie. */
@@ -32,7 +35,7 @@ export class Sessions {
     await this.#store.putSession(await sessionStoreKey(id), {
       canonical: account.canonical,
       username: account.username,
-      expiresAt: Date.now() + SESSION_TTL_MS,
+      expiresAt: this.#clock.now() + SESSION_TTL_MS,
     });
     return id;
   }
@@ -42,7 +45,7 @@ export class Sessions {
     const key = await sessionStoreKey(id);
     const record = await this.#store.session(key);
     if (!record) return null;
-    const now = Date.now();
+    const now = this.#clock.now();
     if (record.expiresAt - now > SESSION_TTL_MS - SESSION_TOUCH_INTERVAL_MS) {
       return { record, touched: false };
     }

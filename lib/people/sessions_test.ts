@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { FakeClock } from "../fake_clock.ts";
 import { SESSION_TTL_MS, sessionStoreKey } from "./cookies.ts";
 import { MemoryAccounts } from "./memory_accounts.ts";
 import { SESSION_TOUCH_INTERVAL_MS, Sessions } from "./sessions.ts";
@@ -19,16 +20,19 @@ Deno.test("a session is stored under a hash of its id, never the id", async () =
 
 Deno.test("use slides the 30-day end forward, at most once an hour", async () => {
   const store = new MemoryAccounts();
-  const sessions = new Sessions(store);
+  const clock = new FakeClock(Date.now());
+  const sessions = new Sessions(store, clock);
   const id = await sessions.start(alice);
-  const first = await sessions.resolve(id);
-  assert.equal(first?.touched, false, "fresh: no write");
+  const started = clock.now();
   const key = await sessionStoreKey(id);
-  const old = Date.now() + SESSION_TTL_MS - SESSION_TOUCH_INTERVAL_MS - 60_000;
-  await store.putSession(key, { ...alice, expiresAt: old });
+  clock.tick(SESSION_TOUCH_INTERVAL_MS - 1);
+  const first = await sessions.resolve(id);
+  assert.equal(first?.touched, false, "under an hour old: no write");
+  assert.equal(first?.record.expiresAt, started + SESSION_TTL_MS);
+  clock.tick(1);
   const slid = await sessions.resolve(id);
   assert.equal(slid?.touched, true);
-  assert.ok(slid!.record.expiresAt > Date.now() + SESSION_TTL_MS - 5_000);
+  assert.equal(slid!.record.expiresAt, clock.now() + SESSION_TTL_MS);
   assert.equal((await store.session(key))?.expiresAt, slid!.record.expiresAt);
 });
 

@@ -1,0 +1,28 @@
+/**
+ * Time as a dependency: what the chat reads of the clock and the timers it
+ * sets, so that unit tests move time themselves (lib/fake_clock.ts) and never
+ * sleep.
+ */
+
+/** What {@linkcode Clock.setTimeout} returns. */
+export type TimerId = number | ReturnType<typeof setTimeout>;
+
+/** A clock and its timers. */
+export interface Clock {
+  /** Wall-clock milliseconds since the epoch, as `Date.now()`. */
+  now(): number;
+  /** Milliseconds that only grow, as `performance.now()`. */
+  monotonic(): number;
+  /** Calls `fn` once, `ms` from now; the id is for {@linkcode Clock.clearTimeout}. */
+  setTimeout(fn: () => void, ms: number): TimerId;
+  /** Cancels a timer; an unknown or undefined id is ignored. */
+  clearTimeout(id: TimerId | undefined): void;
+}
+
+/** The real clock. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  monotonic: () => performance.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (id) => clearTimeout(id),
+};
