@@ -20,8 +20,12 @@ import { RedisKeys } from "../lib/store/redis_keys.ts";
 import { until } from "./support/hostile.ts";
 import { storedHistory } from "./support/chat_scenario.ts";
 import { redisSkipReason } from "./support/redis.ts";
-import { startRedisCluster } from "./support/redis_cluster.ts";
-import { startServer } from "./support/server.ts";
+import {
+  clusterPorts,
+  seedsOf,
+  startRedisCluster,
+} from "./support/redis_cluster.ts";
+import { freePort, startServer } from "./support/server.ts";
 import {
   longestAckGap,
   startSteadyClient,
@@ -70,7 +74,29 @@ function pump(clients: SteadyClient[]): { stop(): Promise<void> } {
 }
 
 if (!skip) {
-  const cluster = await startRedisCluster();
+  const ports = clusterPorts();
+  const env = {
+    CHAT_STORE: "redis",
+    REDIS_CLUSTER_NODES: seedsOf(ports),
+    CHAT_REDIS_WAIT_REPLICAS: "1",
+    CHAT_PRESENCE_TTL_MS: "1500",
+    CHAT_RATE_LIMIT: "off",
+  };
+  // One server starts before the cluster exists: it must come up anyway
+  // (answering 503 meanwhile) and find the cluster on its own once it is there.
+  const earlyPort = freePort();
+  const early = startServer({ env, port: earlyPort, startTimeoutMs: 120_000 });
+  early.catch(() => {});
+  await until(async () => {
+    try {
+      const res = await fetch(`http://127.0.0.1:${earlyPort}/healthz`);
+      await res.body?.cancel();
+      return res.status === 503;
+    } catch {
+      return false;
+    }
+  }, { timeoutMs: 60_000, what: "the early server answering 503" });
+  const cluster = await startRedisCluster({ ports });
   const clusterNodes = cluster.seeds.split(",");
   const clients: RedisClient[] = [];
   const client = async () => {
@@ -197,14 +223,11 @@ if (!skip) {
       "redis cluster: two chat servers with WAIT 1, a slot migration and a primary killed mid-burst",
     ...opts,
     async fn(t) {
-      const env = {
-        CHAT_STORE: "redis",
-        REDIS_CLUSTER_NODES: cluster.seeds,
-        CHAT_REDIS_WAIT_REPLICAS: "1",
-        CHAT_PRESENCE_TTL_MS: "1500",
-        CHAT_RATE_LIMIT: "off",
-      };
-      const servers = [await startServer({ env }), await startServer({ env })];
+      const servers = [await early, await startServer({ env })];
+      assert.ok(
+        servers[0].logs.some((line) => line.includes("redis_unreachable")),
+        "the early server noticed the cluster was not there yet",
+      );
       const keys = new RedisKeys();
       const team = (room: string) =>
         Promise.all(

@@ -54,6 +54,8 @@ export const TOPOLOGY_REFRESH_MS = 500;
 export const TRYAGAIN_ATTEMPTS = 40;
 /** Pause before a command that met `TRYAGAIN` is sent again. */
 const TRYAGAIN_PAUSE_MS = 25;
+/** Hash slots of a Redis Cluster. */
+const SLOTS = 16_384;
 /** Pause between attempts to reach a cluster that was down at start. */
 const CLUSTER_RETRY_MS = 1000;
 
@@ -124,7 +126,8 @@ function cluster(nodes: string[], options: ConnectOptions): {
   raw.on("error", () => {});
   let closed = false;
   let connected: Promise<unknown> | undefined;
-  /** Until the first connection, gives it a moment instead of failing at once. */
+  const connecting = () => connected !== undefined;
+  /** Until the first connection, gives it a moment, then fails (never a command on a half-known cluster). */
   const ready = async () => {
     if (!connected) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -133,6 +136,9 @@ function cluster(nodes: string[], options: ConnectOptions): {
       new Promise((r) => timer = setTimeout(r, CONNECT_TIMEOUT_MS)),
     ]);
     clearTimeout(timer);
+    if (connecting()) {
+      throw new Error("not connected to the Redis Cluster yet");
+    }
   };
   const client: RedisClient = {
     cluster: true,
@@ -151,7 +157,7 @@ function cluster(nodes: string[], options: ConnectOptions): {
       }
     },
     publish: (channel, message) =>
-      raw.sendCommand(channel, false, ["SPUBLISH", channel, message]),
+      client.sendCommand(["SPUBLISH", channel, message], channel),
     async subscribe(channel, listener) {
       await ready();
       await raw.sSubscribe(channel, listener);
@@ -174,11 +180,37 @@ function cluster(nodes: string[], options: ConnectOptions): {
       raw.destroy();
     },
   };
+  /** One attempt: the slot map must cover every slot (a cluster still forming answers with none). */
+  const attempt = async () => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([
+        raw.connect(),
+        new Promise((_, reject) =>
+          timer = setTimeout(
+            () => reject(new Error("the cluster did not answer in time")),
+            2 * CONNECT_TIMEOUT_MS,
+          )
+        ),
+      ]);
+    } catch (error) {
+      raw.destroy();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    const slots = raw.slots as ({ master?: unknown } | undefined)[];
+    let covered = 0;
+    for (let i = 0; i < SLOTS; i++) if (slots[i]?.master) covered++;
+    if (covered === SLOTS) return;
+    raw.destroy();
+    throw new Error("the cluster does not serve every slot yet");
+  };
   const connect = () =>
     connected = (async () => {
       while (true) {
         try {
-          await raw.connect();
+          await attempt();
           connected = undefined;
           return;
         } catch (error) {

@@ -73,14 +73,26 @@ async function until(
   }
 }
 
-/** Starts six nodes in a temp dir and joins them with `redis-cli --cluster create`. */
-export async function startRedisCluster(): Promise<RunningCluster> {
+/** Six free ports for {@linkcode startRedisCluster}, each with its bus port (+10000) free too. */
+export function clusterPorts(): number[] {
+  const taken = new Set<number>();
+  return Array.from({ length: 6 }, () => freeNodePort(taken));
+}
+
+/** `REDIS_CLUSTER_NODES` for a cluster on `ports`. */
+export function seedsOf(ports: number[]): string {
+  return ports.map((port) => `127.0.0.1:${port}`).join(",");
+}
+
+/** Starts six nodes (on `ports`, or free ones) in a temp dir and joins them with `redis-cli --cluster create`. */
+export async function startRedisCluster(
+  options: { ports?: number[] } = {},
+): Promise<RunningCluster> {
   const server = redisServerPath();
   if (!server) throw new Error("redis-server is not installed");
   const cli = cliPath();
   const dir = await Deno.makeTempDir({ prefix: "redis-cluster-" });
-  const taken = new Set<number>();
-  const ports = Array.from({ length: 6 }, () => freeNodePort(taken));
+  const ports = options.ports ?? clusterPorts();
   const children = new Map<number, Deno.ChildProcess>();
 
   const run = async (port: number, args: string[]) => {
@@ -228,7 +240,7 @@ export async function startRedisCluster(): Promise<RunningCluster> {
   };
 
   return {
-    seeds: ports.map((port) => `127.0.0.1:${port}`).join(","),
+    seeds: seedsOf(ports),
     nodes: ports.map((port) => ({
       port,
       get running() {

@@ -30,6 +30,8 @@ export interface StartOptions {
    * `deno run <permissions> main.ts` (an executable, a bundle, a wrapper).
    */
   command?: string[];
+  /** How long `/healthz` may take to answer 200 (default 20 s). */
+  startTimeoutMs?: number;
 }
 
 /** Finds a free loopback port. */
@@ -75,7 +77,7 @@ export async function startServer(
   };
   const done = Promise.all([collect(child.stdout), collect(child.stderr)]);
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
   let exited = false;
   child.status.then(() => exited = true);
   while (true) {
