@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { parseRoom } from "../lib/chat/names.ts";
 import { roomPath } from "../lib/client/urls.ts";
 import { roomApi } from "../lib/ui/room/room_rights.ts";
@@ -16,6 +16,8 @@ export default function CreateRoom() {
   const [error, setError] = useState("");
   const [signIn, setSignIn] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
   const submit = async (event: Event) => {
     event.preventDefault();
     const parsed = parseRoom(name.trim());
@@ -47,7 +49,12 @@ export default function CreateRoom() {
     }
   };
   return (
-    <form class="create-room room-form" onSubmit={submit} noValidate>
+    <form
+      class="create-room room-form"
+      onSubmit={submit}
+      noValidate
+      data-hydrated={hydrated ? "true" : undefined}
+    >
       <label class="field">
         <span class="field-label">Room name</span>
         <input

@@ -27,7 +27,10 @@ export default function RoomAdmin(props: RoomAdminProps) {
         aria-haspopup="dialog"
         onClick={() => dialog.current?.showModal()}
       >
-        {owner ? "Room settings" : "Moderation"}
+        <span class="room-admin-icon" aria-hidden="true">⚙</span>
+        <span class="room-admin-label">
+          {owner ? "Room settings" : "Moderation"}
+        </span>
       </button>
       <dialog
         ref={dialog}

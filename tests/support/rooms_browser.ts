@@ -66,7 +66,7 @@ export async function roomsFlow(
   const ownerPage = await ownerContext.newPage();
   ownerPage.setDefaultTimeout(PAGE_TIMEOUT_MS);
   await ownerPage.goto(url);
-  const form = ownerPage.locator(".create-room");
+  const form = ownerPage.locator(".create-room[data-hydrated]");
   await form.getByLabel("Room name").fill(room);
   await form.getByLabel("Private (invite only)").check();
   await form.getByLabel("Topic (optional)").fill("Chapter 3 on Thursday");
