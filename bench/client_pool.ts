@@ -10,7 +10,7 @@ import type {
 import { type Placement, tail, track, wrap } from "./process.ts";
 
 const ROOT = new URL("../", import.meta.url);
-const ANSWER_TIMEOUT_MS = 180_000;
+const ANSWER_TIMEOUT_MS = 900_000;
 
 type Pending = { resolve(value: unknown): void; reject(error: Error): void };
 

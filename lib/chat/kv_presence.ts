@@ -33,6 +33,16 @@ export const REAP_BATCH = 100;
 /** A heartbeat silent for this many TTLs is deleted (its names are ignored after one). */
 export const HEARTBEAT_KEPT_TTLS = 4;
 
+/** Most claims written in one atomic commit (Deno KV allows 100 checks in one). */
+export const CLAIM_BATCH = 50;
+
+interface PendingClaim {
+  room: string;
+  identity: Identity;
+  resolve(outcome: ClaimOutcome): void;
+  reject(error: unknown): void;
+}
+
 /** How long a room's member list read from KV is reused, unless this server changed the room. */
 export const MEMBERS_CACHE_MS = 250;
 
@@ -57,6 +67,10 @@ export class KvPresence implements Presence {
   #options: KvPresenceOptions;
   #recordCursor?: string;
   #beatCursor?: string;
+  #claims: PendingClaim[] = [];
+  #claiming = false;
+  /** Atomic commits made for claims (batches and single ones): what a join storm costs the database. */
+  claimCommits = 0;
 
   /** Starts the heartbeat. */
   constructor(options: KvPresenceOptions) {
@@ -184,9 +198,97 @@ export class KvPresence implements Presence {
     throw new Error("presence update kept conflicting");
   }
 
+  /**
+   * Claims arriving together (a join storm) are read with `getMany` and
+   * written in one atomic commit of up to {@linkcode CLAIM_BATCH}; a batch
+   * that conflicts is retried claim by claim.
+   */
   async claim(room: string, identity: Identity): Promise<ClaimOutcome> {
     this.#changed(room);
-    const outcome = await this.#update<ClaimOutcome>(
+    const outcome = await new Promise<ClaimOutcome>((resolve, reject) => {
+      this.#claims.push({ room, identity, resolve, reject });
+      if (!this.#claiming) this.#drainClaims();
+    });
+    this.#changed(room);
+    if (outcome !== "taken") {
+      this.#rooms.set(room, (this.#rooms.get(room) ?? 0) + 1);
+    }
+    return outcome;
+  }
+
+  async #drainClaims(): Promise<void> {
+    this.#claiming = true;
+    await Promise.resolve();
+    while (this.#claims.length > 0) {
+      const batch: PendingClaim[] = [];
+      const keys = new Set<string>();
+      const rest: PendingClaim[] = [];
+      for (const claim of this.#claims) {
+        const key = JSON.stringify([claim.room, claim.identity.canonical]);
+        if (batch.length < CLAIM_BATCH && !keys.has(key)) {
+          keys.add(key);
+          batch.push(claim);
+        } else rest.push(claim);
+      }
+      this.#claims = rest;
+      if (batch.length === 1 || !await this.#claimBatch(batch)) {
+        await Promise.all(
+          batch.map((claim) =>
+            this.#claimOne(claim.room, claim.identity).then(
+              claim.resolve,
+              claim.reject,
+            )
+          ),
+        );
+      }
+    }
+    this.#claiming = false;
+  }
+
+  /** Claims every name of `batch` in one commit; false (nothing written, nothing answered) when that commit did not go through. */
+  async #claimBatch(batch: PendingClaim[]): Promise<boolean> {
+    let entries: Deno.KvEntryMaybe<Record>[];
+    let alive: Set<string>;
+    try {
+      const keys = batch.map((c) => ["presence", c.room, c.identity.canonical]);
+      const reads: Promise<Deno.KvEntryMaybe<Record>[]>[] = [];
+      for (let i = 0; i < keys.length; i += 10) {
+        reads.push(this.#kv.getMany<Record[]>(keys.slice(i, i + 10)));
+      }
+      entries = (await Promise.all(reads)).flat();
+      alive = await this.#alive([
+        ...new Set(entries.flatMap((e) => Object.keys(e.value?.holders ?? {}))),
+      ]);
+    } catch {
+      return false;
+    }
+    const op = this.#kv.atomic();
+    const outcomes = batch.map(({ identity }, i) => {
+      const entry = entries[i];
+      let record = entry.value;
+      if (record && !this.#prune(record, alive)) record = null;
+      op.check(entry);
+      const result = decideClaim(record ?? undefined, identity);
+      if (result === "taken") return result;
+      const next: Record = record ?? {
+        username: identity.username,
+        clientId: identity.clientId,
+        holders: {},
+      };
+      next.holders[this.server] = (next.holders[this.server] ?? 0) + 1;
+      op.set(entry.key, next);
+      return result;
+    });
+    this.claimCommits++;
+    const committed = await commitOrBusy(op).catch(() => undefined);
+    if (!committed?.ok) return false;
+    batch.forEach((claim, i) => claim.resolve(outcomes[i]));
+    return true;
+  }
+
+  #claimOne(room: string, identity: Identity): Promise<ClaimOutcome> {
+    this.claimCommits++;
+    return this.#update<ClaimOutcome>(
       ["presence", room, identity.canonical],
       (record) => {
         const result = decideClaim(record ?? undefined, identity);
@@ -200,11 +302,6 @@ export class KvPresence implements Presence {
         return { next, result };
       },
     );
-    this.#changed(room);
-    if (outcome !== "taken") {
-      this.#rooms.set(room, (this.#rooms.get(room) ?? 0) + 1);
-    }
-    return outcome;
   }
 
   async release(room: string, canonical: string): Promise<boolean> {

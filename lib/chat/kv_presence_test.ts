@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { KvPresence } from "./kv_presence.ts";
+import { CLAIM_BATCH, KvPresence } from "./kv_presence.ts";
 import { testPresenceConformance } from "./presence_conformance.ts";
 import { within } from "../../tests/support/within.ts";
 
@@ -81,6 +81,38 @@ Deno.test("kv presence: a member list read right after a claim always holds the 
       assert.ok(members.includes(username), `${username} missing`);
     }
     assert.equal((await presence.members("r")).length, 40);
+  } finally {
+    await presence.close();
+    kv.close();
+  }
+});
+
+Deno.test("kv presence: a join storm's claims share commits, and a name claimed twice in one storm is decided in order", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const presence = new KvPresence({ kv });
+  try {
+    const outcomes = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        presence.claim(`r${i % 4}`, {
+          username: `U${i}`,
+          canonical: `u${i}`,
+          clientId: `c${i}`,
+        })),
+    );
+    assert.deepEqual(new Set(outcomes), new Set(["first"]));
+    assert.ok(
+      presence.claimCommits <= 200 / CLAIM_BATCH + 2,
+      `${presence.claimCommits} commits for 200 claims`,
+    );
+    assert.equal((await presence.members("r0")).length, 50);
+    const again = await Promise.all([
+      presence.claim("s", { username: "Ann", canonical: "ann", clientId: "x" }),
+      presence.claim("s", { username: "ANN", canonical: "ann", clientId: "y" }),
+      presence.claim("s", { username: "Ann", canonical: "ann", clientId: "x" }),
+    ]);
+    assert.deepEqual(again, ["first", "taken", "again"]);
+    assert.equal(await presence.release("s", "ann"), false);
+    assert.equal(await presence.release("s", "ann"), true);
   } finally {
     await presence.close();
     kv.close();
