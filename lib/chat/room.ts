@@ -50,6 +50,23 @@ interface PendingPresence {
 
 /** How often, at most, a room sends coalesced `presence` events. */
 export const PRESENCE_FLUSH_MS = 100;
+/** Connections per step of the presence window: each 10 more on this server add {@linkcode PRESENCE_FLUSH_MS}. */
+export const PRESENCE_PEERS_PER_STEP = 10;
+/** The longest presence window (rooms of 100 connections or more on this server). */
+export const MAX_PRESENCE_FLUSH_MS = 1000;
+
+/**
+ * The presence window of a room with `peers` connections here. Every
+ * presence event carries the whole member list to every peer, so a fixed
+ * window would cost the square of the room's size per second while it
+ * fills; widening it with the room keeps that cost linear.
+ */
+export function presenceWindowMs(peers: number): number {
+  return Math.min(
+    MAX_PRESENCE_FLUSH_MS,
+    PRESENCE_FLUSH_MS * Math.max(1, Math.ceil(peers / PRESENCE_PEERS_PER_STEP)),
+  );
+}
 
 /** Options of {@linkcode Room}. */
 export interface RoomOptions {
@@ -178,7 +195,7 @@ export class Room {
     };
     this.#presenceTimer ??= this.#clock.setTimeout(
       () => this.#flushPresence(),
-      PRESENCE_FLUSH_MS,
+      presenceWindowMs(this.#peers.size),
     );
     const [undo, add] = event.type === "joined"
       ? [pending.left, pending.joined]
@@ -196,18 +213,25 @@ export class Room {
 
   /**
    * Before a message of someone whose join is still being gathered, the
-   * peers that coalesce presence get the presence event: at once when the
-   * window allows, otherwise what follows waits for it.
+   * peers that coalesce presence get the presence event: at once when
+   * {@linkcode PRESENCE_FLUSH_MS} has passed since the last one (however wide
+   * the room's window), otherwise what follows waits until it has.
    */
   #announceAuthor(username: string): void {
     const pending = this.#presence;
     if (!pending || this.#held) return;
     const author = canonicalName(username);
     if (!pending.joined.some((name) => canonicalName(name) === author)) return;
-    if (this.#clock.monotonic() - this.#presenceSentAt >= PRESENCE_FLUSH_MS) {
+    const since = this.#clock.monotonic() - this.#presenceSentAt;
+    if (since >= PRESENCE_FLUSH_MS) {
       this.#flushPresence();
     } else {
       this.#held = [];
+      this.#clock.clearTimeout(this.#presenceTimer);
+      this.#presenceTimer = this.#clock.setTimeout(
+        () => this.#flushPresence(),
+        PRESENCE_FLUSH_MS - since,
+      );
     }
   }
 

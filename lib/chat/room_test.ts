@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import type { MessageEvent } from "./events.ts";
 import { formatId } from "./ids.ts";
 import { FakeClock } from "../fake_clock.ts";
-import { FILL_RETRY_MS, type Peer, PRESENCE_FLUSH_MS, Room } from "./room.ts";
+import {
+  FILL_RETRY_MS,
+  MAX_PRESENCE_FLUSH_MS,
+  type Peer,
+  PRESENCE_FLUSH_MS,
+  PRESENCE_PEERS_PER_STEP,
+  presenceWindowMs,
+  Room,
+} from "./room.ts";
 
 function message(seq: number): MessageEvent {
   return {
@@ -359,3 +367,47 @@ for (const batch of [false, true]) {
     assert.equal(second.at - first.at, PRESENCE_FLUSH_MS);
   });
 }
+
+Deno.test("room: the presence window widens with the room, up to a second", () => {
+  assert.equal(presenceWindowMs(1), PRESENCE_FLUSH_MS);
+  assert.equal(presenceWindowMs(PRESENCE_PEERS_PER_STEP), PRESENCE_FLUSH_MS);
+  assert.equal(
+    presenceWindowMs(PRESENCE_PEERS_PER_STEP + 1),
+    2 * PRESENCE_FLUSH_MS,
+  );
+  assert.equal(presenceWindowMs(100), MAX_PRESENCE_FLUSH_MS);
+  assert.equal(presenceWindowMs(10_000), MAX_PRESENCE_FLUSH_MS);
+});
+
+Deno.test("room: in a big room presence waits for the wide window, but a newcomer's words still follow within the base one", () => {
+  const clock = new FakeClock();
+  const room = new Room("r", {
+    load: () => Promise.resolve([]),
+    batchFlushMs: 0,
+    clock,
+  });
+  const watchers = Array.from(
+    { length: 30 },
+    (_, i) => coalescingPeer(`w${i}`, { clock }),
+  );
+  for (const watcher of watchers) room.add(watcher);
+  room.start(formatId(0));
+  const presence = () =>
+    watchers[0].got.filter((g) => g.event.type === "presence");
+  const began = clock.monotonic();
+  room.receive({ type: "joined", username: "Ann", ts: 1, members: [] });
+  clock.tick(PRESENCE_FLUSH_MS);
+  assert.equal(presence().length, 0, "still gathering in a room of 30");
+  clock.tick(presenceWindowMs(30) - PRESENCE_FLUSH_MS);
+  assert.equal(presence().length, 1);
+  assert.equal(presence()[0].at - began, presenceWindowMs(30));
+  clock.tick(30);
+  room.receive({ type: "joined", username: "Bob", ts: 2, members: [] });
+  room.receive(said(1, "Bob"));
+  clock.tick(PRESENCE_FLUSH_MS - 30 - 1);
+  assert.equal(presence().length, 1, "the base window is not over yet");
+  clock.tick(1);
+  const got = watchers[0].got.map((g) => g.event.type);
+  assert.deepEqual(got, ["presence", "presence", "message"]);
+  assert.equal(presence()[1].at - presence()[0].at, PRESENCE_FLUSH_MS);
+});
