@@ -418,6 +418,13 @@ Deno.test({
               .status,
             403,
           );
+          const nobody = await call(base, {
+            method: "POST",
+            path: `/api/rooms/${room}/moderators`,
+            as: olga,
+            body: { username: "no-such-account-here" },
+          });
+          assert.equal(nobody.status, 404, "moderators are accounts");
           const removed = await call(base, {
             method: "DELETE",
             path: `/api/rooms/${room}/moderators/${mo.username}`,

@@ -133,7 +133,11 @@ export function ModeratorsForm(props: {
       { method: "POST", body: { username: name.trim() } },
     );
     if (status !== 201) {
-      setStatus(`Not added: ${body?.error ?? `error ${status}`}`);
+      setStatus(
+        status === 404
+          ? "Not added: there is no account of that name."
+          : `Not added: ${body?.error ?? `error ${status}`}`,
+      );
       return;
     }
     props.onChanged(body.moderators);

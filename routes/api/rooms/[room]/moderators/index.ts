@@ -25,6 +25,8 @@ export const handler: Handlers<unknown, AppState> = {
       typeof body.username === "string" ? body.username : "",
     );
     if (!name.ok) return json({ error: "invalid_username" }, 400);
+    const holder = await ctx.state.people.accounts.get(name.canonical);
+    if (!holder) return json({ error: "no_such_account" }, 404);
     const moderators = look.settings.moderators.filter((m) =>
       canonicalName(m) !== name.canonical
     );
@@ -32,12 +34,12 @@ export const handler: Handlers<unknown, AppState> = {
       return json({ error: `at most ${MAX_MODERATORS} moderators` }, 400);
     }
     const settings = await access.rooms.update(room, {
-      moderators: [...moderators, name.name],
+      moderators: [...moderators, holder.username],
     });
     await access.rooms.audit(room, {
       action: "moderator_add",
       by: asker.identity?.username ?? "",
-      target: name.name,
+      target: holder.username,
       ts: Date.now(),
     });
     access.control(room, { action: "settings" });
