@@ -45,6 +45,14 @@ function bundleCommand(extra: string[]): string[] {
   ];
 }
 
+/**
+ * Largest one-file bundle. It was 1 MB until accounts (issue 13) brought
+ * passkey verification (@simplewebauthn/server with its ASN.1/X.509 parsers,
+ * ~330 KB minified), JWT checks (jose, ~60 KB) and Unicode's confusables
+ * table (~117 KB): 1.3 MB then.
+ */
+const MAX_BUNDLE_BYTES = 1_500_000;
+
 Deno.test({
   name: offline.ok
     ? "one file: dist/chat.js alone, empty DENO_DIR, no network (unshare -rn)"
@@ -63,7 +71,7 @@ Deno.test({
       await Deno.mkdir(denoDir);
       await Deno.copyFile(join(ROOT, "dist", "chat.js"), join(app, "chat.js"));
       const size = (await Deno.stat(join(app, "chat.js"))).size;
-      assert.ok(size < 1_000_000, `dist/chat.js is ${size} bytes`);
+      assert.ok(size < MAX_BUNDLE_BYTES, `dist/chat.js is ${size} bytes`);
       await chatSurvivesRestart({
         command: () => bundleCommand(offline.ok ? [] : ["--cached-only"]),
         cwd: app,
