@@ -1,6 +1,49 @@
 import type { LogEvent, MessageEvent } from "../chat/events.ts";
 import { searchTokens } from "./tokens.ts";
 
+/** Above this many matching words a query sorts its candidates instead of merging the lists. */
+const MERGE_LISTS = 16;
+
+/** Adds `id` to `ids`, kept sorted and without duplicates (appends are the common case). */
+function insert(ids: string[], id: string): void {
+  const last = ids.at(-1);
+  if (last === undefined || last < id) {
+    ids.push(id);
+    return;
+  }
+  let low = 0;
+  let high = ids.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (ids[mid] < id) low = mid + 1;
+    else high = mid;
+  }
+  if (ids[low] !== id) ids.splice(low, 0, id);
+}
+
+/** The ids of sorted `lists`, newest first, each once. */
+function* newestFirst(lists: string[][]): Generator<string> {
+  if (lists.length > MERGE_LISTS) {
+    const all = [...new Set(lists.flat())].sort();
+    for (let i = all.length - 1; i >= 0; i--) yield all[i];
+    return;
+  }
+  const at = lists.map((list) => list.length - 1);
+  let previous: string | undefined;
+  while (true) {
+    let best = -1;
+    for (let i = 0; i < lists.length; i++) {
+      if (at[i] >= 0 && (best < 0 || lists[i][at[i]] > lists[best][at[best]])) {
+        best = i;
+      }
+    }
+    if (best < 0) return;
+    const id = lists[best][at[best]--];
+    if (id !== previous) yield id;
+    previous = id;
+  }
+}
+
 /**
  * An inverted index of one room's messages as they are now: each word to
  * the ids of the messages holding it. A query word matches a message word
@@ -36,7 +79,7 @@ export class RoomIndex {
     this.#words += tokens.length;
     for (const token of tokens) {
       const ids = this.#postings.get(token);
-      if (ids) ids.push(message.id);
+      if (ids) insert(ids, message.id);
       else this.#postings.set(token, [message.id]);
     }
   }
@@ -96,15 +139,8 @@ export class RoomIndex {
         bestSize = size;
       }
     }
-    const candidates = best!.length === 1
-      ? [...best![0]]
-      : [...new Set(best!.flat())];
-    candidates.sort((a, b) => a < b ? 1 : a > b ? -1 : 0);
     const found: string[] = [];
-    let previous: string | undefined;
-    for (const id of candidates) {
-      if (id === previous) continue;
-      previous = id;
+    for (const id of newestFirst(best!)) {
       const tokens = this.#docs.get(id);
       if (!tokens) continue;
       if (words.every((w) => tokens.some((t) => t.startsWith(w)))) {

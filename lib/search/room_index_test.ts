@@ -129,3 +129,28 @@ Deno.test("search service: a long gap since the last query is read forward in pa
   assert.equal(found.length, 50);
   assert.equal(found[0].text, "n2499 later");
 });
+
+Deno.test("room index: newest first after edits of old messages and across many words", () => {
+  const index = new RoomIndex();
+  for (let i = 1; i <= 3; i++) index.put(message(i, "alpha"));
+  index.put(message(4, "gamma"));
+  index.apply({
+    type: "edited",
+    id: formatId(5),
+    target: formatId(4),
+    text: "alpha again",
+    editedAt: 5,
+    username: "a",
+  });
+  assert.deepEqual(index.query(["alpha"], 10), [4, 3, 2, 1].map(formatId));
+  for (let i = 10; i < 40; i++) index.put(message(i, `w${i} x`));
+  assert.deepEqual(
+    index.query(["w"], 5),
+    [39, 38, 37, 36, 35].map(formatId),
+    "more matching words than are merged",
+  );
+  assert.deepEqual(
+    index.query(["w1"], 20),
+    [19, 18, 17, 16, 15, 14, 13, 12, 11, 10].map(formatId),
+  );
+});
