@@ -78,10 +78,17 @@ export class BroadcastFanout implements Fanout {
   #local = new LocalFanout();
   #channels = new Map<string, { channel: BroadcastChannel; users: number }>();
   #prefix: string;
+  /**
+   * Open while the fan-out is: Deno shares one resource among an isolate's
+   * channels and replaces it when the last one closes, and a message posted
+   * meanwhile fails ("expected i32") in the middle of a join.
+   */
+  #anchor: BroadcastChannel;
 
   /** Channels are named `${prefix}${room}`. */
   constructor(options: { prefix?: string } = {}) {
     this.#prefix = options.prefix ?? "chat-room:";
+    this.#anchor = new BroadcastChannel(`${this.#prefix}\u0000anchor`);
   }
 
   publish(room: string, event: RoomEvent): void {
@@ -121,6 +128,7 @@ export class BroadcastFanout implements Fanout {
   close(): void {
     for (const { channel } of this.#channels.values()) channel.close();
     this.#channels.clear();
+    this.#anchor.close();
     this.#local.close();
   }
 }

@@ -19,6 +19,24 @@ export class TokenBucket {
 
   /** Takes one token; false when the bucket is empty. */
   take(): boolean {
+    if (!this.has()) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+
+  /** True when a token is there to take (nothing is taken). */
+  has(): boolean {
+    this.#refill();
+    return this.#tokens >= 1;
+  }
+
+  /** True once refilled to its burst: forgetting it then changes nothing. */
+  full(): boolean {
+    this.#refill();
+    return this.#tokens >= this.burst;
+  }
+
+  #refill(): void {
     const now = this.#clock.monotonic();
     const elapsed = Math.max(0, now - this.#updated) / 1000;
     this.#tokens = Math.min(
@@ -26,9 +44,6 @@ export class TokenBucket {
       this.#tokens + elapsed * this.perSecond,
     );
     this.#updated = now;
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
-    return true;
   }
 }
 

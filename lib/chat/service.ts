@@ -9,6 +9,7 @@ import type { MessageStore } from "../store/store.ts";
 import { SearchService } from "../search/search_service.ts";
 import type { MessageEvent, RoomSummary } from "./events.ts";
 import type { Fanout } from "./fanout.ts";
+import { AddressRates } from "./address_rates.ts";
 import { Hub } from "./hub.ts";
 import { clientAddress, ConnectionLimiter } from "./limits.ts";
 import type { Presence } from "./presence.ts";
@@ -88,6 +89,7 @@ export class ChatService implements ChatApi {
   #inflight = new Set<Promise<unknown>>();
   #context: SessionContext;
   #closing = false;
+  #addressRates = new AddressRates();
   #limiter: ConnectionLimiter;
   #trustedProxies: string[];
   #idleTimeout: number;
@@ -171,6 +173,7 @@ export class ChatService implements ChatApi {
       people: this.#people,
       log: this.#log,
       rateLimit: options.rateLimit ?? true,
+      addressRates: this.#addressRates,
       maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
       metrics,
       track: (work) => {
@@ -338,6 +341,7 @@ export class ChatService implements ChatApi {
     }
     await new Promise((r) => setTimeout(r, 50));
     await Promise.allSettled([...this.#inflight]);
+    this.#addressRates.close();
     await this.#presence.close();
     this.#fanout.close();
   }

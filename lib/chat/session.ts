@@ -18,6 +18,7 @@ import type {
   SendFrame,
   ServerEvent,
 } from "./events.ts";
+import type { AddressRates, RateKind } from "./address_rates.ts";
 import type { Fanout } from "./fanout.ts";
 import {
   isTooLarge,
@@ -47,12 +48,16 @@ export const CLOSE_GOING_AWAY = 1001;
 export const CLOSE_SLOW_CONSUMER = 4008;
 /** The per-connection message rate limit: a burst of 10, refilled at one a second. */
 export const RATE_LIMIT = { burst: 10, perSecond: 1 } as const;
+/** The per-connection limit on joins with a valid name: a burst of 10, refilled at one a second. */
+export const JOIN_RATE_LIMIT = { burst: 10, perSecond: 1 } as const;
 /** Typing events pass at most once per this many milliseconds per connection. */
 export const TYPING_INTERVAL_MS = 1000;
 /** How long unsent bytes may stay over the cap before the socket is closed. */
 export const SLOW_CONSUMER_GRACE_MS = 2000;
 /** Close code for a person kicked, banned or removed from the room. */
 export const CLOSE_KICKED = 4003;
+/** Longest a closed socket stays counted while its name is given back. */
+const RELEASE_WAIT_MS = 5_000;
 /** How many sends pass between two looks at a socket's unsent bytes. */
 const BUFFER_CHECK_EVERY = 16;
 
@@ -64,6 +69,8 @@ export interface SessionContext {
   presence: Presence;
   log: Logger;
   rateLimit: boolean;
+  /** The budgets of client addresses, across their connections (with `rateLimit`). */
+  addressRates?: AddressRates;
   /** Most bytes waiting unsent on one socket before it is closed as a slow consumer. */
   maxBufferedBytes: number;
   metrics: ChatMetrics;
@@ -99,10 +106,14 @@ export class Session implements Peer {
   #queue: string[] = [];
   #flushScheduled = false;
   #bucket: TokenBucket | undefined;
+  #joins: TokenBucket | undefined;
+  #address: string;
   #typing: Throttle | undefined;
   #sends = 0;
   #overSince: number | undefined;
   #recheck: ReturnType<typeof setTimeout> | undefined;
+  #joining: Promise<void> = Promise.resolve();
+  #released: Promise<void> = Promise.resolve();
   #closeReason: string | undefined;
   #gate: Gate | undefined;
   #arrival: { identity: Identity | null; urlToken?: string };
@@ -134,6 +145,7 @@ export class Session implements Peer {
       identity: options.identity ?? null,
       urlToken: options.urlToken,
     };
+    this.#address = options.address ?? "";
     if (options.context.access) {
       this.#gate = new Gate(options.context.access, {
         room: options.room,
@@ -144,7 +156,16 @@ export class Session implements Peer {
     socket.onmessage = (event) => this.#onMessage(event.data);
     socket.onclose = (event) => {
       this.#finish(event.code, event);
-      options.onClosed?.();
+      // Counted as open until its name is given back (a join under way
+      // included), for at most RELEASE_WAIT_MS.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      Promise.race([
+        this.#joining.then(() => this.#released),
+        new Promise((r) => timer = setTimeout(r, RELEASE_WAIT_MS)),
+      ]).finally(() => {
+        clearTimeout(timer);
+        options.onClosed?.();
+      });
     };
   }
 
@@ -251,6 +272,21 @@ export class Session implements Peer {
     this.#finish(CLOSE_SLOW_CONSUMER);
   }
 
+  /**
+   * Takes one `kind` token from this connection's `bucket` and from its
+   * address's budget; false, with nothing taken, when either is empty.
+   */
+  #allow(kind: RateKind, bucket: TokenBucket): boolean {
+    const { rateLimit, addressRates } = this.#context;
+    if (!rateLimit) return true;
+    if (!bucket.has() || addressRates?.has(this.#address, kind) === false) {
+      return false;
+    }
+    bucket.take();
+    addressRates?.take(this.#address, kind);
+    return true;
+  }
+
   /** Bytes of history a welcome may carry: the unsent-bytes cap, less the member list. */
   #welcomeBudget(lists: unknown): number {
     const rest = utf8Length(JSON.stringify(lists)) + 512;
@@ -315,7 +351,11 @@ export class Session implements Peer {
   }
 
   async #handle(frame: ClientFrame): Promise<void> {
-    if (frame.type === "join") return await this.#join(frame);
+    if (frame.type === "join") {
+      const joining = this.#join(frame);
+      this.#joining = joining.catch(() => {});
+      return await joining;
+    }
     if (this.#state !== "joined") {
       return this.#error(
         "not_joined",
@@ -364,6 +404,15 @@ export class Session implements Peer {
     this.#state = "joining";
     const who = await this.#whoJoins(frame);
     if (!who) return;
+    if (
+      !this.#allow("join", this.#joins ??= new TokenBucket(JOIN_RATE_LIMIT))
+    ) {
+      this.#state = "new";
+      return this.#error(
+        "rate_limited",
+        "You are joining too fast; wait a moment.",
+      );
+    }
     const name = { name: who.username, canonical: canonicalName(who.username) };
     if (this.#gate) {
       let verdict;
@@ -491,8 +540,7 @@ export class Session implements Peer {
   }
 
   async #say(frame: SendFrame): Promise<void> {
-    this.#bucket ??= new TokenBucket(RATE_LIMIT);
-    if (this.#context.rateLimit && !this.#bucket.take()) {
+    if (!this.#allow("message", this.#bucket ??= new TokenBucket(RATE_LIMIT))) {
       return this.#error(
         "rate_limited",
         "You are sending messages too fast; wait a moment.",
@@ -572,8 +620,7 @@ export class Session implements Peer {
 
   /** Edits, deletes or reacts to a stored message of this room. */
   async #change(frame: ChangeFrame): Promise<void> {
-    this.#bucket ??= new TokenBucket(RATE_LIMIT);
-    if (this.#context.rateLimit && !this.#bucket.take()) {
+    if (!this.#allow("message", this.#bucket ??= new TokenBucket(RATE_LIMIT))) {
       return this.#error(
         "rate_limited",
         "You are sending messages too fast; wait a moment.",
@@ -660,6 +707,7 @@ export class Session implements Peer {
       });
     })();
     track(release);
+    this.#released = release.catch(() => {});
     release.catch((error) =>
       log("warn", "presence_release_failed", {
         room: this.room,
