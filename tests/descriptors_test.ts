@@ -9,7 +9,6 @@ import {
   jsonLogs,
   processAlive,
   rawRequest,
-  serverPid,
   tryUpgrade,
   until,
   type UpgradeAttempt,
@@ -90,7 +89,7 @@ Deno.test({
     const silent: Deno.Conn[] = [];
     const sockets: UpgradeAttempt[] = [];
     try {
-      const pid = serverPid(server.port);
+      const pid = server.pid;
       assert.ok(pid, "the server's pid");
       const start = jsonLogs(server.logs).find((l) => l.event === "start");
       assert.equal(start?.fileLimit, limit);

@@ -17,7 +17,6 @@ import {
   processAlive,
   residentBytes,
   scrape,
-  serverPid,
   until,
   UPGRADE_HEADERS,
 } from "./support/hostile.ts";
@@ -534,7 +533,7 @@ Deno.test({
     const clients: FuzzClient[] = [];
     const raws: RawClient[] = [];
     try {
-      const pid = serverPid(server.port);
+      const pid = server.pid;
       const rooms = [freshRoom("fuzz"), freshRoom("fuzz")];
       const path = (i: number) => `/api/rooms/${rooms[i % 2]}/ws`;
       for (let i = 0; i < 6; i++) {

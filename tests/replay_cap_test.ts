@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { rawConnect, type RawSocket } from "./support/raw_ws.ts";
-import { residentBytes, serverPid } from "./support/hostile.ts";
+import { residentBytes } from "./support/hostile.ts";
 import { withServer } from "./support/server.ts";
 import { type Frame, freshRoom, joined } from "./support/ws_client.ts";
 
@@ -20,7 +20,7 @@ Deno.test({
   ...opts,
   async fn() {
     await withServer({ CHAT_RATE_LIMIT: "off" }, async (server) => {
-      const pid = serverPid(server.port);
+      const pid = server.pid;
       assert.ok(pid);
       const room = freshRoom();
       const writer = await joined(server, { room, username: "writer" });

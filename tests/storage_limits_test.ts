@@ -10,7 +10,6 @@ import {
   jsonLogs,
   processAlive,
   rawRequest,
-  serverPid,
   until,
 } from "./support/hostile.ts";
 import { startServer } from "./support/server.ts";
@@ -67,7 +66,7 @@ Deno.test("a full disk: server_error, /healthz 503, the process stays up", async
       }
       return true;
     }, { timeoutMs: 20_000, what: "every isolate answering 503" });
-    const pid = serverPid(server.port);
+    const pid = server.pid;
     assert.ok(pid === undefined || processAlive(pid));
     await client.close();
   } finally {

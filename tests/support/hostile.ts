@@ -332,35 +332,6 @@ export async function scrape(baseUrl: string): Promise<Map<string, number>> {
   return parseMetrics(await res.text());
 }
 
-/**
- * The pid of the server child process listening on `port`: a child of this
- * process whose environment has `PORT=<port>` (Linux `/proc` only;
- * undefined elsewhere or when not found).
- */
-export function serverPid(port: number): number | undefined {
-  try {
-    for (const entry of Deno.readDirSync("/proc")) {
-      if (!/^\d+$/.test(entry.name)) continue;
-      try {
-        const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
-        const ppid = Number(
-          stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1],
-        );
-        if (ppid !== Deno.pid) continue;
-        const environ = Deno.readTextFileSync(`/proc/${entry.name}/environ`);
-        if (environ.split("\0").includes(`PORT=${port}`)) {
-          return Number(entry.name);
-        }
-      } catch {
-        // gone, or not ours
-      }
-    }
-  } catch {
-    // no /proc
-  }
-  return undefined;
-}
-
 /** Resident memory of `pid` in bytes (VmRSS), or undefined when unreadable. */
 export function residentBytes(pid: number): number | undefined {
   try {

@@ -1,5 +1,10 @@
-/** Starts the real server (main.ts) as a child process on a free port, for end-to-end tests. */
+/**
+ * Starts the real server (main.ts) as a child process for end-to-end tests.
+ * Without a port it binds port 0 itself and the port is read back from its
+ * `start` log line, so no other process can take the port in between.
+ */
 import { fileURLToPath } from "node:url";
+import { within } from "./within.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const MAIN = fileURLToPath(new URL("main.ts", ROOT));
@@ -9,6 +14,8 @@ export interface RunningServer {
   /** `http://127.0.0.1:PORT` */
   url: string;
   port: number;
+  /** The server's process (wrappers that `exec` keep it). */
+  pid: number;
   /** Every line the server printed so far (its JSON logs). */
   logs: string[];
   /** SIGTERM, then waits for the exit; returns the exit code. */
@@ -19,7 +26,7 @@ export interface RunningServer {
 export interface StartOptions {
   /** Extra environment (CHAT_STORE, CHAT_KV_PATH, ...). Defaults to CHAT_STORE=memory. */
   env?: Record<string, string>;
-  /** Port to listen on; a free one when absent. */
+  /** Port to listen on; when absent the server binds port 0 and reports the port. */
   port?: number;
   /** Extra `deno run` flags, replacing the default `-A`. */
   permissions?: string[];
@@ -34,7 +41,11 @@ export interface StartOptions {
   startTimeoutMs?: number;
 }
 
-/** Finds a free loopback port. */
+/**
+ * Finds a free loopback port, for a server that must come back on the same
+ * port or a program that cannot report its port: the port is free when this
+ * returns, and another process could take it before the caller binds it.
+ */
 export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr as Deno.NetAddr;
@@ -46,7 +57,8 @@ export function freePort(): number {
 export async function startServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
-  const port = options.port ?? freePort();
+  const quiet = ["warn", "error"].includes(options.env?.CHAT_LOG_LEVEL ?? "");
+  const fixed = options.port ?? (quiet ? freePort() : undefined);
   const [program, ...args] = options.command ??
     [Deno.execPath(), "run", ...(options.permissions ?? ["-A"]), MAIN];
   const child = new Deno.Command(program, {
@@ -57,12 +69,23 @@ export async function startServer(
       CHAT_STORE: "memory",
       HOSTNAME: "127.0.0.1",
       ...options.env,
-      PORT: String(port),
+      PORT: String(fixed ?? 0),
     },
     stdout: "piped",
     stderr: "piped",
   }).spawn();
   const logs: string[] = [];
+  const reported = Promise.withResolvers<number>();
+  reported.promise.catch(() => {});
+  const started = (line: string) => {
+    if (fixed !== undefined || !line.includes('"event":"start"')) return;
+    try {
+      const port = JSON.parse(line).port;
+      if (Number.isInteger(port) && port > 0) reported.resolve(port);
+    } catch {
+      // not a log line
+    }
+  };
   const collect = async (stream: ReadableStream<Uint8Array>) => {
     const decoder = new TextDecoder();
     let rest = "";
@@ -72,14 +95,29 @@ export async function startServer(
       );
       rest = parts.pop() ?? "";
       logs.push(...parts);
+      parts.forEach(started);
     }
     if (rest) logs.push(rest);
   };
   const done = Promise.all([collect(child.stdout), collect(child.stderr)]);
-  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
   let exited = false;
-  child.status.then(() => exited = true);
+  child.status.then(() => {
+    exited = true;
+    reported.reject(new Error("exited"));
+  });
+  let port: number;
+  try {
+    port = fixed ?? await within(reported.promise, {
+      what: "the server's start line with its port",
+      ms: options.startTimeoutMs ?? 20_000,
+    });
+  } catch {
+    if (!exited) child.kill("SIGKILL");
+    await done;
+    throw new Error(`server did not report its port:\n${logs.join("\n")}`);
+  }
+  const url = `http://127.0.0.1:${port}`;
   while (true) {
     if (exited) {
       await done;
@@ -102,6 +140,7 @@ export async function startServer(
   return {
     url,
     port,
+    pid: child.pid,
     logs,
     async stop(signal: Deno.Signal = "SIGTERM") {
       if (!exited) {
