@@ -56,6 +56,16 @@ Deno.test({
       assert.deepEqual(welcome.people, [
         { username: "alice", kind: "account", role: "member" },
       ]);
+      onB.send({ type: "message", text: "stored with its owner" });
+      const said = await onB.next((f) => f.type === "message");
+      assert.equal(said.kind, "account");
+      const history = await fetch(`${a.url}/api/rooms/${room}/messages`)
+        .then((r) => r.json());
+      assert.deepEqual(
+        history.messages.map((m: { kind?: string }) => m.kind),
+        ["account"],
+        "kind read back from Redis on the other server",
+      );
       const guestOnA = await connect(a.url, `/api/rooms/${room}/ws`);
       const refused = await guestOnA.join("ALICE");
       assert.equal(refused.code, "name_taken", "reserved on the other server");
