@@ -325,7 +325,7 @@ if (!skip) {
             const promotedAt = Date.now();
             const resends = () => people.reduce((n, p) => n + p.resends, 0);
             const seen = resends();
-            await until(() => resends() >= seen + 8, {
+            await until(() => resends() >= seen + 4, {
               timeoutMs: 20_000,
               what: "refused sends",
             });
@@ -367,6 +367,13 @@ if (!skip) {
               Math.min(...[...p.acked.values()].filter((at) => at > restartAt))
             );
             await burst.stop();
+            // Live events cross servers again over the new primary's sharded
+            // pub/sub: one lone message, with nothing after it to fill a gap.
+            const lone = people[0].send();
+            await until(
+              () => people[1].received.some((m) => m.nonce === lone),
+              { what: "a lone message reaching the other server live" },
+            );
             const history = await storedHistory(servers[1].url, room);
             await until(() =>
               people.every((p) => p.received.length >= history.length)

@@ -54,6 +54,8 @@ export interface RedisStoreOptions extends RetentionOptions {
 
 /** Longest `WAIT` for replicas before a message is refused with an error (the client resends it). */
 export const REDIS_WAIT_TIMEOUT_MS = 1000;
+/** How long the mark written after a read (with `waitReplicas`) is kept. */
+const READ_MARK_TTL_MS = 10_000;
 
 /**
  * Redis: one stream per room holds the history, a counter beside it gives
@@ -171,6 +173,25 @@ export class RedisStore implements MessageStore {
     return { ok: true, event: changeEvent(formatId(seq!), input) };
   }
 
+  /**
+   * With `waitReplicas`, makes a read as safe as an acknowledgement: a mark
+   * written after the read is confirmed by the replicas, so they hold
+   * everything the read saw (replication keeps one order). Otherwise a
+   * message stored but refused (its `WAIT` timed out) could be handed out by
+   * a read and then lost with its primary.
+   */
+  async #readReplicated(room: string): Promise<void> {
+    if (this.#waitReplicas === 0) return;
+    await command(this.#client, [
+      "SET",
+      this.#keys.readMark(room),
+      "1",
+      "PX",
+      String(READ_MARK_TTL_MS),
+    ]);
+    await this.#replicated(room);
+  }
+
   /** With `waitReplicas`, throws unless that many replicas have the room's writes (a duplicate's too: its original may not be replicated yet). */
   async #replicated(room: string): Promise<void> {
     if (this.#waitReplicas === 0) return;
@@ -252,6 +273,7 @@ export class RedisStore implements MessageStore {
       })
     );
     await attachReplies(events, (ids) => this.#lookup(room, ids));
+    await this.#readReplicated(room);
     return { messages: events, truncated };
   }
 
@@ -270,6 +292,7 @@ export class RedisStore implements MessageStore {
     ]) as [string, Reply][];
     const messages = (await this.#messages(room, reply)).reverse();
     await attachReplies(messages, (ids) => this.#lookup(room, ids));
+    await this.#readReplicated(room);
     return messages;
   }
 

@@ -36,6 +36,11 @@ export class RedisKeys {
     return this.room(room, "msg");
   }
 
+  /** Written after a read so that `WAIT` can confirm the replicas hold what was read. */
+  readMark(room: string): string {
+    return this.room(room, "read");
+  }
+
   /** A nonce already used by `scope` (client id or connection) in the room. */
   nonce(room: string, options: { scope: string; nonce: string }): string {
     return this.room(room, `nonce:${options.scope}:${options.nonce}`);

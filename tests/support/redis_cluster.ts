@@ -1,6 +1,5 @@
 /** Starts a real Redis Cluster (3 primaries, 3 replicas) on free loopback ports for tests. */
 import { redisServerPath } from "./redis.ts";
-import { freePort } from "./server.ts";
 
 /** How long a silent primary takes to be failed over in the test cluster. */
 export const TEST_NODE_TIMEOUT_MS = 1000;
@@ -45,16 +44,28 @@ function cliPath(): string {
   return server.replace(/redis-server$/, "redis-cli");
 }
 
+/**
+ * Node ports are drawn below the kernel's ephemeral range (32768 and up), and
+ * so are their cluster bus ports (+10000): a busy machine's outgoing
+ * connections then cannot take a bus port between our check and the bind.
+ */
+const NODE_PORTS = { from: 12_000, to: 22_000 };
+
+function free(port: number): boolean {
+  try {
+    Deno.listen({ hostname: "127.0.0.1", port }).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A free port whose cluster bus port (+10000) is free too. */
 function freeNodePort(taken: Set<number>): number {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const port = freePort();
-    if (port > 55_000 || taken.has(port)) continue;
-    try {
-      Deno.listen({ hostname: "127.0.0.1", port: port + 10_000 }).close();
-    } catch {
-      continue;
-    }
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const port = NODE_PORTS.from +
+      Math.floor(Math.random() * (NODE_PORTS.to - NODE_PORTS.from));
+    if (taken.has(port) || !free(port) || !free(port + 10_000)) continue;
     taken.add(port);
     return port;
   }
@@ -112,39 +123,48 @@ export async function startRedisCluster(
   const launch = async (port: number) => {
     const nodeDir = `${dir}/${port}`;
     await Deno.mkdir(nodeDir, { recursive: true });
-    children.set(
-      port,
-      new Deno.Command(server, {
-        args: [
-          "--port",
-          String(port),
-          "--bind",
-          "127.0.0.1",
-          "--dir",
-          nodeDir,
-          "--cluster-enabled",
-          "yes",
-          "--cluster-config-file",
-          "nodes.conf",
-          "--cluster-node-timeout",
-          String(TEST_NODE_TIMEOUT_MS),
-          "--repl-diskless-sync-delay",
-          "0",
-          "--save",
-          "",
-          "--appendonly",
-          "no",
-          "--daemonize",
-          "no",
-        ],
-        stdout: "null",
-        stderr: "null",
-      }).spawn(),
-    );
-    await until(
-      `node ${port} answering`,
-      async () => (await run(port, ["PING"])).startsWith("PONG"),
-    );
+    const child = new Deno.Command(server, {
+      args: [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        nodeDir,
+        "--logfile",
+        `${nodeDir}/redis.log`,
+        "--cluster-enabled",
+        "yes",
+        "--cluster-config-file",
+        "nodes.conf",
+        "--cluster-node-timeout",
+        String(TEST_NODE_TIMEOUT_MS),
+        "--repl-diskless-sync-delay",
+        "0",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--daemonize",
+        "no",
+      ],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    children.set(port, child);
+    let exited = false;
+    child.status.then(() => exited = true);
+    const deadline = Date.now() + 30_000;
+    while (!(await run(port, ["PING"]).catch(() => "")).startsWith("PONG")) {
+      if (exited || Date.now() > deadline) {
+        const log = await Deno.readTextFile(`${nodeDir}/redis.log`)
+          .catch(() => "");
+        throw new Error(
+          `cluster node ${port} did not start:\n${log.slice(-1500)}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
   };
   const kill = async (port: number) => {
     const child = children.get(port);
