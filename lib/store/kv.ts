@@ -11,6 +11,7 @@ import {
   type HistoryPage,
   type MessageStore,
   NONCE_TTL_MS,
+  pageOf,
   type RetentionOptions,
   RoomLimitError,
   type StoredMessage,
@@ -612,10 +613,7 @@ export class KvStore implements MessageStore {
       ...(messages as KvRecord[]).map(toWire),
       ...changes as ChangeEvent[],
     ].sort((a, b) => a.id < b.id ? -1 : 1);
-    const truncated = merged.length > options.limit;
-    const events = options.oldest
-      ? merged.slice(0, options.limit)
-      : merged.slice(Math.max(0, merged.length - options.limit));
+    const { kept: events, truncated } = pageOf(merged, options);
     await attachReplies(events, (ids) => this.#lookup(room, ids));
     return { messages: events, truncated };
   }

@@ -14,6 +14,7 @@ import {
   MAX_EDITS,
   type MessageStore,
   NONCE_TTL_MS,
+  pageOf,
   type RetentionOptions,
   RoomLimitError,
   type StoredMessage,
@@ -176,10 +177,7 @@ export class MemoryStore implements MessageStore {
     const merged = [...pick(log.messages), ...pick(log.changes)].sort((a, b) =>
       a.id < b.id ? -1 : 1
     );
-    const truncated = merged.length > options.limit;
-    const events = options.oldest
-      ? merged.slice(0, options.limit)
-      : merged.slice(Math.max(0, merged.length - options.limit));
+    const { kept: events, truncated } = pageOf(merged, options);
     await attachReplies(events, (ids) => this.#lookup(room, ids));
     return { messages: events, truncated };
   }

@@ -31,6 +31,7 @@ import {
   MAX_REACTION_EMOJI,
   type MessageStore,
   NONCE_TTL_MS,
+  pageOf,
   type RetentionOptions,
   type StoredMessage,
   toMessage,
@@ -252,10 +253,7 @@ export class RedisStore implements MessageStore {
         message: false,
       })),
     ].sort((a, b) => seqOf(a.entry[0]) - seqOf(b.entry[0]));
-    const truncated = merged.length > options.limit;
-    const kept = options.oldest
-      ? merged.slice(0, options.limit)
-      : merged.slice(Math.max(0, merged.length - options.limit));
+    const { kept, truncated } = pageOf(merged, options);
     const messages = await this.#messages(
       room,
       kept.filter((k) => k.message).map((k) => k.entry),

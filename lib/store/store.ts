@@ -161,6 +161,23 @@ export function quoteOf(message: MessageEvent): ReplyQuote {
   };
 }
 
+/**
+ * The part of `merged` (oldest first) that {@linkcode MessageStore.after}
+ * returns: the newest `limit`, or the oldest with `oldest`; `truncated` when
+ * some were left out.
+ */
+export function pageOf<T>(
+  merged: T[],
+  options: { limit: number; oldest?: boolean },
+): { kept: T[]; truncated: boolean } {
+  return {
+    kept: options.oldest
+      ? merged.slice(0, options.limit)
+      : merged.slice(Math.max(0, merged.length - options.limit)),
+    truncated: merged.length > options.limit,
+  };
+}
+
 /** Sets `reply` on the replies among `events` from their targets as they are now (looked up by `lookup`). */
 export async function attachReplies(
   events: LogEvent[],
