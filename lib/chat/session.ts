@@ -363,6 +363,8 @@ export class Session implements Peer {
         frame.type === "message" ? frame.nonce : undefined,
       );
     }
+    const out = await this.#gate?.current();
+    if (out) return this.kick(out);
     if (
       frame.type === "edit" || frame.type === "delete" ||
       frame.type === "react"

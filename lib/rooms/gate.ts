@@ -5,6 +5,13 @@ import { moderate, type Refusal } from "./moderation.ts";
 import { type Action, type Decision, isModerating } from "./permissions.ts";
 
 /**
+ * How old a socket's knowledge of its standing may get before its next frame
+ * reads it again: the safety net under a control event lost in a fan-out
+ * outage. Costs at most one read per this long per socket that sends.
+ */
+export const LOOK_MAX_AGE_MS = 10_000;
+
+/**
  * One socket's view of the permission table: read at `join`, read again when
  * a control event concerns it, and asked synchronously on every frame.
  */
@@ -15,12 +22,21 @@ export class Gate {
   #identity: Identity | null;
   #look: Look | undefined;
   #refreshing: Promise<void> | undefined;
+  #readAt = 0;
+  #now: () => number;
 
   /** For one socket of `room`, opened by `identity` (null: a guest) from `address`. */
   constructor(
     access: RoomAccess,
-    options: { room: string; identity: Identity | null; address?: string },
+    options: {
+      room: string;
+      identity: Identity | null;
+      address?: string;
+      /** The clock (tests). */
+      now?: () => number;
+    },
   ) {
+    this.#now = options.now ?? Date.now;
     this.#access = access;
     this.#room = options.room;
     this.#identity = options.identity;
@@ -78,12 +94,30 @@ export class Gate {
       address: this.#address,
     }).then((look) => {
       this.#look = look;
+      this.#readAt = this.#now();
     });
     const done = reading.finally(() => {
       if (this.#refreshing === done) this.#refreshing = undefined;
     });
     this.#refreshing = done;
     return done;
+  }
+
+  /**
+   * Before a frame: waits for a re-read under way, reads again when what the
+   * socket knows is older than {@linkcode LOOK_MAX_AGE_MS}, and gives the
+   * reason the socket must close when the person may no longer be here.
+   */
+  async current(): Promise<string | undefined> {
+    await this.settled();
+    if (!this.#look || this.#now() - this.#readAt <= LOOK_MAX_AGE_MS) {
+      return undefined;
+    }
+    await this.refresh();
+    if (this.check("join") === "allow") return undefined;
+    return this.#look?.ban
+      ? "You are banned from this room."
+      : "You no longer have access to this room.";
   }
 
   /** Resolves once the last {@linkcode refresh} is done, so a frame never slips past a fresh mute. */
