@@ -154,3 +154,16 @@ Deno.test("room index: newest first after edits of old messages and across many 
     [19, 18, 17, 16, 15, 14, 13, 12, 11, 10].map(formatId),
   );
 });
+
+Deno.test("search service: building a big index lets timers run between pages", async () => {
+  const store = new MemoryStore({ maxMessagesPerRoom: 10_000 });
+  for (let i = 0; i < 3000; i++) {
+    await store.append("r", { username: "a", text: `word${i} common`, ts: 1 });
+  }
+  const search = new SearchService(store);
+  let fired = false;
+  setTimeout(() => fired = true, 0);
+  const found = await search.search("r", { query: "common", limit: 1 });
+  assert.equal(found.length, 1);
+  assert.equal(fired, true, "a timer ran while the index was built");
+});

@@ -12,6 +12,11 @@ const BUILD_PAGE = 1000;
 /** Entries read per page while catching up. */
 const CATCH_UP_PAGE = 2000;
 
+/** Lets sockets and timers run between pages of a long build, so it never stalls the server. */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 interface Entry {
   index: RoomIndex;
   /** The work on this index, one step at a time. */
@@ -109,6 +114,7 @@ export class SearchService {
     const index = new RoomIndex();
     for (const page of pages.reverse()) {
       for (const message of page) index.put(message);
+      await yieldToEvents();
     }
     index.lastId = head;
     entry.index = index;
