@@ -1,3 +1,4 @@
+import { expireLater } from "../store/kv_expiry.ts";
 import type {
   Account,
   AccountStore,
@@ -11,8 +12,11 @@ const ROOT = "people";
 const MAX_ATTEMPTS = 16;
 
 /**
- * People in Deno KV, beside the messages. Expiring entries carry their end
- * time too: KV removes expired keys only some time after they expire.
+ * People in Deno KV, beside the messages. Sessions, counters and challenges
+ * expire through the message store's sweep (`lib/store/kv_expiry.ts`), never
+ * Deno KV's `expireIn`, whose background thread ends the process when a
+ * delete fails on a full disk; each carries its end time too, since the
+ * sweep runs only every second.
  */
 export class KvAccounts implements AccountStore {
   #kv: Deno.Kv;
@@ -79,9 +83,13 @@ export class KvAccounts implements AccountStore {
   }
 
   async putSession(id: string, record: SessionRecord): Promise<void> {
-    await this.#kv.set([ROOT, "session", id], record, {
-      expireIn: Math.max(1, record.expiresAt - Date.now()),
+    const key = [ROOT, "session", id];
+    const op = this.#kv.atomic().set(key, record);
+    expireLater(op, {
+      key,
+      ttlMs: Math.max(1, record.expiresAt - Date.now()),
     });
+    await op.commit();
   }
 
   async session(id: string): Promise<SessionRecord | null> {
@@ -101,7 +109,7 @@ export class KvAccounts implements AccountStore {
       result = current && current.resetAt > now
         ? { count: current.count + 1, resetAt: current.resetAt }
         : { count: 1, resetAt: now + windowMs };
-      return { value: result, expireIn: result.resetAt - now };
+      return { value: result, ttlMs: result.resetAt - now };
     });
     return result;
   }
@@ -117,11 +125,13 @@ export class KvAccounts implements AccountStore {
   }
 
   async putChallenge(id: string, value: string, ttlMs: number): Promise<void> {
-    await this.#kv.set(
-      [ROOT, "challenge", id],
-      { value, expiresAt: Date.now() + ttlMs },
-      { expireIn: ttlMs },
-    );
+    const key = [ROOT, "challenge", id];
+    const op = this.#kv.atomic().set(key, {
+      value,
+      expiresAt: Date.now() + ttlMs,
+    });
+    expireLater(op, { key, ttlMs });
+    await op.commit();
   }
 
   async takeChallenge(id: string): Promise<string | null> {
@@ -141,15 +151,15 @@ export class KvAccounts implements AccountStore {
 
   async #update<T>(
     key: Deno.KvKey,
-    change: (current: T | null) => { value: T; expireIn?: number } | undefined,
+    change: (current: T | null) => { value: T; ttlMs?: number } | undefined,
   ): Promise<void> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const entry = await this.#kv.get<T>(key);
       const next = change(entry.value);
       if (!next) return;
-      const { ok } = await this.#kv.atomic().check(entry)
-        .set(key, next.value, next.expireIn ? { expireIn: next.expireIn } : {})
-        .commit();
+      const op = this.#kv.atomic().check(entry).set(key, next.value);
+      if (next.ttlMs) expireLater(op, { key, ttlMs: next.ttlMs });
+      const { ok } = await op.commit();
       if (ok) return;
     }
     throw new Error("storage too busy: try again");
