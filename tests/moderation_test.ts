@@ -423,6 +423,18 @@ Deno.test({
           client.send({ type: "message", text: "two" });
           const error = await client.next((f) => f.type === "error");
           assert.equal(error.code, "rate_limited");
+          const twin = await guest(base, {
+            room,
+            name: "chatty-again",
+            address: "10.0.0.6",
+          });
+          twin.client.send({ type: "message", text: "three" });
+          assert.equal(
+            (await twin.client.next((f) => f.type === "error")).code,
+            "rate_limited",
+            "a new clientId from the same address is slowed too",
+          );
+          await twin.client.close();
           moderator.send({ type: "message", text: "m1" });
           moderator.send({ type: "message", text: "m2" });
           await moderator.next((f) => f.type === "message" && f.text === "m2");

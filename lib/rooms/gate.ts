@@ -176,14 +176,15 @@ export class Gate {
 
   /**
    * Slow mode: false when the person spoke less than `slowModeS` ago.
-   * The owner, moderators and admins are not slowed.
+   * The owner, moderators and admins are not slowed. A guest is slowed by its
+   * address, so a new `clientId` per message does not get round it.
    */
   async slowModePasses(): Promise<boolean> {
     const look = this.#look;
     if (!look || look.settings.slowModeS === 0) return true;
     if (isModerating(look.standing)) return true;
     return await this.#access.rooms.takeSlot(this.#room, {
-      key: look.keys[0],
+      key: look.keys.find((key) => key.startsWith("ip:")) ?? look.keys[0],
       ms: look.settings.slowModeS * 1000,
     });
   }
