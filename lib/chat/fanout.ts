@@ -31,6 +31,8 @@ export interface Fanout {
   onResync?: (room: string) => void;
   /** Stops every subscription. */
   close(): void;
+  /** Per-room entries this process keeps (0 once no room is subscribed). */
+  retained?(): number;
 }
 
 /** Reaches the subscribers of this isolate only. */
@@ -39,6 +41,10 @@ export class LocalFanout implements Fanout {
 
   publish(room: string, event: RoomEvent): void {
     this.deliver(room, event);
+  }
+
+  retained(): number {
+    return this.#listeners.size;
   }
 
   /** Hands an event to this isolate's subscribers. */
@@ -89,6 +95,10 @@ export class BroadcastFanout implements Fanout {
   constructor(options: { prefix?: string } = {}) {
     this.#prefix = options.prefix ?? "chat-room:";
     this.#anchor = new BroadcastChannel(`${this.#prefix}\u0000anchor`);
+  }
+
+  retained(): number {
+    return this.#channels.size + this.#local.retained();
   }
 
   publish(room: string, event: RoomEvent): void {

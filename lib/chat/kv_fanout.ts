@@ -33,6 +33,10 @@ export class KvFanout implements Fanout {
     this.#onError = options.onError ?? (() => {});
   }
 
+  retained(): number {
+    return this.#watches.size;
+  }
+
   publish(room: string, event: RoomEvent): void {
     this.#local.deliver(room, event);
     if ("id" in event) return;

@@ -212,6 +212,8 @@ export class KvPresence implements Presence {
     this.#changed(room);
     if (outcome !== "taken") {
       this.#rooms.set(room, (this.#rooms.get(room) ?? 0) + 1);
+    } else if (!this.#rooms.has(room)) {
+      this.#changedAt.delete(room);
     }
     return outcome;
   }
@@ -304,6 +306,11 @@ export class KvPresence implements Presence {
     );
   }
 
+  /** Per-room entries this server keeps (0 once it holds no name anywhere). */
+  retained(): number {
+    return this.#rooms.size + this.#members.size + this.#changedAt.size;
+  }
+
   async release(room: string, canonical: string): Promise<boolean> {
     this.#changed(room);
     const last = await this.#update<boolean>(
@@ -367,7 +374,9 @@ export class KvPresence implements Presence {
       })),
     );
     const names = roster.map((entry) => entry.username);
-    if ((this.#changedAt.get(room) ?? 0) <= at) {
+    // Cached only while this server holds a name there: a `left` built
+    // after the last release would otherwise keep the room for good.
+    if (this.#rooms.has(room) && (this.#changedAt.get(room) ?? 0) <= at) {
       this.#members.set(room, { at, names, roster });
     }
     return { names, roster };

@@ -51,6 +51,8 @@ export interface Presence {
   rooms(): Promise<OnlineRoom[]>;
   /** Stops heartbeats and lets go of this server's claims. */
   close(): Promise<void>;
+  /** Per-room entries this process keeps (0 once every room here is empty). */
+  retained?(): number;
 }
 
 interface Holder {
@@ -92,6 +94,10 @@ export class LocalPresence implements Presence {
     return Promise.resolve(outcome);
   }
 
+  retained(): number {
+    return this.#rooms.size + this.#sorted.size;
+  }
+
   release(room: string, canonical: string): Promise<boolean> {
     const names = this.#rooms.get(room);
     const holder = names?.get(canonical);
@@ -108,14 +114,13 @@ export class LocalPresence implements Presence {
     let sorted = this.#sorted.get(room);
     if (!sorted) {
       const names = this.#rooms.get(room);
-      sorted = names
-        ? sortKeyedNames(
-          [...names.values()].map((h): [string, string] => [
-            canonicalName(h.username),
-            h.username,
-          ]),
-        )
-        : [];
+      if (!names) return Promise.resolve([]);
+      sorted = sortKeyedNames(
+        [...names.values()].map((h): [string, string] => [
+          canonicalName(h.username),
+          h.username,
+        ]),
+      );
       this.#sorted.set(room, sorted);
     }
     return Promise.resolve(sorted);

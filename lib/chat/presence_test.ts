@@ -15,3 +15,16 @@ Deno.test("claims: only the same clientId may share a name", () => {
     "taken",
   );
 });
+
+Deno.test("local presence: an emptied room keeps nothing, even after its members are read", async () => {
+  const presence = new LocalPresence();
+  for (let i = 0; i < 100; i++) {
+    const room = `r${i}`;
+    await presence.claim(room, { username: "a", canonical: "a" });
+    assert.deepEqual(await presence.members(room), ["a"]);
+    await presence.release(room, "a");
+    assert.deepEqual(await presence.members(room), []);
+    assert.deepEqual(await presence.roster(room), []);
+  }
+  assert.equal(presence.retained(), 0);
+});

@@ -68,6 +68,10 @@ export class RedisFanout implements Fanout {
     return this.#keys.events(room);
   }
 
+  retained(): number {
+    return this.#channels.size;
+  }
+
   publish(room: string, event: RoomEvent): void {
     this.#local.deliver(room, event);
     this.#publisher.publish(

@@ -197,6 +197,11 @@ export class RedisPresence implements Presence {
     );
   }
 
+  /** Per-room entries this server keeps (0 once it holds no name anywhere). */
+  retained(): number {
+    return this.#claims.size;
+  }
+
   #roomKeys(room: string): string[] {
     return [this.#keys.names(room), this.#keys.servers(room)];
   }

@@ -164,6 +164,17 @@ export class ChatService implements ChatApi {
       help: "Rooms with a connection on this server.",
       read: () => this.#hub.rooms().length,
     });
+    metrics.gauge({
+      name: "chat_room_state_entries",
+      help:
+        "Per-room entries kept in memory (rooms, presence caches, fan-out subscriptions); 0 once every room here is empty.",
+      read: () => this.roomStateEntries(),
+    });
+    metrics.gauge({
+      name: "chat_address_budgets",
+      help: "Client addresses with a rate budget not yet refilled.",
+      read: () => this.#addressRates.size,
+    });
     this.#context = {
       store: this.#store,
       fanout: this.#fanout,
@@ -292,6 +303,12 @@ export class ChatService implements ChatApi {
       peer: (info.remoteAddr as Deno.NetAddr).hostname ?? "",
       trustedProxies: this.#trustedProxies,
     });
+  }
+
+  /** Per-room entries kept in memory by the hub, presence and fan-out. */
+  roomStateEntries(): number {
+    return this.#hub.rooms().length + (this.#presence.retained?.() ?? 0) +
+      (this.#fanout.retained?.() ?? 0);
   }
 
   /** The Prometheus text of {@linkcode metrics}. */
