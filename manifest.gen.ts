@@ -2,78 +2,82 @@
 
 import * as $0 from "./routes/_404.tsx";
 import * as $1 from "./routes/_app.tsx";
-import * as $2 from "./routes/api/auth/login.ts";
-import * as $3 from "./routes/api/auth/logout.ts";
-import * as $4 from "./routes/api/auth/me.ts";
-import * as $5 from "./routes/api/auth/passkey/login/options.ts";
-import * as $6 from "./routes/api/auth/passkey/login/verify.ts";
-import * as $7 from "./routes/api/auth/passkey/register/options.ts";
-import * as $8 from "./routes/api/auth/passkey/register/verify.ts";
-import * as $9 from "./routes/api/auth/signup.ts";
-import * as $10 from "./routes/api/rooms/[room]/audit.ts";
-import * as $11 from "./routes/api/rooms/[room]/index.ts";
-import * as $12 from "./routes/api/rooms/[room]/invites.ts";
-import * as $13 from "./routes/api/rooms/[room]/members/[username].ts";
-import * as $14 from "./routes/api/rooms/[room]/members/index.ts";
-import * as $15 from "./routes/api/rooms/[room]/messages.ts";
-import * as $16 from "./routes/api/rooms/[room]/moderators/[username].ts";
-import * as $17 from "./routes/api/rooms/[room]/moderators/index.ts";
-import * as $18 from "./routes/api/rooms/[room]/search.ts";
-import * as $19 from "./routes/api/rooms/[room]/ws.ts";
-import * as $20 from "./routes/api/rooms/index.ts";
-import * as $21 from "./routes/chat/[room].tsx";
-import * as $22 from "./routes/healthz.ts";
-import * as $23 from "./routes/index.tsx";
-import * as $24 from "./routes/invite/[code].tsx";
-import * as $25 from "./routes/metrics.ts";
-import * as $26 from "./routes/signin.tsx";
-import * as $27 from "./islands/account_menu.tsx";
-import * as $28 from "./islands/chat_room.tsx";
-import * as $29 from "./islands/create_room.tsx";
-import * as $30 from "./islands/home_rooms.tsx";
-import * as $31 from "./islands/join_form.tsx";
-import * as $32 from "./islands/room_admin.tsx";
-import * as $33 from "./islands/sign_in.tsx";
+import * as $2 from "./routes/_middleware.ts";
+import * as $3 from "./routes/api/auth/login.ts";
+import * as $4 from "./routes/api/auth/logout.ts";
+import * as $5 from "./routes/api/auth/me.ts";
+import * as $6 from "./routes/api/auth/passkey/login/options.ts";
+import * as $7 from "./routes/api/auth/passkey/login/verify.ts";
+import * as $8 from "./routes/api/auth/passkey/register/options.ts";
+import * as $9 from "./routes/api/auth/passkey/register/verify.ts";
+import * as $10 from "./routes/api/auth/signup.ts";
+import * as $11 from "./routes/api/rooms/[room]/_middleware.ts";
+import * as $12 from "./routes/api/rooms/[room]/audit.ts";
+import * as $13 from "./routes/api/rooms/[room]/index.ts";
+import * as $14 from "./routes/api/rooms/[room]/invites.ts";
+import * as $15 from "./routes/api/rooms/[room]/members/[username].ts";
+import * as $16 from "./routes/api/rooms/[room]/members/index.ts";
+import * as $17 from "./routes/api/rooms/[room]/messages.ts";
+import * as $18 from "./routes/api/rooms/[room]/moderators/[username].ts";
+import * as $19 from "./routes/api/rooms/[room]/moderators/index.ts";
+import * as $20 from "./routes/api/rooms/[room]/search.ts";
+import * as $21 from "./routes/api/rooms/[room]/ws.ts";
+import * as $22 from "./routes/api/rooms/index.ts";
+import * as $23 from "./routes/chat/[room].tsx";
+import * as $24 from "./routes/healthz.ts";
+import * as $25 from "./routes/index.tsx";
+import * as $26 from "./routes/invite/[code].tsx";
+import * as $27 from "./routes/metrics.ts";
+import * as $28 from "./routes/signin.tsx";
+import * as $29 from "./islands/account_menu.tsx";
+import * as $30 from "./islands/chat_room.tsx";
+import * as $31 from "./islands/create_room.tsx";
+import * as $32 from "./islands/home_rooms.tsx";
+import * as $33 from "./islands/join_form.tsx";
+import * as $34 from "./islands/room_admin.tsx";
+import * as $35 from "./islands/sign_in.tsx";
 import type { Manifest } from "./lib/framework/types.ts";
 
 export default {
   routes: {
     "./routes/_404.tsx": $0,
     "./routes/_app.tsx": $1,
-    "./routes/api/auth/login.ts": $2,
-    "./routes/api/auth/logout.ts": $3,
-    "./routes/api/auth/me.ts": $4,
-    "./routes/api/auth/passkey/login/options.ts": $5,
-    "./routes/api/auth/passkey/login/verify.ts": $6,
-    "./routes/api/auth/passkey/register/options.ts": $7,
-    "./routes/api/auth/passkey/register/verify.ts": $8,
-    "./routes/api/auth/signup.ts": $9,
-    "./routes/api/rooms/[room]/audit.ts": $10,
-    "./routes/api/rooms/[room]/index.ts": $11,
-    "./routes/api/rooms/[room]/invites.ts": $12,
-    "./routes/api/rooms/[room]/members/[username].ts": $13,
-    "./routes/api/rooms/[room]/members/index.ts": $14,
-    "./routes/api/rooms/[room]/messages.ts": $15,
-    "./routes/api/rooms/[room]/moderators/[username].ts": $16,
-    "./routes/api/rooms/[room]/moderators/index.ts": $17,
-    "./routes/api/rooms/[room]/search.ts": $18,
-    "./routes/api/rooms/[room]/ws.ts": $19,
-    "./routes/api/rooms/index.ts": $20,
-    "./routes/chat/[room].tsx": $21,
-    "./routes/healthz.ts": $22,
-    "./routes/index.tsx": $23,
-    "./routes/invite/[code].tsx": $24,
-    "./routes/metrics.ts": $25,
-    "./routes/signin.tsx": $26,
+    "./routes/_middleware.ts": $2,
+    "./routes/api/auth/login.ts": $3,
+    "./routes/api/auth/logout.ts": $4,
+    "./routes/api/auth/me.ts": $5,
+    "./routes/api/auth/passkey/login/options.ts": $6,
+    "./routes/api/auth/passkey/login/verify.ts": $7,
+    "./routes/api/auth/passkey/register/options.ts": $8,
+    "./routes/api/auth/passkey/register/verify.ts": $9,
+    "./routes/api/auth/signup.ts": $10,
+    "./routes/api/rooms/[room]/_middleware.ts": $11,
+    "./routes/api/rooms/[room]/audit.ts": $12,
+    "./routes/api/rooms/[room]/index.ts": $13,
+    "./routes/api/rooms/[room]/invites.ts": $14,
+    "./routes/api/rooms/[room]/members/[username].ts": $15,
+    "./routes/api/rooms/[room]/members/index.ts": $16,
+    "./routes/api/rooms/[room]/messages.ts": $17,
+    "./routes/api/rooms/[room]/moderators/[username].ts": $18,
+    "./routes/api/rooms/[room]/moderators/index.ts": $19,
+    "./routes/api/rooms/[room]/search.ts": $20,
+    "./routes/api/rooms/[room]/ws.ts": $21,
+    "./routes/api/rooms/index.ts": $22,
+    "./routes/chat/[room].tsx": $23,
+    "./routes/healthz.ts": $24,
+    "./routes/index.tsx": $25,
+    "./routes/invite/[code].tsx": $26,
+    "./routes/metrics.ts": $27,
+    "./routes/signin.tsx": $28,
   },
   islands: {
-    "./islands/account_menu.tsx": $27,
-    "./islands/chat_room.tsx": $28,
-    "./islands/create_room.tsx": $29,
-    "./islands/home_rooms.tsx": $30,
-    "./islands/join_form.tsx": $31,
-    "./islands/room_admin.tsx": $32,
-    "./islands/sign_in.tsx": $33,
+    "./islands/account_menu.tsx": $29,
+    "./islands/chat_room.tsx": $30,
+    "./islands/create_room.tsx": $31,
+    "./islands/home_rooms.tsx": $32,
+    "./islands/join_form.tsx": $33,
+    "./islands/room_admin.tsx": $34,
+    "./islands/sign_in.tsx": $35,
   },
   baseUrl: import.meta.url,
 } satisfies Manifest;

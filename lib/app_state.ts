@@ -1,4 +1,5 @@
 import type { MessageEvent, RoomSummary } from "./chat/events.ts";
+import type { Refusal, Ticket } from "./chat/limits.ts";
 import type { People } from "./people/people.ts";
 import type { RoomAccess } from "./rooms/access.ts";
 import type { Identity } from "./rooms/identity.ts";
@@ -17,16 +18,24 @@ export interface ChatApi {
     room: string,
     options: { query: string; limit: number },
   ): Promise<MessageEvent[]>;
-  /** Upgrades the request to a WebSocket of `room` (already canonical). */
-  connect(
-    req: Request,
+  /** Takes a place for one socket of `address` under the connection caps, or says why not (counted and logged). */
+  admit(address: string): { ticket: Ticket } | { refusal: Refusal };
+  /** Counts and logs a socket refused before the chat saw it. */
+  refuse(reason: Refusal, fields?: Record<string, unknown>): void;
+  /** The idle timeout, in seconds, for the next socket (jittered). */
+  socketIdleTimeout(): number;
+  /** Runs the chat on an upgraded socket of `room` (already canonical); the ticket is released when it closes. */
+  open(
+    socket: WebSocket,
     options: {
       room: string;
-      info: Deno.ServeHandlerInfo;
+      ticket: Ticket;
       /** Who opens it (session cookie, `?token=`); null for a guest. */
       identity?: Identity | null;
+      /** The `?token=` of the WebSocket URL. */
+      urlToken?: string;
     },
-  ): Response;
+  ): void;
   /** True when the store can be reached. */
   healthy(): Promise<boolean>;
   /** Metrics in the Prometheus text format. */
@@ -42,4 +51,8 @@ export interface AppState {
   people: People;
   /** Rooms with access: who may see, join and moderate which room. */
   access: RoomAccess;
+  /** Origins allowed besides the server's own (WebSocket upgrades, state-changing requests). */
+  allowedOrigins: readonly string[];
+  /** Per request: the socket place taken by the admission middleware (lib/http/socket_guards.ts). */
+  ticket?: Ticket;
 }

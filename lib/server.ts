@@ -4,10 +4,9 @@ import manifest from "../manifest.gen.ts";
 import { ChatService } from "./chat/service.ts";
 import type { Config } from "./config.ts";
 import { createApp } from "./framework/app.ts";
-import { withLiveReload } from "./framework/live_reload.ts";
+import { liveReload } from "./framework/live_reload.ts";
 import { connectionBudget, openFileLimit, serveHttp } from "./listener.ts";
 import type { Logger } from "./log.ts";
-import { withCsrf } from "./people/csrf.ts";
 import { People } from "./people/people.ts";
 import { loadTokenKeys } from "./people/tokens.ts";
 import { withIsolateHeader } from "./scale/isolate_header.ts";
@@ -75,7 +74,6 @@ export async function serveChat(
     presence,
     access,
     log,
-    allowedOrigins: config.allowedOrigins,
     rateLimit: config.rateLimit,
     batchFlushMs: config.batchFlushMs,
     sharedConnections: isolate?.connections,
@@ -89,14 +87,11 @@ export async function serveChat(
   const app = createApp({
     manifest,
     build,
-    state: chat.state,
+    state: { ...chat.state, allowedOrigins: config.allowedOrigins },
+    middleware: config.dev ? [liveReload()] : [],
     logger: ({ msg, method, path, error, stack }) =>
       log("error", msg, { method, path, error, stack }),
   });
-  const handler = withCsrf(
-    config.dev ? withLiveReload(app) : app,
-    config.allowedOrigins,
-  );
   const server = serveHttp({
     port: config.port,
     hostname: config.hostname,
@@ -121,7 +116,7 @@ export async function serveChat(
         headerTimeoutMs: config.headerTimeoutMs,
       });
     },
-  }, isolate ? withIsolateHeader(handler, isolate.id) : handler);
+  }, isolate ? withIsolateHeader(app, isolate.id) : app);
   let stopping: Promise<void> | undefined;
   return {
     port: server.addr.port,

@@ -3,6 +3,22 @@
 /** Why an upgrade was refused, if it was. */
 export type Admission = "ok" | "server_full" | "address_full";
 
+/** Why a socket is not opened: a foreign origin, shutdown, the server's or the address's cap, a malformed upgrade. */
+export type Refusal =
+  | "origin"
+  | "shutting_down"
+  | "server_full"
+  | "address_full"
+  | "bad_upgrade";
+
+/** One socket's place under the connection caps, held from admission until the socket closes. */
+export interface Ticket {
+  /** The client's address the place counts against. */
+  address: string;
+  /** Gives the place back; only the first call counts. */
+  release(): void;
+}
+
 /**
  * Counts open connections, in total and per client address. The total may
  * live in shared memory (`shared[0]`), counted by every isolate of the

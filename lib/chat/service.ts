@@ -11,7 +11,12 @@ import type { MessageEvent, RoomSummary } from "./events.ts";
 import type { Fanout } from "./fanout.ts";
 import { AddressRates } from "./address_rates.ts";
 import { Hub } from "./hub.ts";
-import { clientAddress, ConnectionLimiter } from "./limits.ts";
+import {
+  clientAddress,
+  ConnectionLimiter,
+  type Refusal,
+  type Ticket,
+} from "./limits.ts";
 import type { Presence } from "./presence.ts";
 import { CLOSE_GOING_AWAY, Session, type SessionContext } from "./session.ts";
 
@@ -26,8 +31,6 @@ export interface ChatServiceOptions {
   log: Logger;
   /** Rooms with access, asked on every join and frame. */
   access: RoomAccess;
-  /** Origins allowed to open a WebSocket besides the server's own. */
-  allowedOrigins?: string[];
   /** Per-connection message rate limit (on by default). */
   rateLimit?: boolean;
   /** Delay before queued events go out in one `batch` frame (default 5 ms). */
@@ -63,20 +66,6 @@ export function jitterIdleTimeout(
   return seconds * (1 - IDLE_TIMEOUT_JITTER * random());
 }
 
-/** True when a WebSocket upgrade from `origin` may proceed. */
-export function originAllowed(
-  req: Request,
-  allowed: readonly string[],
-): boolean {
-  const origin = req.headers.get("origin");
-  if (origin === null) return true;
-  const host = req.headers.get("host");
-  if (host && (origin === `http://${host}` || origin === `https://${host}`)) {
-    return true;
-  }
-  return allowed.includes(origin);
-}
-
 /** The chat behind the routes: rooms, history, sockets, and an orderly shutdown. */
 export class ChatService implements ChatApi {
   #store: MessageStore;
@@ -84,7 +73,6 @@ export class ChatService implements ChatApi {
   #hub: Hub;
   #presence: Presence;
   #log: Logger;
-  #allowed: string[];
   #sessions = new Set<Session>();
   #inflight = new Set<Promise<unknown>>();
   #context: SessionContext;
@@ -106,7 +94,6 @@ export class ChatService implements ChatApi {
     this.#log = options.log;
     this.#presence = options.presence;
     this.#access = options.access;
-    this.#allowed = options.allowedOrigins ?? [];
     this.#limiter = new ConnectionLimiter({
       maxTotal: options.maxConnections ?? 20_000,
       maxPerAddress: options.maxConnectionsPerAddress ?? 0,
@@ -195,7 +182,7 @@ export class ChatService implements ChatApi {
   }
 
   /** The state handed to every route. */
-  get state(): AppState {
+  get state(): Pick<AppState, "chat" | "people" | "access"> {
     return { chat: this, people: this.#people, access: this.#access };
   }
 
@@ -230,72 +217,57 @@ export class ChatService implements ChatApi {
     return this.#search.search(room, options);
   }
 
-  connect(
-    req: Request,
-    options: {
-      room: string;
-      info: Deno.ServeHandlerInfo;
-      identity?: Identity | null;
-    },
-  ): Response {
-    if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-      return Response.json({ error: "expected a WebSocket upgrade" }, {
-        status: 426,
-        headers: { upgrade: "websocket" },
-      });
-    }
-    if (!originAllowed(req, this.#allowed)) {
-      return this.#refuse("origin", {
-        status: 403,
-        message: "origin not allowed",
-        fields: { origin: req.headers.get("origin") },
-      });
-    }
+  admit(address: string): { ticket: Ticket } | { refusal: Refusal } {
     if (this.#closing) {
-      return this.#refuse("shutting_down", {
-        status: 503,
-        message: "shutting down",
-      });
+      this.refuse("shutting_down");
+      return { refusal: "shutting_down" };
     }
-    const address = this.address(req, options.info);
     const admission = this.#limiter.admit(address);
     if (admission !== "ok") {
-      return this.#refuse(admission, {
-        status: admission === "server_full" ? 503 : 429,
-        message: admission === "server_full"
-          ? "too many connections on this server"
-          : "too many connections from your address",
-        fields: { address },
-      });
+      this.refuse(admission, { address });
+      return { refusal: admission };
     }
-    let upgraded;
-    try {
-      upgraded = Deno.upgradeWebSocket(req, {
-        idleTimeout: jitterIdleTimeout(this.#idleTimeout),
-      });
-    } catch (error) {
+    let held = true;
+    const release = () => {
+      if (!held) return;
+      held = false;
       this.#limiter.release(address);
-      return this.#refuse("bad_upgrade", {
-        status: 400,
-        message: "not a valid WebSocket upgrade",
-        fields: { reason: String(error) },
-      });
-    }
-    const { socket, response } = upgraded;
+    };
+    return { ticket: { address, release } };
+  }
+
+  refuse(reason: Refusal, fields?: Record<string, unknown>): void {
+    this.metrics.refused.inc(reason);
+    this.#log("warn", "connection_refused", { reason, ...fields });
+  }
+
+  socketIdleTimeout(): number {
+    return jitterIdleTimeout(this.#idleTimeout);
+  }
+
+  open(
+    socket: WebSocket,
+    options: {
+      room: string;
+      ticket: Ticket;
+      identity?: Identity | null;
+      urlToken?: string;
+    },
+  ): void {
+    const { ticket } = options;
     const session: Session = new Session(socket, {
       room: options.room,
       context: this.#context,
       identity: options.identity,
-      urlToken: new URL(req.url).searchParams.get("token") ?? undefined,
-      address,
+      urlToken: options.urlToken,
+      address: ticket.address,
       onClosed: () => {
         this.#sessions.delete(session);
-        this.#limiter.release(address);
+        ticket.release();
       },
     });
     this.#sessions.add(session);
     this.#log("info", "connect", { room: options.room, session: session.id });
-    return response;
   }
 
   address(req: Request, info: Deno.ServeHandlerInfo): string {
@@ -314,22 +286,6 @@ export class ChatService implements ChatApi {
   /** The Prometheus text of {@linkcode metrics}. */
   metricsText(): string {
     return this.metrics.render();
-  }
-
-  #refuse(
-    reason: string,
-    options: {
-      status: number;
-      message: string;
-      fields?: Record<string, unknown>;
-    },
-  ): Response {
-    this.metrics.refused.inc(reason);
-    this.#log("warn", "connection_refused", { reason, ...options.fields });
-    return Response.json({ error: options.message }, {
-      status: options.status,
-      headers: options.status === 503 ? { "retry-after": "5" } : {},
-    });
   }
 
   async healthy(): Promise<boolean> {

@@ -1,11 +1,19 @@
 import type { ComponentType } from "preact";
+import {
+  collectMiddleware,
+  middlewareFor,
+  runMiddleware,
+} from "./middleware.ts";
 import { createRenderer, setHtmlHeaders } from "./render.ts";
-import { createRouter } from "./router.ts";
+import { createRouter, type Match } from "./router.ts";
 import type {
   Asset,
   BuildOutput,
   Handler,
+  Handlers,
   Manifest,
+  Middleware,
+  MiddlewareContext,
   PageProps,
   RouteContext,
   RouteModule,
@@ -27,8 +35,10 @@ export interface AppOptions<State> {
   manifest: Manifest;
   /** The generated `_build/assets.gen.ts`. */
   build: BuildOutput;
-  /** `ctx.state` of every request. */
+  /** The app state; each request gets its own shallow copy as `ctx.state` (so a plain object). */
   state: State;
+  /** Middleware that runs before every `_middleware.ts` of `routes/`, in order (e.g. live reload in development). */
+  middleware?: Middleware<State>[];
   /** Receives failed requests; defaults to one JSON line on stderr. */
   logger?: (record: ErrorRecord) => void;
 }
@@ -47,9 +57,15 @@ const IMMUTABLE = "public, max-age=31536000, immutable";
 const PLAIN_404 = plainPage("404 Not Found");
 const PLAIN_500 = plainPage("500 Internal Server Error");
 
-/** Builds the request handler: built assets first, then routes, then the 404 page. */
+/**
+ * Builds the request handler: the app's middleware, then each `_middleware.ts`
+ * that covers the path (outer folders first), then built assets, routes, or
+ * the 404 page.
+ */
 export function createApp<State>(options: AppOptions<State>): ServeHandler {
-  const { manifest, build, state } = options;
+  const { manifest, build } = options;
+  const appSteps = options.middleware ?? [];
+  const folders = collectMiddleware(manifest.routes);
   const log = options.logger ?? logJson;
   for (const key of Object.keys(manifest.islands)) {
     if (!build.islands[key]) {
@@ -61,20 +77,24 @@ export function createApp<State>(options: AppOptions<State>): ServeHandler {
   const notFoundPage = pageOf(manifest.routes["./routes/_404.tsx"]);
   const errorPage = pageOf(manifest.routes["./routes/_500.tsx"]);
 
-  const page = (component: Page, url: URL, status: number) =>
+  const page = (
+    component: Page,
+    { url, state }: { url: URL; state: State },
+    status: number,
+  ) =>
     new Response(
       render(component, { data: undefined, params: {}, url, state }),
       { status, headers: setHtmlHeaders(new Headers()) },
     );
-  const notFound = (url: URL) =>
-    notFoundPage ? page(notFoundPage, url, 404) : new Response(PLAIN_404, {
+  const notFound = (at: { url: URL; state: State }) =>
+    notFoundPage ? page(notFoundPage, at, 404) : new Response(PLAIN_404, {
       status: 404,
       headers: setHtmlHeaders(new Headers()),
     });
-  const serverError = (url: URL) => {
+  const serverError = (at: { url: URL; state: State }) => {
     if (errorPage) {
       try {
-        return page(errorPage, url, 500);
+        return page(errorPage, at, 500);
       } catch {
         // fall through to the plain page
       }
@@ -85,14 +105,29 @@ export function createApp<State>(options: AppOptions<State>): ServeHandler {
     });
   };
 
-  const handle = async (
+  const failed = (
     req: Request,
-    url: URL,
-    info: Deno.ServeHandlerInfo,
+    ctx: MiddlewareContext<State>,
+    error: unknown,
+  ) => {
+    log({
+      level: "error",
+      msg: "request failed",
+      method: req.method,
+      path: ctx.url.pathname,
+      error: error instanceof Error ? error.message : String(error),
+      stack: error instanceof Error ? error.stack : undefined,
+    });
+    return serverError(ctx);
+  };
+
+  const endpoint = async (
+    ctx: MiddlewareContext<State>,
+    match: Match | null,
   ): Promise<Response> => {
+    const { req, url } = ctx;
     const asset = build.assets[url.pathname];
     if (asset) return serveAsset(req, asset);
-    const match = router.match(url.pathname);
     if (!match) {
       const path = url.pathname;
       const slashless = path.slice(0, -1);
@@ -109,15 +144,16 @@ export function createApp<State>(options: AppOptions<State>): ServeHandler {
           headers: { location: (canonical ?? slashless) + url.search },
         });
       }
-      return notFound(url);
+      return notFound(ctx);
     }
     const mod = manifest.routes[match.route.file];
     const component = pageOf(mod);
-    const ctx: RouteContext<unknown, State> = {
+    const routeCtx: RouteContext<unknown, State> = {
       params: match.params,
-      state,
+      state: ctx.state,
       url,
-      info,
+      info: ctx.info,
+      upgrade: ctx.upgrade,
       render(data, init) {
         if (!component) {
           throw new Error(`${match.route.file} has no page component`);
@@ -126,7 +162,7 @@ export function createApp<State>(options: AppOptions<State>): ServeHandler {
           data,
           params: match.params,
           url,
-          state,
+          state: ctx.state,
         });
         return new Response(html, {
           status: init?.status,
@@ -134,11 +170,12 @@ export function createApp<State>(options: AppOptions<State>): ServeHandler {
           headers: setHtmlHeaders(new Headers(init?.headers)),
         });
       },
-      renderNotFound: () => notFound(url),
+      renderNotFound: () => notFound(ctx),
     };
-    if (typeof mod.handler === "function") return await mod.handler(req, ctx);
+    const handlers = mod.handler as Handlers<unknown, State> | undefined;
+    if (typeof handlers === "function") return await handlers(req, routeCtx);
     const methods: Partial<Record<Method, Handler<unknown, State>>> =
-      mod.handler ?? (component ? { GET: (_req, ctx) => ctx.render() } : {});
+      handlers ?? (component ? { GET: (_req, ctx) => ctx.render() } : {});
     const method = req.method as Method;
     const handler = methods[method] ??
       (method === "HEAD" ? methods.GET : undefined);
@@ -150,25 +187,39 @@ export function createApp<State>(options: AppOptions<State>): ServeHandler {
         headers: { allow: allow.join(", ") },
       });
     }
-    return await handler(req, ctx);
+    return await handler(req, routeCtx);
   };
 
   return async (req, info) => {
     const url = requestUrl(req);
     if (!url) return finish(req, badRequest("Bad Request: malformed Host"));
+    const match = router.match(url.pathname);
+    const ctx: MiddlewareContext<State> = {
+      req,
+      url,
+      info,
+      params: match?.params ?? {},
+      state: { ...options.state },
+      upgrade: (upgradeOptions) => Deno.upgradeWebSocket(req, upgradeOptions),
+    };
+    const steps = [
+      ...appSteps,
+      ...middlewareFor<State>(folders, url.pathname),
+    ];
     let res: Response;
     try {
-      res = await handle(req, url, info);
-    } catch (error) {
-      log({
-        level: "error",
-        msg: "request failed",
-        method: req.method,
-        path: url.pathname,
-        error: error instanceof Error ? error.message : String(error),
-        stack: error instanceof Error ? error.stack : undefined,
+      res = await runMiddleware(steps, {
+        ctx,
+        endpoint: async () => {
+          try {
+            return await endpoint(ctx, match);
+          } catch (error) {
+            return failed(req, ctx, error);
+          }
+        },
       });
-      res = serverError(url);
+    } catch (error) {
+      res = failed(req, ctx, error);
     }
     return finish(req, res);
   };
@@ -189,7 +240,10 @@ export function requestUrl(req: Request): URL | undefined {
 function badRequest(text: string): Response {
   return new Response(text, {
     status: 400,
-    headers: { "content-type": "text/plain; charset=utf-8" },
+    headers: {
+      "content-type": "text/plain; charset=utf-8",
+      "x-content-type-options": "nosniff",
+    },
   });
 }
 
@@ -230,21 +284,7 @@ function finish(req: Request, res: Response): Response {
     res.body.cancel().catch(() => {});
     res = new Response(null, res);
   }
-  try {
-    decorate(res.headers);
-  } catch {
-    res = new Response(res.body, res);
-    decorate(res.headers);
-  }
   return res;
-}
-
-function decorate(headers: Headers): void {
-  if (headers.get("content-type")?.startsWith("text/html")) {
-    setHtmlHeaders(headers);
-  } else if (!headers.has("x-content-type-options")) {
-    headers.set("x-content-type-options", "nosniff");
-  }
 }
 
 function pageOf(mod: RouteModule | undefined): Page | undefined {

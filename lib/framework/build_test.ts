@@ -38,16 +38,17 @@ Deno.test("build writes a formatted manifest of every route and island", async (
     assert.deepEqual(keys, [
       "0 ./routes/_404.tsx",
       "1 ./routes/_app.tsx",
-      "2 ./routes/about.tsx",
-      "3 ./routes/api/echo.ts",
-      "4 ./routes/docs/[...path].ts",
-      "5 ./routes/go.ts",
-      "6 ./routes/hello/[name].tsx",
-      "7 ./routes/index.tsx",
-      "8 ./islands/counter.tsx",
-      "9 ./islands/greeting.tsx",
+      "2 ./routes/_middleware.ts",
+      "3 ./routes/about.tsx",
+      "4 ./routes/api/echo.ts",
+      "5 ./routes/docs/[...path].ts",
+      "6 ./routes/go.ts",
+      "7 ./routes/hello/[name].tsx",
+      "8 ./routes/index.tsx",
+      "9 ./islands/counter.tsx",
+      "10 ./islands/greeting.tsx",
     ]);
-    assert.ok(source.includes('import * as $8 from "./islands/counter.tsx";'));
+    assert.ok(source.includes('import * as $9 from "./islands/counter.tsx";'));
     assert.ok(source.includes("baseUrl: import.meta.url,"));
     assert.ok(source.includes("} satisfies Manifest;"));
     assert.ok(!source.includes("serve_fixture"));

@@ -4,13 +4,7 @@
  * and reloads when it changes; no inline script, so the CSP stays strict.
  */
 
-import { requestUrl } from "./app.ts";
-
-/** A request handler as `Deno.serve` takes it. */
-export type Handler = (
-  req: Request,
-  info: Deno.ServeHandlerInfo,
-) => Response | Promise<Response>;
+import type { Middleware } from "./types.ts";
 
 /** URL of the module pages load to follow restarts. */
 export const RELOAD_SCRIPT = "/_dev/reload.js";
@@ -35,14 +29,13 @@ poll();
 
 const TAG = `<script type="module" src="${RELOAD_SCRIPT}"></script>`;
 
-/** Wraps `handler` so its HTML pages reload after a restart (`bootId` differs per process). */
-export function withLiveReload(
-  handler: Handler,
+/** Middleware making HTML pages reload after a restart (`bootId` differs per process). */
+export function liveReload(
   options: { bootId?: string } = {},
-): Handler {
+): Middleware<unknown> {
   const bootId = options.bootId ?? crypto.randomUUID();
-  return async (req, info) => {
-    const pathname = requestUrl(req)?.pathname;
+  return async (ctx, next) => {
+    const { pathname } = ctx.url;
     if (pathname === RELOAD_SCRIPT) {
       return new Response(SCRIPT, {
         headers: {
@@ -54,7 +47,7 @@ export function withLiveReload(
     if (pathname === BOOT_ID) {
       return new Response(bootId, { headers: { "cache-control": "no-store" } });
     }
-    const response = await handler(req, info);
+    const response = await next();
     const type = response.headers.get("content-type") ?? "";
     if (response.status === 101 || !type.startsWith("text/html")) {
       return response;

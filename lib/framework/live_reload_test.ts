@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { BOOT_ID, RELOAD_SCRIPT, withLiveReload } from "./live_reload.ts";
+import { BOOT_ID, liveReload, RELOAD_SCRIPT } from "./live_reload.ts";
+import { runMiddleware } from "./middleware.ts";
 
 const info = {
   remoteAddr: { transport: "tcp", hostname: "127.0.0.1", port: 1 },
@@ -16,6 +17,27 @@ function app(req: Request): Response {
       "content-security-policy": "script-src 'self'",
     },
   });
+}
+
+function withLiveReload(
+  endpoint: (req: Request) => Response,
+  options: { bootId: string },
+): (req: Request, info: Deno.ServeHandlerInfo) => Promise<Response> {
+  const step = liveReload(options);
+  return (req, info) =>
+    runMiddleware([step], {
+      ctx: {
+        req,
+        url: new URL(req.url),
+        info,
+        params: {},
+        state: {},
+        upgrade: () => {
+          throw new Error("no upgrade here");
+        },
+      },
+      endpoint: () => Promise.resolve(endpoint(req)),
+    });
 }
 
 Deno.test("live reload: pages get the reload module; other responses are untouched", async () => {

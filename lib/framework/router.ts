@@ -46,15 +46,7 @@ export function parseRoute(file: string): Route | null {
   if (!found || isSpecialFile(file)) return null;
   const parts = found[1].split("/");
   if (parts[parts.length - 1] === "index") parts.pop();
-  const segments: Segment[] = [];
-  for (const part of parts) {
-    if (/^\(.+\)$/.test(part)) continue;
-    const rest = /^\[\.\.\.(\w+)\]$/.exec(part);
-    const param = /^\[(\w+)\]$/.exec(part);
-    if (rest) segments.push({ kind: "rest", name: rest[1] });
-    else if (param) segments.push({ kind: "param", name: param[1] });
-    else segments.push({ kind: "static", value: part });
-  }
+  const segments = toSegments(parts);
   const pattern = "/" +
     segments.map((s) =>
       s.kind === "static"
@@ -64,6 +56,20 @@ export function parseRoute(file: string): Route | null {
         : `:${s.name}*`
     ).join("/");
   return { file, pattern, segments };
+}
+
+/** Segments of the folder names of a path in `routes/`; route groups `(name)` add none. */
+export function toSegments(parts: readonly string[]): Segment[] {
+  const segments: Segment[] = [];
+  for (const part of parts) {
+    if (/^\(.+\)$/.test(part)) continue;
+    const rest = /^\[\.\.\.(\w+)\]$/.exec(part);
+    const param = /^\[(\w+)\]$/.exec(part);
+    if (rest) segments.push({ kind: "rest", name: rest[1] });
+    else if (param) segments.push({ kind: "param", name: param[1] });
+    else segments.push({ kind: "static", value: part });
+  }
+  return segments;
 }
 
 /** Orders routes so that static segments win over params, and params over catch-alls. */
@@ -106,7 +112,8 @@ export function createRouter(files: Iterable<string>): Router {
   };
 }
 
-function splitPath(pathname: string): string[] | null {
+/** The decoded segments of a pathname, or null for a malformed escape. */
+export function splitPath(pathname: string): string[] | null {
   const raw = pathname === "/" ? [] : pathname.replace(/^\//, "").split("/");
   const parts: string[] = [];
   for (const part of raw) {

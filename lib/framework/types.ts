@@ -13,7 +13,29 @@ export interface RouteContext<Data = unknown, State = Record<string, unknown>> {
   render(data?: Data, init?: ResponseInit): Response | Promise<Response>;
   /** Renders the `_404.tsx` page with status 404. */
   renderNotFound(): Response | Promise<Response>;
+  /** Upgrades this request to a WebSocket (`Deno.upgradeWebSocket`); throws when it is not a valid upgrade. */
+  upgrade(options?: Deno.UpgradeWebSocketOptions): Deno.WebSocketUpgrade;
 }
+
+/** What a middleware sees of one request; `state` is this request's own shallow copy of the app state. */
+export interface MiddlewareContext<State = Record<string, unknown>> {
+  req: Request;
+  url: URL;
+  /** Connection info from `Deno.serve`. */
+  info: Deno.ServeHandlerInfo;
+  /** Params of the route that matched, or none (assets, 404). */
+  params: Record<string, string>;
+  /** Per request: what a middleware sets here, later middleware and the route read. */
+  state: State;
+  /** Upgrades this request to a WebSocket (`Deno.upgradeWebSocket`); throws when it is not a valid upgrade. */
+  upgrade(options?: Deno.UpgradeWebSocketOptions): Deno.WebSocketUpgrade;
+}
+
+/** One step of the pipeline: answer itself, or call `next()` for the rest (and may change what comes back). */
+export type Middleware<State = Record<string, unknown>> = (
+  ctx: MiddlewareContext<State>,
+  next: () => Promise<Response>,
+) => Response | Promise<Response>;
 
 /** A handler for one HTTP method. */
 export type Handler<Data = unknown, State = Record<string, unknown>> = (
@@ -49,8 +71,9 @@ export interface AppProps<State = Record<string, unknown>> {
 
 /** One route module as the manifest holds it. */
 export interface RouteModule {
+  /** A route's handlers; in a `_middleware.ts`, one middleware or a list, run in order. */
   // deno-lint-ignore no-explicit-any
-  handler?: Handlers<any, any>;
+  handler?: Handlers<any, any> | Middleware<any> | Middleware<any>[];
   /** The page; for `_app.tsx`, the app component. */
   default?:
     // deno-lint-ignore no-explicit-any

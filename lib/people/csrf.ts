@@ -1,4 +1,6 @@
 /** Cross-site request forgery: state-changing requests from elsewhere are refused. */
+import type { AppState } from "../app_state.ts";
+import type { Middleware } from "../framework/types.ts";
 import { hasSessionCookie } from "./cookies.ts";
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -38,18 +40,13 @@ export function csrfProblem(
     : "foreign Origin";
 }
 
-/** Wraps a handler so that cross-site state-changing requests get 403 before any route runs. */
-export function withCsrf<A extends unknown[]>(
-  handler: (req: Request, ...rest: A) => Response | Promise<Response>,
-  allowed: readonly string[],
-): (req: Request, ...rest: A) => Response | Promise<Response> {
-  return (req, ...rest) => {
-    if (csrfProblem(req, allowed)) {
-      return Response.json({ error: "forbidden" }, {
-        status: 403,
-        headers: { "x-content-type-options": "nosniff" },
-      });
-    }
-    return handler(req, ...rest);
-  };
-}
+/** Middleware answering 403 to a cross-site state-changing request before any route runs. */
+export const csrfGuard: Middleware<AppState> = (ctx, next) => {
+  if (csrfProblem(ctx.req, ctx.state.allowedOrigins)) {
+    return Response.json({ error: "forbidden" }, {
+      status: 403,
+      headers: { "x-content-type-options": "nosniff" },
+    });
+  }
+  return next();
+};

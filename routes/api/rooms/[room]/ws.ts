@@ -1,11 +1,16 @@
 import type { AppState } from "../../../../lib/app_state.ts";
 import type { Handlers } from "../../../../lib/framework/types.ts";
+import {
+  isWebSocketUpgrade,
+  refusalResponse,
+} from "../../../../lib/http/socket_guards.ts";
 import { askerOf, refused, roomParam } from "../../../../lib/rooms/http.ts";
 
 /**
  * The WebSocket of one room. Invalid names, and private rooms the request
  * itself (session cookie, `?token=`) does not open, are refused before any
- * upgrade, with the same 404.
+ * upgrade, with the same 404. Origin and connection caps are checked by
+ * `_middleware.ts`, which holds the socket's place in `ctx.state.ticket`.
  */
 export const handler: Handlers<unknown, AppState> = {
   async GET(req, ctx) {
@@ -14,10 +19,27 @@ export const handler: Handlers<unknown, AppState> = {
     const asker = await askerOf(req, ctx, room);
     const { decision } = await ctx.state.access.may("page", room, asker);
     if (decision === "hidden") return refused("hidden");
-    return ctx.state.chat.connect(req, {
+    if (!isWebSocketUpgrade(req)) {
+      return Response.json({ error: "expected a WebSocket upgrade" }, {
+        status: 426,
+        headers: { upgrade: "websocket" },
+      });
+    }
+    const { chat, ticket } = ctx.state;
+    if (!ticket) throw new Error("no socket ticket: _middleware.ts missing");
+    let upgraded;
+    try {
+      upgraded = ctx.upgrade({ idleTimeout: chat.socketIdleTimeout() });
+    } catch (error) {
+      chat.refuse("bad_upgrade", { reason: String(error) });
+      return refusalResponse("bad_upgrade");
+    }
+    chat.open(upgraded.socket, {
       room,
-      info: ctx.info,
+      ticket,
       identity: asker.identity,
+      urlToken: new URL(req.url).searchParams.get("token") ?? undefined,
     });
+    return upgraded.response;
   },
 };
