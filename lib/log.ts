@@ -1,4 +1,5 @@
 /** Structured logging: one JSON object per line. */
+import { type Clock, systemClock } from "./clock.ts";
 
 /** Severity of a log line. */
 export type Level = "debug" | "info" | "warn" | "error";
@@ -111,13 +112,14 @@ export const REPEAT_LOG_INTERVAL_MS = 10_000;
  */
 export function throttledLogger(
   log: Logger,
-  options: { intervalMs?: number } = {},
+  options: { intervalMs?: number; clock?: Clock } = {},
 ): Logger {
   const interval = options.intervalMs ?? REPEAT_LOG_INTERVAL_MS;
+  const clock = options.clock ?? systemClock;
   const last = new Map<string, { at: number; left: number }>();
   return (level, event, fields) => {
     const key = JSON.stringify([level, event, fields]);
-    const now = Date.now();
+    const now = clock.now();
     const seen = last.get(key);
     if (seen && now - seen.at < interval) {
       seen.left++;

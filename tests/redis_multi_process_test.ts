@@ -1,5 +1,6 @@
 /** Several server processes sharing rooms through a real Redis. */
 import assert from "node:assert/strict";
+import { until } from "./support/hostile.ts";
 import { redisSkipReason, startRedis } from "./support/redis.ts";
 import { startServer } from "./support/server.ts";
 import {
@@ -166,10 +167,11 @@ Deno.test({
         "Redis restarted: 503 and server_error meanwhile, then recovery on its own",
         async () => {
           await redis.kill();
-          await new Promise((r) => setTimeout(r, 300));
-          const health = await fetch(`${b.url}/healthz`);
-          assert.equal(health.status, 503);
-          await health.body?.cancel();
+          await until(async () => {
+            const health = await fetch(`${b.url}/healthz`);
+            await health.body?.cancel();
+            return health.status === 503;
+          }, { what: "healthz 503 once Redis is gone" });
           bob.send({
             type: "message",
             text: "during outage",
