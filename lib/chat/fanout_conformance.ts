@@ -45,8 +45,6 @@ export function testFanoutConformance(
 ): void {
   Deno.test({
     name: `fanout conformance: ${name}`,
-    sanitizeResources: false,
-    sanitizeOps: false,
     async fn(t) {
       const cases: Record<string, (f: Fanout[]) => Promise<void>> = {
         "an event reaches every server once, in publish order": async (

@@ -13,8 +13,6 @@ export function testPresenceConformance(
 ): void {
   Deno.test({
     name: `presence conformance: ${name}`,
-    sanitizeResources: false,
-    sanitizeOps: false,
     async fn(t) {
       const cases: Record<string, (p: Presence) => Promise<void>> = {
         "a name is first, again for the same client, taken for others": async (

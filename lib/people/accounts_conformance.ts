@@ -38,11 +38,10 @@ async function pastExpiry(ms: number): Promise<void> {
 export function testAccountStoreConformance(
   name: string,
   open: AccountStoreFactory,
+  options: { close?(): void | Promise<void> } = {},
 ): void {
   Deno.test({
     name: `account store conformance: ${name}`,
-    sanitizeResources: false,
-    sanitizeOps: false,
     async fn(t) {
       const cases: Record<string, (store: AccountStore) => Promise<void>> = {
         "an account is created once and read back": async (store) => {
@@ -159,8 +158,12 @@ export function testAccountStoreConformance(
           assert.equal(await store.takeChallenge("c2"), null);
         },
       };
-      for (const [label, body] of Object.entries(cases)) {
-        await t.step(label, async () => body(await open()));
+      try {
+        for (const [label, body] of Object.entries(cases)) {
+          await t.step(label, async () => body(await open()));
+        }
+      } finally {
+        await options.close?.();
       }
     },
   });

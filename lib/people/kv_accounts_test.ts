@@ -6,8 +6,4 @@ testAccountStoreConformance("kv", async () => {
   const kv = await Deno.openKv(":memory:");
   open.push(kv);
   return new KvAccounts(kv);
-});
-
-Deno.test("kv account stores close", () => {
-  for (const kv of open.splice(0)) kv.close();
-});
+}, { close: () => open.splice(0).forEach((kv) => kv.close()) });

@@ -248,14 +248,17 @@ const CASES: Record<string, (rooms: RoomStore) => Promise<void>> = {
 export function testRoomStoreConformance(
   name: string,
   open: RoomStoreFactory,
+  options: { close?(): void | Promise<void> } = {},
 ): void {
   Deno.test({
     name: `room store conformance: ${name}`,
-    sanitizeResources: false,
-    sanitizeOps: false,
     async fn(t) {
-      for (const [title, body] of Object.entries(CASES)) {
-        await t.step(title, async () => await body(await open()));
+      try {
+        for (const [title, body] of Object.entries(CASES)) {
+          await t.step(title, async () => await body(await open()));
+        }
+      } finally {
+        await options.close?.();
       }
     },
   });

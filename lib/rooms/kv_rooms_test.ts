@@ -3,10 +3,12 @@ import { testRoomStoreConformance } from "./conformance.ts";
 import { KvRooms } from "./kv_rooms.ts";
 import { defaultSettings } from "./room_store.ts";
 
-testRoomStoreConformance(
-  "kv",
-  async () => new KvRooms(await Deno.openKv(":memory:")),
-);
+const open: Deno.Kv[] = [];
+testRoomStoreConformance("kv", async () => {
+  const kv = await Deno.openKv(":memory:");
+  open.push(kv);
+  return new KvRooms(kv);
+}, { close: () => open.splice(0).forEach((kv) => kv.close()) });
 
 Deno.test("kv rooms: settings, members and bans survive reopening the file", async () => {
   const dir = await Deno.makeTempDir();

@@ -25,8 +25,6 @@ export function testStoreConformance(
 ): void {
   Deno.test({
     name: `store conformance: ${name}`,
-    sanitizeResources: false,
-    sanitizeOps: false,
     async fn(t) {
       const cases: Record<string, (store: MessageStore) => Promise<void>> = {
         "ids grow and sort as strings in store order": async (store) => {
