@@ -1,4 +1,4 @@
-import { canonicalName, compareCodePoints, sortKeyedNames } from "./names.ts";
+import { canonicalName, compareCodePoints } from "./names.ts";
 
 /** Who a connection claims to be when it joins. */
 export interface Identity {
@@ -72,10 +72,31 @@ export function decideClaim(
     : "taken";
 }
 
-/** Presence of this process only (memory store, single-process kv). */
+interface Listed {
+  /** `canonicalName(username)`: the sort key. */
+  sortKey: string;
+  /** The key the name was claimed under. */
+  claim: string;
+  entry: RosterEntry;
+}
+
+function listedBefore(a: Listed, b: Listed): boolean {
+  if (a.sortKey !== b.sortKey) {
+    return compareCodePoints(a.sortKey, b.sortKey) < 0;
+  }
+  return compareCodePoints(a.entry.username, b.entry.username) < 0;
+}
+
+/**
+ * Presence of this process only (memory store, single-process kv). Each
+ * room's roster is kept sorted as names come and go (a binary search per
+ * join), so a join storm does not sort the room once per join.
+ */
 export class LocalPresence implements Presence {
   #rooms = new Map<string, Map<string, Holder>>();
-  #sorted = new Map<string, string[]>();
+  #listed = new Map<string, Listed[]>();
+  #rosters = new Map<string, RosterEntry[]>();
+  #members = new Map<string, string[]>();
 
   claim(room: string, identity: Identity): Promise<ClaimOutcome> {
     let names = this.#rooms.get(room);
@@ -84,18 +105,39 @@ export class LocalPresence implements Presence {
     const outcome = decideClaim(holder, identity);
     if (outcome === "again") holder!.connections++;
     if (outcome === "first") {
-      this.#sorted.delete(room);
       names.set(identity.canonical, {
         username: identity.username,
         clientId: identity.clientId,
         connections: 1,
       });
+      this.#list(room, {
+        sortKey: canonicalName(identity.username),
+        claim: identity.canonical,
+        entry: { username: identity.username, key: identity.clientId },
+      });
     }
     return Promise.resolve(outcome);
   }
 
+  /** Entries held in memory (zero once every room is empty). */
   retained(): number {
-    return this.#rooms.size + this.#sorted.size;
+    return this.#rooms.size + this.#listed.size + this.#rosters.size +
+      this.#members.size;
+  }
+
+  #list(room: string, listed: Listed): void {
+    let list = this.#listed.get(room);
+    if (!list) this.#listed.set(room, list = []);
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (listedBefore(list[mid], listed)) low = mid + 1;
+      else high = mid;
+    }
+    list.splice(low, 0, listed);
+    this.#rosters.delete(room);
+    this.#members.delete(room);
   }
 
   release(room: string, canonical: string): Promise<boolean> {
@@ -105,39 +147,34 @@ export class LocalPresence implements Presence {
       return Promise.resolve(false);
     }
     names.delete(canonical);
-    this.#sorted.delete(room);
-    if (names.size === 0) this.#rooms.delete(room);
+    const list = this.#listed.get(room) ?? [];
+    const index = list.findIndex((listed) => listed.claim === canonical);
+    if (index >= 0) list.splice(index, 1);
+    this.#rosters.delete(room);
+    this.#members.delete(room);
+    if (names.size === 0) {
+      this.#rooms.delete(room);
+      this.#listed.delete(room);
+    }
     return Promise.resolve(true);
   }
 
   members(room: string): Promise<string[]> {
-    let sorted = this.#sorted.get(room);
-    if (!sorted) {
-      const names = this.#rooms.get(room);
-      if (!names) return Promise.resolve([]);
-      sorted = sortKeyedNames(
-        [...names.values()].map((h): [string, string] => [
-          canonicalName(h.username),
-          h.username,
-        ]),
-      );
-      this.#sorted.set(room, sorted);
+    let members = this.#members.get(room);
+    if (!members) {
+      members = (this.#listed.get(room) ?? []).map((l) => l.entry.username);
+      if (this.#listed.has(room)) this.#members.set(room, members);
     }
-    return Promise.resolve(sorted);
+    return Promise.resolve(members);
   }
 
   roster(room: string): Promise<RosterEntry[]> {
-    const names = this.#rooms.get(room);
-    return Promise.resolve(
-      names
-        ? sortRoster(
-          [...names.values()].map((h) => ({
-            username: h.username,
-            key: h.clientId,
-          })),
-        )
-        : [],
-    );
+    let roster = this.#rosters.get(room);
+    if (!roster) {
+      roster = (this.#listed.get(room) ?? []).map((l) => ({ ...l.entry }));
+      if (this.#listed.has(room)) this.#rosters.set(room, roster);
+    }
+    return Promise.resolve(roster);
   }
 
   rooms(): Promise<OnlineRoom[]> {
@@ -148,7 +185,9 @@ export class LocalPresence implements Presence {
 
   close(): Promise<void> {
     this.#rooms.clear();
-    this.#sorted.clear();
+    this.#listed.clear();
+    this.#rosters.clear();
+    this.#members.clear();
     return Promise.resolve();
   }
 }
