@@ -1,3 +1,4 @@
+import { type Clock, systemClock, type TimerId } from "../clock.ts";
 import { commitOrBusy } from "../store/kv_busy.ts";
 import {
   type ClaimOutcome,
@@ -17,6 +18,8 @@ export interface KvPresenceOptions {
   /** Told which names vanished with a dead isolate, so the room hears they left. */
   onExpired?(room: string, usernames: string[]): void;
   onError?(error: unknown): void;
+  /** Heartbeats, their ages and the member cache; the real clock by default. */
+  clock?: Clock;
 }
 
 interface Record {
@@ -63,7 +66,9 @@ export class KvPresence implements Presence {
     { at: number; names: string[]; roster: RosterEntry[] }
   >();
   #changedAt = new Map<string, number>();
-  #timer: ReturnType<typeof setInterval>;
+  #timer: TimerId | undefined;
+  #clock: Clock;
+  #beatMs: number;
   #options: KvPresenceOptions;
   #recordCursor?: string;
   #beatCursor?: string;
@@ -77,11 +82,18 @@ export class KvPresence implements Presence {
     this.#options = options;
     this.#kv = options.kv;
     this.#ttlMs = options.ttlMs ?? 15_000;
-    this.#timer = setInterval(
-      () => this.#beat().catch((error) => options.onError?.(error)),
-      Math.max(50, Math.floor(this.#ttlMs / 3)),
-    );
+    this.#clock = options.clock ?? systemClock;
+    this.#beatMs = Math.max(50, Math.floor(this.#ttlMs / 3));
+    this.#schedule();
     this.#beat().catch((error) => options.onError?.(error));
+  }
+
+  /** Arms the next heartbeat, one period after this one started (as `setInterval`). */
+  #schedule(): void {
+    this.#timer = this.#clock.setTimeout(() => {
+      this.#schedule();
+      this.#beat().catch((error) => this.#options.onError?.(error));
+    }, this.#beatMs);
   }
 
   /**
@@ -90,7 +102,7 @@ export class KvPresence implements Presence {
    * sweeps a bounded part of what dead servers left anywhere.
    */
   async #beat(): Promise<void> {
-    await this.#kv.set(["server", this.server], Date.now());
+    await this.#kv.set(["server", this.server], this.#clock.now());
     for (const room of this.#rooms.keys()) await this.#reap(room);
     await this.#sweepRecords();
     await this.#sweepHeartbeats();
@@ -135,7 +147,7 @@ export class KvPresence implements Presence {
     });
     const stale: Deno.KvEntry<number>[] = [];
     let seen = 0;
-    const oldest = Date.now() - HEARTBEAT_KEPT_TTLS * this.#ttlMs;
+    const oldest = this.#clock.now() - HEARTBEAT_KEPT_TTLS * this.#ttlMs;
     for await (const entry of iter) {
       seen++;
       if (entry.key[1] !== this.server && entry.value < oldest) {
@@ -152,7 +164,7 @@ export class KvPresence implements Presence {
   async #alive(servers: string[]): Promise<Set<string>> {
     const alive = new Set<string>([this.server]);
     const others = servers.filter((s) => s !== this.server);
-    const now = Date.now();
+    const now = this.#clock.now();
     for (let i = 0; i < others.length; i += 10) {
       const batch = others.slice(i, i + 10);
       const beats = await this.#kv.getMany<number[]>(
@@ -365,8 +377,10 @@ export class KvPresence implements Presence {
     room: string,
   ): Promise<{ names: string[]; roster: RosterEntry[] }> {
     const cached = this.#members.get(room);
-    if (cached && Date.now() - cached.at < MEMBERS_CACHE_MS) return cached;
-    const at = Date.now();
+    if (cached && this.#clock.now() - cached.at < MEMBERS_CACHE_MS) {
+      return cached;
+    }
+    const at = this.#clock.now();
     const roster = sortRoster(
       (await this.#records(room)).map(([, r]) => ({
         username: r.username,
@@ -384,7 +398,7 @@ export class KvPresence implements Presence {
 
   #changed(room: string): void {
     this.#members.delete(room);
-    this.#changedAt.set(room, Date.now());
+    this.#changedAt.set(room, this.#clock.now());
   }
 
   async rooms(): Promise<OnlineRoom[]> {
@@ -414,7 +428,7 @@ export class KvPresence implements Presence {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.#timer);
+    this.#clock.clearTimeout(this.#timer);
     try {
       await this.#kv.delete(["server", this.server]);
     } catch {

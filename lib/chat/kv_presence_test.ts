@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { CLAIM_BATCH, KvPresence } from "./kv_presence.ts";
+import { FakeClock } from "../fake_clock.ts";
+import { CLAIM_BATCH, KvPresence, MEMBERS_CACHE_MS } from "./kv_presence.ts";
 import { testPresenceConformance } from "./presence_conformance.ts";
 import { within } from "../../tests/support/within.ts";
 
@@ -63,6 +64,44 @@ Deno.test("kv presence: isolates share names; a silent isolate's people are reap
     kvA.close();
     kvB.close();
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("kv presence: a server that stops beating is gone after the TTL, not before, and its people are announced", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const start = 1_700_000_000_000;
+  const clock = new FakeClock(start);
+  const expired: [string, string[]][] = [];
+  const announced = Promise.withResolvers<void>();
+  // Its clock never moves: it beats once, at start, and never again.
+  const silent = new KvPresence({
+    kv,
+    ttlMs: 300,
+    clock: new FakeClock(start),
+  });
+  const live = new KvPresence({
+    kv,
+    ttlMs: 300,
+    clock,
+    onExpired: (room, names) => {
+      expired.push([room, names]);
+      announced.resolve();
+    },
+  });
+  try {
+    await silent.claim("r", { username: "Cy", canonical: "cy" });
+    assert.deepEqual(await live.members("r"), ["Cy"]);
+    clock.tick(299);
+    assert.ok(299 > MEMBERS_CACHE_MS, "the next read asks KV");
+    assert.deepEqual(await live.members("r"), ["Cy"], "alive within the TTL");
+    clock.tick(1);
+    await within(announced.promise, { what: "Cy announced as gone" });
+    assert.deepEqual(expired, [["r", ["Cy"]]]);
+    assert.deepEqual(await live.members("r"), []);
+  } finally {
+    await live.close();
+    await silent.close();
+    kv.close();
   }
 });
 
