@@ -153,3 +153,73 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "descriptors: when accept itself fails (no budget, ulimit -n 64) the listener pauses, recovers and serves",
+  ...opts,
+  async fn() {
+    const fixture = fileURLToPath(
+      new URL("./fixtures/accept_loop_server.ts", import.meta.url),
+    );
+    const child = new Deno.Command("bash", {
+      args: [
+        "-c",
+        'ulimit -n 64; exec "$0" run -A "$1"',
+        Deno.execPath(),
+        fixture,
+      ],
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    const lines: Record<string, unknown>[] = [];
+    const reading = (async () => {
+      let rest = "";
+      for await (
+        const chunk of child.stdout.pipeThrough(new TextDecoderStream())
+      ) {
+        const parts = (rest + chunk).split("\n");
+        rest = parts.pop() ?? "";
+        for (const part of parts) if (part) lines.push(JSON.parse(part));
+      }
+    })();
+    let exited = false;
+    child.status.then(() => exited = true);
+    const flood: Deno.Conn[] = [];
+    try {
+      await until(() => lines.some((l) => l.event === "listening"), {
+        what: "the fixture listening",
+      });
+      const port = Number(lines.find((l) => l.event === "listening")!.port);
+      for (let i = 0; i < 120; i++) {
+        flood.push(await Deno.connect({ hostname: "127.0.0.1", port }));
+      }
+      await until(() => lines.some((l) => l.event === "accept_failed"), {
+        what: "an accept that failed for want of descriptors",
+      });
+      assert.match(
+        String(lines.find((l) => l.event === "accept_failed")!.reason),
+        /open files|os error 24/i,
+      );
+      assert.equal(exited, false, "still running");
+      for (const conn of flood.splice(0)) conn.close();
+      await until(async () => {
+        try {
+          return (await rawRequest(port, { path: "/" })).status === 200;
+        } catch {
+          return false;
+        }
+      }, { what: "an answer after the flood" });
+      await until(() => lines.some((l) => l.event === "accept_recovered"), {
+        what: "accept_recovered logged",
+      });
+      assert.equal(exited, false, "still running");
+    } finally {
+      for (const conn of flood) conn.close();
+      if (!exited) child.kill("SIGKILL");
+      await child.status;
+      await reading;
+    }
+  },
+});
