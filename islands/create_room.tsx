@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { parseRoom } from "../lib/chat/names.ts";
+import { MAX_TOPIC_LENGTH } from "../lib/protocol/limits.ts";
 import { roomPath } from "../lib/client/urls.ts";
 import { roomApi } from "../lib/ui/room/room_rights.ts";
 
@@ -94,7 +95,7 @@ export default function CreateRoom() {
         <span class="field-label">Topic (optional)</span>
         <input
           class="input"
-          maxLength={300}
+          maxLength={MAX_TOPIC_LENGTH}
           value={topic}
           onInput={(e) => setTopic((e.target as HTMLInputElement).value)}
         />

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { parseRoom } from "../lib/chat/names.ts";
+import { MAX_ROOM_LENGTH } from "../lib/protocol/limits.ts";
 import { roomPath } from "../lib/client/urls.ts";
 
 /** Props of the join form: what the server got back from a form sent without JavaScript. */
@@ -17,7 +18,7 @@ export default function JoinForm(props: JoinFormProps) {
   const parsed = parseRoom(value.trim());
   const hint = parsed.ok
     ? `Opens the room #${parsed.canonical}`
-    : "Letters, digits, '_' and '-'; up to 64 characters.";
+    : `Letters, digits, '_' and '-'; up to ${MAX_ROOM_LENGTH} characters.`;
   return (
     <form
       class="join-form"

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
+import { MAX_USERNAME_LENGTH } from "../lib/protocol/limits.ts";
 import {
   type AuthResult,
   passkeySignIn,
@@ -143,7 +144,7 @@ export default function SignIn(props: SignInProps) {
           autocomplete={mode === "signin" ? "username webauthn" : "username"}
           autocapitalize="off"
           spellcheck={false}
-          maxLength={64}
+          maxLength={MAX_USERNAME_LENGTH}
           value={username}
           aria-invalid={nameError ? "true" : undefined}
           aria-describedby="signin-name-error signin-name-hint"
@@ -154,7 +155,7 @@ export default function SignIn(props: SignInProps) {
         </p>
         <p id="signin-name-hint" class="field-hint">
           {mode === "signup"
-            ? "1–32 letters, digits, spaces, '_', '-' or '.'. It will be yours alone."
+            ? `1–${MAX_USERNAME_LENGTH} letters, digits, spaces, '_', '-' or '.'. It will be yours alone.`
             : ""}
         </p>
         <label for="signin-password" class="field-label">Password</label>

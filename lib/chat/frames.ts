@@ -1,25 +1,17 @@
 import type { FrameError, FrameResult, SendFrame } from "./events.ts";
 import { parseModeration } from "./moderation_frames.ts";
+import {
+  MAX_EMOJI_LENGTH,
+  MAX_FRAME_BYTES,
+  MAX_TEXT_LENGTH,
+  MAX_TOKEN_LENGTH,
+} from "../protocol/limits.ts";
+import { codePoints } from "../protocol/text.ts";
 
 export type { FrameError, FrameResult } from "./events.ts";
 
-/** Largest message a client may send, in bytes of UTF-8. */
-export const MAX_FRAME_BYTES = 16_384;
-/** Longest message text, in code points after trimming. */
-export const MAX_TEXT_LENGTH = 2000;
-/** Longest `clientId` or `nonce`, in code points. */
-export const MAX_TOKEN_LENGTH = 64;
-/** Longest reaction emoji, in code points (one grapheme). */
-export const MAX_EMOJI_LENGTH = 16;
-
 function bad(message: string): FrameResult {
   return { ok: false, error: { code: "bad_frame", message } };
-}
-
-function codePoints(text: string): number {
-  let count = 0;
-  for (const _ of text) count++;
-  return count;
 }
 
 /** UTF-8 length of `text`, stopping early once it passes `limit`. */
@@ -60,7 +52,7 @@ function optionalToken(
   return value;
 }
 
-/** Message text is valid when 1–2000 code points remain after trimming. */
+/** Message text is valid when 1 to {@linkcode MAX_TEXT_LENGTH} code points remain after trimming. */
 export function checkText(text: string): FrameError | undefined {
   const length = codePoints(text.trim());
   if (length === 0) {

@@ -1,10 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  isTooLarge,
-  MAX_FRAME_BYTES,
-  parseFrame,
-  utf8Length,
-} from "./frames.ts";
+import { isTooLarge, parseFrame, utf8Length } from "./frames.ts";
+import { MAX_FRAME_BYTES } from "../protocol/limits.ts";
 
 function code(data: string): string {
   const result = parseFrame(data);

@@ -1,8 +1,8 @@
 import type { FrameResult, ModerationFrame } from "./events.ts";
 import { parseUsername } from "./names.ts";
+import { MAX_REASON_LENGTH } from "../protocol/limits.ts";
+import { codePoints } from "../protocol/text.ts";
 
-/** Longest moderation reason, in code points. */
-export const MAX_REASON_LENGTH = 200;
 /** Longest ban or mute, in seconds (a year); a ban without `durationS` has no end. */
 export const MAX_SANCTION_S = 365 * 24 * 3600;
 
@@ -47,7 +47,7 @@ export function parseModeration(
     if (typeof fields.reason !== "string") {
       return bad('"reason" must be a string.');
     }
-    if ([...fields.reason].length > MAX_REASON_LENGTH) {
+    if (codePoints(fields.reason) > MAX_REASON_LENGTH) {
       return bad(`"reason" has at most ${MAX_REASON_LENGTH} characters.`);
     }
     const reason = fields.reason.trim();

@@ -1,9 +1,6 @@
 /** Room and username rules (docs/protocol.md, "Names"). */
-
-/** Longest room name, in code points after NFC. */
-export const MAX_ROOM_LENGTH = 64;
-/** Longest username, in code points after trimming and NFC. */
-export const MAX_USERNAME_LENGTH = 32;
+import { MAX_ROOM_LENGTH, MAX_USERNAME_LENGTH } from "../protocol/limits.ts";
+import { codePoints } from "../protocol/text.ts";
 
 const ROOM_PATTERN = /^(?:[\p{L}\p{Nd}]\p{M}*|[_-])+$/u;
 const USERNAME_PATTERN = /^(?:[\p{L}\p{Nd}]\p{M}*|[ _.-])+$/u;
@@ -13,12 +10,6 @@ const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
 export type NameResult =
   | { ok: true; name: string; canonical: string }
   | { ok: false; reason: string };
-
-function codePoints(text: string): number {
-  let count = 0;
-  for (const _ of text) count++;
-  return count;
-}
 
 /** Case-insensitive comparison key: `NFC(lowercase(NFC(name)))`. */
 export function canonicalName(name: string): string {

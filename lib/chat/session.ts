@@ -20,14 +20,10 @@ import type {
 } from "./events.ts";
 import type { AddressRates, RateKind } from "./address_rates.ts";
 import type { Fanout } from "./fanout.ts";
-import {
-  isTooLarge,
-  MAX_FRAME_BYTES,
-  parseFrame,
-  utf8Length,
-} from "./frames.ts";
+import { isTooLarge, parseFrame, utf8Length } from "./frames.ts";
 import type { Hub } from "./hub.ts";
 import { canonicalName, parseUsername } from "./names.ts";
+import { MAX_FRAME_BYTES, TYPING_INTERVAL_MS } from "../protocol/limits.ts";
 import { guestKey } from "./owner.ts";
 import { type ChangeFrame, changeMessage } from "./message_changes.ts";
 import { mayChange } from "./permissions.ts";
@@ -50,8 +46,6 @@ export const CLOSE_SLOW_CONSUMER = 4008;
 export const RATE_LIMIT = { burst: 10, perSecond: 1 } as const;
 /** The per-connection limit on joins with a valid name: a burst of 10, refilled at one a second. */
 export const JOIN_RATE_LIMIT = { burst: 10, perSecond: 1 } as const;
-/** Typing events pass at most once per this many milliseconds per connection. */
-export const TYPING_INTERVAL_MS = 1000;
 /** How long unsent bytes may stay over the cap before the socket is closed. */
 export const SLOW_CONSUMER_GRACE_MS = 2000;
 /** Close code for a person kicked, banned or removed from the room. */

@@ -16,6 +16,13 @@ import type {
 import { noticeWords } from "./notice_words.ts";
 import { canonicalName, parseUsername } from "../chat/names.ts";
 import { applyChanges } from "./message_changes.ts";
+import {
+  DEFAULT_HISTORY_PAGE,
+  MAX_HISTORY_PAGE,
+  MAX_TEXT_LENGTH,
+  TYPING_INTERVAL_MS,
+} from "../protocol/limits.ts";
+import { codePoints } from "../protocol/text.ts";
 
 /** Where the connection stands. */
 export type ConnectionStatus =
@@ -120,18 +127,11 @@ export interface ChatClientOptions {
   nonce?: () => string;
 }
 
-/** Longest message, in code points after trimming (as the server counts). */
-export const MAX_MESSAGE_LENGTH = 2000;
 /** How long "bob is typing…" stays without another typing event. */
 export const TYPING_TTL_MS = 3000;
-/** Least time between two `typing` frames we send. */
-export const TYPING_INTERVAL_MS = 1000;
 /** Largest reconnect delay. */
 export const BACKOFF_CAP_MS = 10_000;
 const BACKOFF_BASE_MS = 500;
-const GAP_PAGE_LIMIT = 200;
-/** Messages asked for per page when the reader scrolls back. */
-export const OLDER_PAGE_LIMIT = 50;
 /** Join/leave notices kept (the newest): a join/leave flood cannot grow the page without end. */
 export const MAX_NOTICES = 100;
 const GAP_MAX_PAGES = 100;
@@ -168,17 +168,11 @@ function compareIds(a: MessageEvent, b: MessageEvent): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-function codePoints(text: string): number {
-  let count = 0;
-  for (const _ of text) count++;
-  return count;
-}
-
 function checkLength(text: string): string | null {
   const trimmed = text.trim();
   if (trimmed.length === 0) return "Write something first.";
-  if (codePoints(trimmed) > MAX_MESSAGE_LENGTH) {
-    return `A message has at most ${MAX_MESSAGE_LENGTH} characters.`;
+  if (codePoints(trimmed) > MAX_TEXT_LENGTH) {
+    return `A message has at most ${MAX_TEXT_LENGTH} characters.`;
   }
   return null;
 }
@@ -189,7 +183,7 @@ const PLAIN_WORDS: Partial<Record<ErrorCode, string>> = {
   rate_limited:
     "You are sending messages too quickly. Wait a moment, then resend.",
   invalid_message:
-    `That message could not be sent: it is empty or longer than ${MAX_MESSAGE_LENGTH} characters.`,
+    `That message could not be sent: it is empty or longer than ${MAX_TEXT_LENGTH} characters.`,
   server_error:
     "The server could not save that message. It was not sent; you can resend it.",
   too_large: "That message is too large to send.",
@@ -396,7 +390,7 @@ export class ChatClient {
     this.#update({ older: "loading" });
     const url = new URL(this.#options.messagesUrl);
     url.searchParams.set("before", oldest);
-    url.searchParams.set("limit", String(OLDER_PAGE_LIMIT));
+    url.searchParams.set("limit", String(DEFAULT_HISTORY_PAGE));
     let messages: MessageEvent[];
     try {
       messages = await this.#fetchPage(url);
@@ -804,7 +798,7 @@ export class ChatClient {
     for (let page = 0; page < GAP_MAX_PAGES; page++) {
       const url = new URL(this.#options.messagesUrl);
       url.searchParams.set("before", before);
-      url.searchParams.set("limit", String(GAP_PAGE_LIMIT));
+      url.searchParams.set("limit", String(MAX_HISTORY_PAGE));
       let messages: MessageEvent[];
       try {
         messages = await this.#fetchPage(url);
@@ -819,7 +813,7 @@ export class ChatClient {
       const wanted = messages.filter((m) => afterId === null || m.id > afterId);
       this.#onMessages(wanted);
       if (
-        wanted.length < messages.length || messages.length < GAP_PAGE_LIMIT ||
+        wanted.length < messages.length || messages.length < MAX_HISTORY_PAGE ||
         afterId === null
       ) return;
       before = messages[0].id;

@@ -6,9 +6,7 @@ import type {
   MessageEvent,
   Reactions,
 } from "../chat/events.ts";
-
-/** Characters of a message quoted in a reply (as the server quotes). */
-export const REPLY_QUOTE_LENGTH = 200;
+import { REPLY_QUOTE_LENGTH } from "../protocol/limits.ts";
 
 function indexOf(messages: readonly MessageEvent[], id: string): number {
   let low = 0;

@@ -1,5 +1,6 @@
 /** What the browser remembers between visits: the chosen name and a stable client id. */
 
+import { MAX_TOKEN_LENGTH } from "../protocol/limits.ts";
 import { readJson, storage, writeJson } from "./local_store.ts";
 
 const USERNAME_KEY = "chat.username";
@@ -28,7 +29,7 @@ export function loadClientId(): string {
   const store = storage();
   try {
     const existing = store?.getItem(CLIENT_ID_KEY);
-    if (existing && existing.length <= 64) return existing;
+    if (existing && existing.length <= MAX_TOKEN_LENGTH) return existing;
     const fresh = crypto.randomUUID();
     store?.setItem(CLIENT_ID_KEY, fresh);
     return fresh;

@@ -1,8 +1,8 @@
 /** Checks of what the owner may set on a room (pure). */
+import { MAX_TOPIC_LENGTH } from "../protocol/limits.ts";
+import { codePoints } from "../protocol/text.ts";
 import type { SettingsPatch, Visibility } from "./room_store.ts";
 
-/** Longest topic, in code points. */
-export const MAX_TOPIC_LENGTH = 300;
 /** Longest slow mode, in seconds. */
 export const MAX_SLOW_MODE_S = 3600;
 /** Most moderators of one room. */
@@ -60,7 +60,7 @@ export function parseTopic(value: unknown): Checked<string> {
     return { ok: false, error: "topic must be a string" };
   }
   const topic = value.trim();
-  if ([...topic].length > MAX_TOPIC_LENGTH) {
+  if (codePoints(topic) > MAX_TOPIC_LENGTH) {
     return {
       ok: false,
       error: `topic has at most ${MAX_TOPIC_LENGTH} characters`,

@@ -4,8 +4,8 @@ import {
   MAX_EDITS,
   MAX_REACTION_EMOJI,
   type MessageStore,
-  REPLY_QUOTE_LENGTH,
 } from "./store.ts";
+import { REPLY_QUOTE_LENGTH } from "../protocol/limits.ts";
 
 /** Options of the store conformance suite (conformance.ts). */
 export interface ConformanceOptions {

@@ -5,6 +5,7 @@ import type {
   ReplyQuote,
 } from "../chat/events.ts";
 import { kindOfKey } from "../people/identity.ts";
+import { REPLY_QUOTE_LENGTH } from "../protocol/limits.ts";
 
 /** What a caller hands the store to append one message. */
 export interface AppendInput {
@@ -101,8 +102,6 @@ export interface MessageStore {
 export const MAX_REACTION_EMOJI = 20;
 /** Most edits of one message (each edit's text is scrubbed when it is deleted). */
 export const MAX_EDITS = 50;
-/** Characters of a replied-to message quoted in a reply. */
-export const REPLY_QUOTE_LENGTH = 200;
 
 /** How long a nonce is remembered for de-duplication. */
 export const NONCE_TTL_MS = 5 * 60_000;

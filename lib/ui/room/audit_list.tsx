@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import { DEFAULT_AUDIT_PAGE } from "../../protocol/limits.ts";
 import { roomApi } from "./room_rights.ts";
 
 interface Entry {
@@ -30,7 +31,7 @@ export function AuditList(props: { room: string }) {
   const load = async () => {
     setStatus("Loading…");
     const { status, body } = await roomApi(
-      `/api/rooms/${props.room}/audit?limit=100`,
+      `/api/rooms/${props.room}/audit?limit=${DEFAULT_AUDIT_PAGE}`,
     );
     if (status !== 200) {
       setStatus(`Could not load the log (error ${status}).`);

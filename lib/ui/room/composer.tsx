@@ -1,7 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import type { MessageEvent } from "../../chat/events.ts";
-import { MAX_MESSAGE_LENGTH } from "../../client/chat_client.ts";
+import { MAX_TEXT_LENGTH } from "../../protocol/limits.ts";
 
 /** The message box: Enter sends, Shift+Enter adds a line; `blocked` says why sending waits. */
 export function Composer(
@@ -127,8 +127,8 @@ export function Composer(
               <span class="hint-keys">
                 {" · "}Enter sends, Shift+Enter adds a line, ↑ edits your last
               </span>
-              {length > MAX_MESSAGE_LENGTH - 200 &&
-                ` · ${length}/${MAX_MESSAGE_LENGTH}`}
+              {length > MAX_TEXT_LENGTH - 200 &&
+                ` · ${length}/${MAX_TEXT_LENGTH}`}
             </span>
           )}
       </p>

@@ -1,9 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { ModerationFrame } from "../../chat/events.ts";
+import { MAX_REASON_LENGTH } from "../../protocol/limits.ts";
 import { DURATIONS } from "./room_rights.ts";
-
-/** Longest reason typed in the dialog (the server's limit). */
-const REASON_MAX = 200;
 
 type Choice = "kick" | "mute" | "ban" | "unmute" | "unban";
 
@@ -101,7 +99,7 @@ export function ModerationDialog(props: {
             <span class="field-label">Reason (shown to the room)</span>
             <input
               class="input"
-              maxLength={REASON_MAX}
+              maxLength={MAX_REASON_LENGTH}
               value={reason}
               onInput={(e) => setReason((e.target as HTMLInputElement).value)}
             />

@@ -1,6 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { parseUsername } from "../../chat/names.ts";
+import { MAX_USERNAME_LENGTH } from "../../protocol/limits.ts";
 
 /** Asks for the name to join with; `error` is the server's reason a name was refused. */
 export function NameForm(
@@ -47,7 +48,7 @@ export function NameForm(
           autocapitalize="off"
           spellcheck={false}
           placeholder="e.g. alice"
-          maxLength={64}
+          maxLength={MAX_USERNAME_LENGTH}
           value={draft.value}
           aria-invalid={error ? "true" : undefined}
           aria-describedby="chat-name-error"

@@ -1,10 +1,8 @@
 import { useSignal } from "@preact/signals";
 import type { MessageEvent } from "../../chat/events.ts";
+import { DEFAULT_SEARCH_RESULTS } from "../../protocol/limits.ts";
 import { formatFull } from "../format.ts";
 import type { RoomModel } from "./room_model.ts";
-
-/** Results asked for per search. */
-const SEARCH_LIMIT = 20;
 
 /** The room's search: a box in the header, results you can jump to. */
 export function SearchBox(props: { model: RoomModel }) {
@@ -25,7 +23,7 @@ export function SearchBox(props: { model: RoomModel }) {
       location.href,
     );
     url.searchParams.set("q", q);
-    url.searchParams.set("limit", String(SEARCH_LIMIT));
+    url.searchParams.set("limit", String(DEFAULT_SEARCH_RESULTS));
     try {
       const res = await fetch(url);
       if (!res.ok) throw new Error(String(res.status));

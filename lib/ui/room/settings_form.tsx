@@ -1,4 +1,8 @@
 import { useState } from "preact/hooks";
+import {
+  MAX_TOPIC_LENGTH,
+  MAX_USERNAME_LENGTH,
+} from "../../protocol/limits.ts";
 import { roomApi, type RoomRights } from "./room_rights.ts";
 
 /** Slow-mode choices, in seconds. */
@@ -50,7 +54,7 @@ export function SettingsForm(props: {
         <span class="field-label">Topic</span>
         <input
           class="input"
-          maxLength={300}
+          maxLength={MAX_TOPIC_LENGTH}
           value={topic}
           onInput={(e) => setTopic((e.target as HTMLInputElement).value)}
         />
@@ -183,7 +187,7 @@ export function ModeratorsForm(props: {
           <input
             class="input"
             value={name}
-            maxLength={32}
+            maxLength={MAX_USERNAME_LENGTH}
             onInput={(e) => setName((e.target as HTMLInputElement).value)}
           />
         </label>

@@ -6,10 +6,8 @@ import {
   refused,
   roomParam,
 } from "../../../../lib/rooms/http.ts";
+import { DEFAULT_AUDIT_PAGE } from "../../../../lib/protocol/limits.ts";
 import { MAX_AUDIT_ENTRIES } from "../../../../lib/rooms/room_store.ts";
-
-/** Entries of the audit log per answer when `limit` is absent. */
-export const DEFAULT_AUDIT_PAGE = 100;
 
 /** The room's audit log, newest first, for the owner and moderators (`?limit=` up to 1000). */
 export const handler: Handlers<unknown, AppState> = {

@@ -1,12 +1,11 @@
 import type { AppState } from "../../../../lib/app_state.ts";
 import { parseRoom } from "../../../../lib/chat/names.ts";
 import type { Handlers } from "../../../../lib/framework/types.ts";
+import {
+  DEFAULT_HISTORY_PAGE,
+  MAX_HISTORY_PAGE,
+} from "../../../../lib/protocol/limits.ts";
 import { askerOf, refused } from "../../../../lib/rooms/http.ts";
-
-/** Largest page of the messages API. */
-export const MAX_PAGE = 200;
-/** Page size when `limit` is absent. */
-export const DEFAULT_PAGE = 50;
 
 /** Older history: `?before={id}&limit={n}` (`n` in plain decimal digits), oldest first. */
 export const handler: Handlers<unknown, AppState> = {
@@ -24,13 +23,13 @@ export const handler: Handlers<unknown, AppState> = {
     );
     if (decision !== "allow") return refused(decision);
     const rawLimit = ctx.url.searchParams.get("limit");
-    const limit = rawLimit === null ? DEFAULT_PAGE : Number(rawLimit);
+    const limit = rawLimit === null ? DEFAULT_HISTORY_PAGE : Number(rawLimit);
     if (
       (rawLimit !== null && !/^[0-9]{1,4}$/.test(rawLimit)) || limit < 1 ||
-      limit > MAX_PAGE
+      limit > MAX_HISTORY_PAGE
     ) {
       return Response.json({
-        error: `limit must be a whole number from 1 to ${MAX_PAGE}`,
+        error: `limit must be a whole number from 1 to ${MAX_HISTORY_PAGE}`,
       }, { status: 400 });
     }
     const before = ctx.url.searchParams.get("before") ?? undefined;

@@ -1,14 +1,12 @@
 import type { AppState } from "../../../../lib/app_state.ts";
 import { parseRoom } from "../../../../lib/chat/names.ts";
 import type { Handlers } from "../../../../lib/framework/types.ts";
+import {
+  DEFAULT_SEARCH_RESULTS,
+  MAX_QUERY_LENGTH,
+  MAX_SEARCH_RESULTS,
+} from "../../../../lib/protocol/limits.ts";
 import { askerOf, refused } from "../../../../lib/rooms/http.ts";
-
-/** Most results of one search. */
-export const MAX_RESULTS = 50;
-/** Results when `limit` is absent. */
-export const DEFAULT_RESULTS = 20;
-/** Longest query, in UTF-16 code units. */
-export const MAX_QUERY_LENGTH = 500;
 
 function bad(error: string): Response {
   return Response.json({ error }, { status: 400 });
@@ -31,12 +29,14 @@ export const handler: Handlers<unknown, AppState> = {
     if (decision !== "allow") return refused(decision);
     const params = ctx.url.searchParams;
     const rawLimit = params.get("limit");
-    const limit = rawLimit === null ? DEFAULT_RESULTS : Number(rawLimit);
+    const limit = rawLimit === null ? DEFAULT_SEARCH_RESULTS : Number(rawLimit);
     if (
       (rawLimit !== null && !/^[0-9]{1,4}$/.test(rawLimit)) || limit < 1 ||
-      limit > MAX_RESULTS
+      limit > MAX_SEARCH_RESULTS
     ) {
-      return bad(`limit must be a whole number from 1 to ${MAX_RESULTS}`);
+      return bad(
+        `limit must be a whole number from 1 to ${MAX_SEARCH_RESULTS}`,
+      );
     }
     const query = params.get("q");
     if (query === null) return bad("q (the words to find) is missing");
