@@ -122,6 +122,7 @@ export function cycles(graph: ImportGraph): string[][] {
 const under = (folder: string) => (path: string) =>
   path.startsWith(`${folder}/`);
 const framework = under("lib/framework");
+const protocol = under("lib/protocol");
 const backends = under("lib/backends");
 const CHAT_CORE = ["lib/chat", "lib/people", "lib/rooms", "lib/search"].map(
   under,
@@ -137,6 +138,11 @@ export const RULES: readonly LayerRule[] = [
       !framework(to) &&
       !(from.endsWith("_test.ts") &&
         to.startsWith("tests/fixtures/framework/")),
+  },
+  {
+    name: "lib/protocol (shared by browser and server) imports nothing else",
+    from: protocol,
+    forbids: (_from, to) => !protocol(to),
   },
   {
     name:

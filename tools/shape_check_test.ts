@@ -47,13 +47,15 @@ Deno.test("no cycle in a chain", () => {
   assert.deepEqual(cycles(chain), [["a", "b", "c"]]);
 });
 
-Deno.test("the chat core may not import a backend", () => {
+Deno.test("the chat core may not import a backend; the protocol module imports nothing", () => {
   const graph = new Map([
     ["lib/chat/room.ts", ["lib/backends/redis/store.ts"]],
     ["lib/backends/redis/store.ts", ["lib/chat/room.ts"]],
     ["lib/server.ts", ["lib/backends/redis/store.ts"]],
+    ["lib/protocol/limits.ts", ["lib/chat/names.ts"]],
   ]);
   assert.deepEqual(violations(graph), [
+    "lib/protocol (shared by browser and server) imports nothing else: lib/protocol/limits.ts → lib/chat/names.ts",
     "the chat core (lib/chat, lib/people, lib/rooms, lib/search) imports no backend (lib/backends): lib/chat/room.ts → lib/backends/redis/store.ts",
   ]);
 });
