@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { parseRoom } from "../lib/chat/names.ts";
+import { parseRoom } from "../lib/protocol/names.ts";
 import { MAX_TOPIC_LENGTH } from "../lib/protocol/limits.ts";
 import { roomPath } from "../lib/client/urls.ts";
 import { roomApi } from "../lib/ui/room/room_rights.ts";

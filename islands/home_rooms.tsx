@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import type { RoomSummary } from "../lib/chat/events.ts";
+import type { RoomSummary } from "../lib/protocol/events.ts";
 import {
   clearRecentRooms,
   loadRecentRooms,

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { parseRoom } from "../lib/chat/names.ts";
+import { parseRoom } from "../lib/protocol/names.ts";
 import { MAX_ROOM_LENGTH } from "../lib/protocol/limits.ts";
 import { roomPath } from "../lib/client/urls.ts";
 

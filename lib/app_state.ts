@@ -1,4 +1,4 @@
-import type { MessageEvent, RoomSummary } from "./chat/events.ts";
+import type { MessageEvent, RoomSummary } from "./protocol/events.ts";
 import type { Refusal, Ticket } from "./chat/limits.ts";
 import type { People } from "./people/people.ts";
 import type { RoomAccess } from "./rooms/access.ts";

@@ -3,7 +3,7 @@
  * parsing, `--help` and the settings tables of README.md and docs/protocol.md
  * come from (`deno task docs` writes the tables; a test fails on drift).
  */
-import { canonicalName } from "./chat/names.ts";
+import { canonicalName } from "./protocol/names.ts";
 import { HEADER_TIMEOUT_MS } from "./listener.ts";
 import {
   choice,

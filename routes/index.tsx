@@ -1,5 +1,5 @@
-import type { RoomSummary } from "../lib/chat/events.ts";
-import { parseRoom } from "../lib/chat/names.ts";
+import type { RoomSummary } from "../lib/protocol/events.ts";
+import { parseRoom } from "../lib/protocol/names.ts";
 import type { AppState } from "../lib/app_state.ts";
 import { Head } from "../lib/framework/head.ts";
 import type { Handlers, PageProps } from "../lib/framework/types.ts";

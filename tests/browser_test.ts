@@ -5,7 +5,7 @@ import {
   ok as assert,
 } from "node:assert/strict";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import type { MessageEvent, ServerEvent } from "../lib/chat/events.ts";
+import type { MessageEvent, ServerEvent } from "../lib/protocol/events.ts";
 import { launchBrowser, skipBrowserTests } from "./support/browser.ts";
 import { freePort, type RunningServer, startServer } from "./support/server.ts";
 

@@ -5,7 +5,7 @@
  * every change applied equals the room's stored history.
  */
 import assert from "node:assert/strict";
-import type { LogEvent, MessageEvent } from "../lib/chat/events.ts";
+import type { LogEvent, MessageEvent } from "../lib/protocol/events.ts";
 import { mergeMessages } from "../lib/client/chat_client.ts";
 import { applyChanges } from "../lib/client/message_changes.ts";
 import { redisSkipReason, startRedis } from "./support/redis.ts";

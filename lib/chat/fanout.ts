@@ -6,7 +6,7 @@ import type {
   MessageEvent,
   NoticeEvent,
   TypingEvent,
-} from "./events.ts";
+} from "../protocol/events.ts";
 
 /** An event that travels between the servers of one room. */
 export type RoomEvent =

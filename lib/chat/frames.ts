@@ -1,4 +1,4 @@
-import type { FrameError, FrameResult, SendFrame } from "./events.ts";
+import type { FrameError, FrameResult, SendFrame } from "../protocol/events.ts";
 import { parseModeration } from "./moderation_frames.ts";
 import {
   MAX_EMOJI_LENGTH,
@@ -8,7 +8,7 @@ import {
 } from "../protocol/limits.ts";
 import { codePoints } from "../protocol/text.ts";
 
-export type { FrameError, FrameResult } from "./events.ts";
+export type { FrameError, FrameResult } from "../protocol/events.ts";
 
 function bad(message: string): FrameResult {
   return { ok: false, error: { code: "bad_frame", message } };

@@ -1,5 +1,5 @@
 import type { MessageStore } from "../store/store.ts";
-import type { ControlEvent, MessageEvent } from "./events.ts";
+import type { ControlEvent, MessageEvent } from "../protocol/events.ts";
 import type { Fanout } from "./fanout.ts";
 import { Room } from "./room.ts";
 

@@ -9,7 +9,7 @@ import type {
   DeleteFrame,
   EditFrame,
   ReactFrame,
-} from "./events.ts";
+} from "../protocol/events.ts";
 import type { FrameError } from "./frames.ts";
 import type { Actor, ChangeAction } from "./permissions.ts";
 

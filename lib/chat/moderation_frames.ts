@@ -1,5 +1,5 @@
-import type { FrameResult, ModerationFrame } from "./events.ts";
-import { parseUsername } from "./names.ts";
+import type { FrameResult, ModerationFrame } from "../protocol/events.ts";
+import { parseUsername } from "../protocol/names.ts";
 import { MAX_REASON_LENGTH } from "../protocol/limits.ts";
 import { codePoints } from "../protocol/text.ts";
 

@@ -1,4 +1,4 @@
-import { canonicalName, compareCodePoints } from "./names.ts";
+import { canonicalName, compareCodePoints } from "../protocol/names.ts";
 
 /** Who a connection claims to be when it joins. */
 export interface Identity {

@@ -1,6 +1,6 @@
 import { command, type RedisClient, Script } from "../store/redis_client.ts";
 import { RedisKeys } from "../store/redis_keys.ts";
-import { sortNames } from "./names.ts";
+import { sortNames } from "../protocol/names.ts";
 import {
   type ClaimOutcome,
   type Identity,

@@ -6,10 +6,10 @@ import type {
   LogEvent,
   MessageEvent,
   PersonView,
-} from "./events.ts";
+} from "../protocol/events.ts";
 import type { RoomEvent } from "./fanout.ts";
 import { compareIds, parseId } from "./ids.ts";
-import { canonicalName } from "./names.ts";
+import { canonicalName } from "../protocol/names.ts";
 
 /** One connection of the room, as the room sees it. */
 export interface Peer {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { MessageEvent } from "./events.ts";
+import type { MessageEvent } from "../protocol/events.ts";
 import { formatId } from "./ids.ts";
 import { FakeClock } from "../fake_clock.ts";
 import {

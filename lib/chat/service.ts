@@ -7,7 +7,7 @@ import { People } from "../people/people.ts";
 import { ChatMetrics } from "../metrics.ts";
 import type { MessageStore } from "../store/store.ts";
 import { SearchService } from "../search/search_service.ts";
-import type { MessageEvent, RoomSummary } from "./events.ts";
+import type { MessageEvent, RoomSummary } from "../protocol/events.ts";
 import type { Fanout } from "./fanout.ts";
 import { AddressRates } from "./address_rates.ts";
 import { Hub } from "./hub.ts";

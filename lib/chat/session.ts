@@ -17,12 +17,12 @@ import type {
   ModerationFrame,
   SendFrame,
   ServerEvent,
-} from "./events.ts";
+} from "../protocol/events.ts";
 import type { AddressRates, RateKind } from "./address_rates.ts";
 import type { Fanout } from "./fanout.ts";
 import { isTooLarge, parseFrame, utf8Length } from "./frames.ts";
 import type { Hub } from "./hub.ts";
-import { canonicalName, parseUsername } from "./names.ts";
+import { canonicalName, parseUsername } from "../protocol/names.ts";
 import { MAX_FRAME_BYTES, TYPING_INTERVAL_MS } from "../protocol/limits.ts";
 import { guestKey } from "./owner.ts";
 import { type ChangeFrame, changeMessage } from "./message_changes.ts";

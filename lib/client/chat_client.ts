@@ -12,9 +12,9 @@ import type {
   ModerationFrame,
   PersonView,
   ServerEvent,
-} from "../chat/events.ts";
+} from "../protocol/events.ts";
 import { noticeWords } from "./notice_words.ts";
-import { canonicalName, parseUsername } from "../chat/names.ts";
+import { canonicalName, parseUsername } from "../protocol/names.ts";
 import { applyChanges } from "./message_changes.ts";
 import {
   DEFAULT_HISTORY_PAGE,

@@ -2,7 +2,7 @@ import {
   deepStrictEqual as assertEquals,
   ok as assert,
 } from "node:assert/strict";
-import type { MessageEvent, ServerEvent } from "../chat/events.ts";
+import type { MessageEvent, ServerEvent } from "../protocol/events.ts";
 import {
   BACKOFF_CAP_MS,
   backoffDelay,

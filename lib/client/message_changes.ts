@@ -5,7 +5,7 @@ import type {
   LogEvent,
   MessageEvent,
   Reactions,
-} from "../chat/events.ts";
+} from "../protocol/events.ts";
 import { REPLY_QUOTE_LENGTH } from "../protocol/limits.ts";
 
 function indexOf(messages: readonly MessageEvent[], id: string): number {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { MessageEvent } from "../chat/events.ts";
+import type { MessageEvent } from "../protocol/events.ts";
 import { applyChanges } from "./message_changes.ts";
 
 function message(id: string, text: string, extra = {}): MessageEvent {

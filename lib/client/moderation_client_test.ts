@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import type { ServerEvent } from "../chat/events.ts";
+import type { ServerEvent } from "../protocol/events.ts";
 import { ChatClient, type SocketLike } from "./chat_client.ts";
 
 class Socket implements SocketLike {

@@ -1,5 +1,5 @@
 /** Moderation notices in plain words, for the timeline and screen readers. */
-import type { NoticeEvent } from "../chat/events.ts";
+import type { NoticeEvent } from "../protocol/events.ts";
 
 /** "2 hours", "1 minute", "30 seconds", "3 days". */
 export function spokenDuration(seconds: number): string {

@@ -1,6 +1,6 @@
 /** Who a `join` makes its socket: an account (cookie), a token user, or a guest; and the name it holds. */
 import { guestKey } from "../chat/owner.ts";
-import { canonicalName, parseUsername } from "../chat/names.ts";
+import { canonicalName, parseUsername } from "../protocol/names.ts";
 import type { Identity } from "./identity.ts";
 import { tokenKey } from "./identity.ts";
 import type { People } from "./people.ts";

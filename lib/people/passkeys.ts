@@ -7,7 +7,7 @@ import {
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from "@simplewebauthn/server";
-import { parseUsername } from "../chat/names.ts";
+import { parseUsername } from "../protocol/names.ts";
 import { decodeBase64Url, encodeBase64Url } from "./base64url.ts";
 import { json, readJson, tooMany } from "./http.ts";
 import type { Logger } from "../log.ts";

@@ -1,6 +1,6 @@
 /** Accounts over HTTP (sign-up, sign-in, sign-out, me) and "who is this request". */
 import { clientAddress } from "../chat/limits.ts";
-import { canonicalName, parseUsername } from "../chat/names.ts";
+import { canonicalName, parseUsername } from "../protocol/names.ts";
 import type { Logger } from "../log.ts";
 import type { AccountStore } from "./accounts.ts";
 import { encodeBase64Url } from "./base64url.ts";

@@ -1,6 +1,6 @@
 /** The `people` list of a room: who is online, of which kind, in which role. */
-import type { PersonView } from "../chat/events.ts";
-import { canonicalName } from "../chat/names.ts";
+import type { PersonView } from "../protocol/events.ts";
+import { canonicalName } from "../protocol/names.ts";
 import type { RosterEntry } from "../chat/presence.ts";
 import { kindOfKey } from "./identity.ts";
 

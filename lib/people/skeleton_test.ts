@@ -41,7 +41,7 @@ Deno.test("names that look different keep different keys", () => {
 });
 
 Deno.test("names with one canonical form share one look-alike key", async () => {
-  const { canonicalName } = await import("../chat/names.ts");
+  const { canonicalName } = await import("../protocol/names.ts");
   const pairs = [
     ["Alice", "aLICE"],
     ["\u0130stanbul", "i\u0307stanbul"],

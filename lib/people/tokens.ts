@@ -1,6 +1,6 @@
 /** Tokens of embedding sites: JWTs signed with HS256 by a shared secret, or ES256/RS256 by the site's key. */
 import { importJWK, importSPKI, type JWK, jwtVerify } from "jose";
-import { canonicalName, parseRoom, parseUsername } from "../chat/names.ts";
+import { canonicalName, parseRoom, parseUsername } from "../protocol/names.ts";
 
 /** Longest token read; longer ones are refused unread. */
 export const MAX_TOKEN_LENGTH = 4096;

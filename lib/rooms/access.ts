@@ -1,6 +1,6 @@
-import type { ControlEvent } from "../chat/events.ts";
+import type { ControlEvent } from "../protocol/events.ts";
 import type { Fanout } from "../chat/fanout.ts";
-import { canonicalName } from "../chat/names.ts";
+import { canonicalName } from "../protocol/names.ts";
 import type { MessageStore } from "../store/store.ts";
 import {
   accountOf,

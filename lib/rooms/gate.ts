@@ -1,4 +1,4 @@
-import type { ControlEvent, ModerationFrame } from "../chat/events.ts";
+import type { ControlEvent, ModerationFrame } from "../protocol/events.ts";
 import { inForce, type Look, type RoomAccess } from "./access.ts";
 import type { Identity } from "./identity.ts";
 import { moderate, type Refusal } from "./moderation.ts";

@@ -1,6 +1,6 @@
 /** What the room routes share: who asks, how a refusal reads, bodies. */
 import type { AppState } from "../app_state.ts";
-import { parseRoom } from "../chat/names.ts";
+import { parseRoom } from "../protocol/names.ts";
 import type { RouteContext } from "../framework/types.ts";
 import type { Asker } from "./access.ts";
 import type { Decision } from "./permissions.ts";

@@ -1,4 +1,4 @@
-import type { RoomSummary } from "../chat/events.ts";
+import type { RoomSummary } from "../protocol/events.ts";
 import type { Asker, RoomAccess } from "./access.ts";
 
 /** `rooms` without the private ones `asker` is not inside (for `/api/rooms` and the home page). */

@@ -1,5 +1,5 @@
-import type { ModerationFrame, NoticeEvent } from "../chat/events.ts";
-import { canonicalName } from "../chat/names.ts";
+import type { ModerationFrame, NoticeEvent } from "../protocol/events.ts";
+import { canonicalName } from "../protocol/names.ts";
 import type { Look, RoomAccess } from "./access.ts";
 import { mayModerate, type Standing } from "./permissions.ts";
 import type { RoomSettings } from "./room_store.ts";

@@ -1,4 +1,4 @@
-import type { LogEvent, MessageEvent } from "../chat/events.ts";
+import type { LogEvent, MessageEvent } from "../protocol/events.ts";
 import { searchTokens } from "./tokens.ts";
 
 /** Above this many matching words a query sorts its candidates instead of merging the lists. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { MessageEvent } from "../chat/events.ts";
+import type { MessageEvent } from "../protocol/events.ts";
 import { formatId } from "../chat/ids.ts";
 import { MemoryStore } from "../store/memory.ts";
 import { RoomIndex } from "./room_index.ts";

@@ -1,4 +1,4 @@
-import type { MessageEvent } from "../chat/events.ts";
+import type { MessageEvent } from "../protocol/events.ts";
 import type { MessageStore } from "../store/store.ts";
 import { RoomIndex } from "./room_index.ts";
 import { queryWords } from "./tokens.ts";

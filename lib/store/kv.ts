@@ -1,4 +1,8 @@
-import type { ChangeEvent, LogEvent, MessageEvent } from "../chat/events.ts";
+import type {
+  ChangeEvent,
+  LogEvent,
+  MessageEvent,
+} from "../protocol/events.ts";
 import { formatId, parseId, seqNotAfter } from "../chat/ids.ts";
 import {
   type AfterOptions,

@@ -4,7 +4,7 @@
  * edits), change events under `["ev", room, id]`, both numbered by the room's
  * counter.
  */
-import type { ChangeEvent, MessageEvent } from "../chat/events.ts";
+import type { ChangeEvent, MessageEvent } from "../protocol/events.ts";
 import { formatId, parseId } from "../chat/ids.ts";
 import { isBusy } from "./kv_busy.ts";
 import { expireLater } from "./kv_expiry.ts";

@@ -1,4 +1,8 @@
-import type { ChangeEvent, LogEvent, MessageEvent } from "../chat/events.ts";
+import type {
+  ChangeEvent,
+  LogEvent,
+  MessageEvent,
+} from "../protocol/events.ts";
 import { formatId } from "../chat/ids.ts";
 import {
   type AfterOptions,

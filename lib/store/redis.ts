@@ -1,4 +1,4 @@
-import type { LogEvent, MessageEvent } from "../chat/events.ts";
+import type { LogEvent, MessageEvent } from "../protocol/events.ts";
 import { formatId, parseId, seqNotAfter } from "../chat/ids.ts";
 import {
   command,

@@ -4,7 +4,11 @@
  * their state (text, owner, reply, edit time, reactions) in a hash by
  * sequence number, changes in a second stream.
  */
-import type { ChangeEvent, EditedEvent, MessageEvent } from "../chat/events.ts";
+import type {
+  ChangeEvent,
+  EditedEvent,
+  MessageEvent,
+} from "../protocol/events.ts";
 import { formatId } from "../chat/ids.ts";
 import { type Reply, Script } from "./redis_client.ts";
 import { toMessage } from "./store.ts";

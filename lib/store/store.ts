@@ -3,7 +3,7 @@ import type {
   LogEvent,
   MessageEvent,
   ReplyQuote,
-} from "../chat/events.ts";
+} from "../protocol/events.ts";
 import { kindOfKey } from "../people/identity.ts";
 import { REPLY_QUOTE_LENGTH } from "../protocol/limits.ts";
 

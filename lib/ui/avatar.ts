@@ -1,4 +1,4 @@
-import { canonicalName } from "../chat/names.ts";
+import { canonicalName } from "../protocol/names.ts";
 
 /** Avatar colours: slots 0–7, told apart by `.avatar-N` in static/styles.css. */
 export const AVATAR_COLORS = 8;

@@ -1,7 +1,11 @@
 /** The parts of a stored message beyond its text: reply quote, "(edited)", reactions, actions, edit box. */
 
-import type { MessageEvent, Reactions, ReplyQuote } from "../chat/events.ts";
-import { canonicalName } from "../chat/names.ts";
+import type {
+  MessageEvent,
+  Reactions,
+  ReplyQuote,
+} from "../protocol/events.ts";
+import { canonicalName } from "../protocol/names.ts";
 import { formatFull } from "./format.ts";
 
 /** Emoji offered by the React button. */

@@ -4,7 +4,7 @@
  */
 
 import type { ComponentChildren } from "preact";
-import { canonicalName } from "../chat/names.ts";
+import { canonicalName } from "../protocol/names.ts";
 
 /** One piece of a message. */
 export type Segment =

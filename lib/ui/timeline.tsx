@@ -1,6 +1,6 @@
 import { useMemo } from "preact/hooks";
-import type { MessageEvent } from "../chat/events.ts";
-import { canonicalName } from "../chat/names.ts";
+import type { MessageEvent } from "../protocol/events.ts";
+import { canonicalName } from "../protocol/names.ts";
 import type { Notice, OutgoingMessage } from "../client/chat_client.ts";
 import { dayKey, formatDay } from "./timeline_format.ts";
 import { MessageRow, NoticesRow, PendingRow } from "./timeline_rows.tsx";

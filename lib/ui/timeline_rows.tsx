@@ -1,7 +1,7 @@
 import type { ComponentChildren } from "preact";
 import { KindBadge } from "./kind_badge.tsx";
 import { memo } from "./memo.ts";
-import type { MessageEvent } from "../chat/events.ts";
+import type { MessageEvent } from "../protocol/events.ts";
 import type { Notice, OutgoingMessage } from "../client/chat_client.ts";
 import { colorSlot, initial } from "./avatar.ts";
 import { formatFull } from "./format.ts";

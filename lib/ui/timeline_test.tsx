@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { renderToString } from "preact-render-to-string";
-import type { MessageEvent } from "../chat/events.ts";
+import type { MessageEvent } from "../protocol/events.ts";
 import { charactersTouched } from "../../tests/support/work_meter.ts";
 import { Timeline } from "./timeline.tsx";
 

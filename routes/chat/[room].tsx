@@ -1,5 +1,5 @@
-import type { MessageEvent } from "../../lib/chat/events.ts";
-import { parseRoom, parseUsername } from "../../lib/chat/names.ts";
+import type { MessageEvent } from "../../lib/protocol/events.ts";
+import { parseRoom, parseUsername } from "../../lib/protocol/names.ts";
 import type { AppState } from "../../lib/app_state.ts";
 import { Head } from "../../lib/framework/head.ts";
 import type { Handlers, PageProps } from "../../lib/framework/types.ts";

@@ -1,6 +1,6 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
-import type { MessageEvent } from "../../chat/events.ts";
+import type { MessageEvent } from "../../protocol/events.ts";
 import { MAX_TEXT_LENGTH } from "../../protocol/limits.ts";
 
 /** The message box: Enter sends, Shift+Enter adds a line; `blocked` says why sending waits. */

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { ModerationFrame } from "../../chat/events.ts";
+import type { ModerationFrame } from "../../protocol/events.ts";
 import { MAX_REASON_LENGTH } from "../../protocol/limits.ts";
 import { DURATIONS } from "./room_rights.ts";
 

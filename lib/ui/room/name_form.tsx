@@ -1,6 +1,6 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
-import { parseUsername } from "../../chat/names.ts";
+import { parseUsername } from "../../protocol/names.ts";
 import { MAX_USERNAME_LENGTH } from "../../protocol/limits.ts";
 
 /** Asks for the name to join with; `error` is the server's reason a name was refused. */

@@ -10,8 +10,8 @@ import {
   type Signal,
   signal,
 } from "@preact/signals";
-import type { MessageEvent } from "../../chat/events.ts";
-import { canonicalName } from "../../chat/names.ts";
+import type { MessageEvent } from "../../protocol/events.ts";
+import { canonicalName } from "../../protocol/names.ts";
 import {
   ChatClient,
   type ChatState,

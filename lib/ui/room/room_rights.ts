@@ -1,5 +1,5 @@
 /** What the room page knows about the reader's rights and the room's roles (browser-safe). */
-import { canonicalName } from "../../chat/names.ts";
+import { canonicalName } from "../../protocol/names.ts";
 
 /** The reader's standing and the room's settings, as rendered on the server. */
 export interface RoomRights {

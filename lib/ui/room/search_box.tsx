@@ -1,5 +1,5 @@
 import { useSignal } from "@preact/signals";
-import type { MessageEvent } from "../../chat/events.ts";
+import type { MessageEvent } from "../../protocol/events.ts";
 import { DEFAULT_SEARCH_RESULTS } from "../../protocol/limits.ts";
 import { formatFull } from "../format.ts";
 import type { RoomModel } from "./room_model.ts";

@@ -1,5 +1,5 @@
 import type { AppState } from "../../../lib/app_state.ts";
-import { parseRoom } from "../../../lib/chat/names.ts";
+import { parseRoom } from "../../../lib/protocol/names.ts";
 import type { Handlers } from "../../../lib/framework/types.ts";
 import { accountOf } from "../../../lib/rooms/identity.ts";
 import { askerOf, json, readBody, refused } from "../../../lib/rooms/http.ts";

@@ -1,5 +1,5 @@
 import type { AppState } from "../../../../../lib/app_state.ts";
-import { canonicalName } from "../../../../../lib/chat/names.ts";
+import { canonicalName } from "../../../../../lib/protocol/names.ts";
 import type { Handlers } from "../../../../../lib/framework/types.ts";
 import {
   askerOf,

@@ -1,5 +1,8 @@
 import type { AppState } from "../../../../../lib/app_state.ts";
-import { canonicalName, parseUsername } from "../../../../../lib/chat/names.ts";
+import {
+  canonicalName,
+  parseUsername,
+} from "../../../../../lib/protocol/names.ts";
 import type { Handlers } from "../../../../../lib/framework/types.ts";
 import {
   askerOf,

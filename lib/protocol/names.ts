@@ -1,6 +1,6 @@
 /** Room and username rules (docs/protocol.md, "Names"). */
-import { MAX_ROOM_LENGTH, MAX_USERNAME_LENGTH } from "../protocol/limits.ts";
-import { codePoints } from "../protocol/text.ts";
+import { MAX_ROOM_LENGTH, MAX_USERNAME_LENGTH } from "./limits.ts";
+import { codePoints } from "./text.ts";
 
 const ROOM_PATTERN = /^(?:[\p{L}\p{Nd}]\p{M}*|[_-])+$/u;
 const USERNAME_PATTERN = /^(?:[\p{L}\p{Nd}]\p{M}*|[ _.-])+$/u;
