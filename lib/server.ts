@@ -9,7 +9,7 @@ import { connectionBudget, openFileLimit, serveHttp } from "./listener.ts";
 import type { Logger } from "./log.ts";
 import { People } from "./people/people.ts";
 import { loadTokenKeys } from "./people/tokens.ts";
-import { withIsolateHeader } from "./scale/isolate_header.ts";
+import { isolateHeader } from "./scale/isolate_header.ts";
 import { openBackend } from "./store/open_store.ts";
 import { RoomAccess } from "./rooms/access.ts";
 
@@ -88,7 +88,10 @@ export async function serveChat(
     manifest,
     build,
     state: { ...chat.state, allowedOrigins: config.allowedOrigins },
-    middleware: config.dev ? [liveReload()] : [],
+    middleware: [
+      ...(isolate ? [isolateHeader(isolate.id)] : []),
+      ...(config.dev ? [liveReload()] : []),
+    ],
     logger: ({ msg, method, path, error, stack }) =>
       log("error", msg, { method, path, error, stack }),
   });
@@ -116,7 +119,7 @@ export async function serveChat(
         headerTimeoutMs: config.headerTimeoutMs,
       });
     },
-  }, isolate ? withIsolateHeader(app, isolate.id) : app);
+  }, app);
   let stopping: Promise<void> | undefined;
   return {
     port: server.addr.port,

@@ -1,17 +1,13 @@
 /** Names the isolate that answered, in a response header (several isolates share one port). */
+import type { Middleware } from "../framework/types.ts";
 
 /** Header naming the server isolate that answered: `p<process>-w<worker>`. */
 export const ISOLATE_HEADER = "x-chat-isolate";
 
-type Handler = (
-  req: Request,
-  info: Deno.ServeHandlerInfo,
-) => Response | Promise<Response>;
-
-/** Wraps `handler` so every response names isolate `id`. */
-export function withIsolateHeader(handler: Handler, id: string): Handler {
-  return async (req, info) => {
-    const response = await handler(req, info);
+/** Middleware naming isolate `id` on every answer (the WebSocket upgrade's too). */
+export function isolateHeader(id: string): Middleware<unknown> {
+  return async (_ctx, next) => {
+    const response = await next();
     try {
       response.headers.set(ISOLATE_HEADER, id);
     } catch {
