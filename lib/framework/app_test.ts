@@ -113,6 +113,25 @@ Deno.test("the app over real HTTP", async (t) => {
     );
 
     await t.step(
+      "_middleware.ts per folder: outer first, state per request, short circuit",
+      async () => {
+        for (let i = 0; i < 2; i++) {
+          const api = await get("/api/echo");
+          assert.equal(api.headers.get("x-scopes"), "root,api");
+          assert.deepEqual(await api.json(), { path: "/api/echo" });
+        }
+        const page = await get("/about");
+        assert.equal(page.headers.get("x-scopes"), "root");
+        await page.body?.cancel();
+        const denied = await get("/api/echo?deny");
+        assert.equal(denied.status, 403);
+        assert.equal(await denied.text(), "denied");
+        assert.equal(denied.headers.get("x-scopes"), "root,api");
+        assert.equal(denied.headers.get("x-content-type-options"), "nosniff");
+      },
+    );
+
+    await t.step(
       "a function handler gets every method and decoded params",
       async () => {
         const res = await get("/docs/a/caf%C3%A9", { method: "PUT" });

@@ -40,15 +40,18 @@ Deno.test("build writes a formatted manifest of every route and island", async (
       "1 ./routes/_app.tsx",
       "2 ./routes/_middleware.ts",
       "3 ./routes/about.tsx",
-      "4 ./routes/api/echo.ts",
-      "5 ./routes/docs/[...path].ts",
-      "6 ./routes/go.ts",
-      "7 ./routes/hello/[name].tsx",
-      "8 ./routes/index.tsx",
-      "9 ./islands/counter.tsx",
-      "10 ./islands/greeting.tsx",
+      "4 ./routes/api/_middleware.ts",
+      "5 ./routes/api/echo.ts",
+      "6 ./routes/docs/[...path].ts",
+      "7 ./routes/go.ts",
+      "8 ./routes/hello/[name].tsx",
+      "9 ./routes/index.tsx",
+      "10 ./islands/counter.tsx",
+      "11 ./islands/greeting.tsx",
     ]);
-    assert.ok(source.includes('import * as $9 from "./islands/counter.tsx";'));
+    assert.ok(
+      source.includes('import * as $10 from "./islands/counter.tsx";'),
+    );
     assert.ok(source.includes("baseUrl: import.meta.url,"));
     assert.ok(source.includes("} satisfies Manifest;"));
     assert.ok(!source.includes("serve_fixture"));
