@@ -303,7 +303,7 @@ export const SCHEMA = [
     key: "processes",
     type: integer({ min: 1, max: MAX_PROCESSES }, { value: 1 }),
     meaning:
-      "server processes on one port (Linux), sharing rooms through `redis` (or `kv` with `CHAT_FANOUT=kv`); needs `--allow-run`",
+      "server processes on one port (Linux), sharing rooms through `redis` (needs `CHAT_STORE=redis` and `--allow-run`)",
     see: "Every core, and more than one process",
   },
   {

@@ -123,7 +123,11 @@ Deno.test({
           CHAT_RATE_LIMIT: "off",
         },
       });
-      await exerciseAcross(server, { isolates: 2 });
+      try {
+        await exerciseAcross(server, { isolates: 2 });
+      } finally {
+        await server.stop();
+      }
       assert.ok(server.logs.some((l) => l.includes('"event":"isolates"')));
     } finally {
       await Deno.remove(dir, { recursive: true });
@@ -145,7 +149,11 @@ Deno.test({
           CHAT_RATE_LIMIT: "off",
         },
       });
-      await exerciseAcross(server, { isolates: 2 });
+      try {
+        await exerciseAcross(server, { isolates: 2 });
+      } finally {
+        await server.stop();
+      }
     } finally {
       await redis.stop();
     }
@@ -168,7 +176,11 @@ Deno.test({
           CHAT_RATE_LIMIT: "off",
         },
       });
-      await exerciseAcross(server, { isolates: 3 });
+      try {
+        await exerciseAcross(server, { isolates: 3 });
+      } finally {
+        await server.stop();
+      }
       assert.ok(server.logs.some((l) => l.includes('"event":"processes"')));
     } finally {
       await redis.stop();
@@ -284,6 +296,93 @@ Deno.test({
       } finally {
         await server.stop();
       }
+    } finally {
+      await redis.stop();
+    }
+  },
+});
+
+Deno.test("CHAT_PROCESSES without redis stops at start with one line naming CHAT_STORE", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../main.ts", import.meta.url).pathname],
+    env: {
+      NO_COLOR: "1",
+      CHAT_STORE: "memory",
+      CHAT_PROCESSES: "2",
+      HOSTNAME: "127.0.0.1",
+      PORT: "0",
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 1);
+  const lines = new TextDecoder().decode(out.stderr).trim().split("\n");
+  const failed = lines.map((l) => JSON.parse(l)).find((l) =>
+    l.event === "start_failed"
+  );
+  assert.equal(failed?.setting, "CHAT_STORE", lines.join("\n"));
+  assert.match(failed.reason, /CHAT_PROCESSES needs CHAT_STORE=redis/);
+});
+
+Deno.test({
+  name:
+    "the processes of CHAT_PROCESSES drain and exit when their supervisor is killed outright",
+  sanitizeResources: false,
+  async fn() {
+    const redis = await startRedis();
+    const supervisor = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("../main.ts", import.meta.url).pathname],
+      env: {
+        NO_COLOR: "1",
+        CHAT_STORE: "redis",
+        REDIS_URL: redis.url,
+        CHAT_PROCESSES: "2",
+        CHAT_WORKERS: "1",
+        HOSTNAME: "127.0.0.1",
+        PORT: "0",
+      },
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    const lines: string[] = [];
+    const reading = (async () => {
+      for await (const chunk of supervisor.stdout) {
+        lines.push(...new TextDecoder().decode(chunk).split("\n"));
+      }
+    })();
+    const children = () => {
+      try {
+        return Deno.readTextFileSync(
+          `/proc/${supervisor.pid}/task/${supervisor.pid}/children`,
+        ).trim().split(/\s+/).filter(Boolean).map(Number);
+      } catch {
+        return [];
+      }
+    };
+    const alive = (pid: number) => {
+      try {
+        return !Deno.readTextFileSync(`/proc/${pid}/stat`).includes(") Z ");
+      } catch {
+        return false;
+      }
+    };
+    try {
+      await until(
+        () => lines.filter((l) => l.includes('"event":"start"')).length === 2,
+        { timeoutMs: 20_000, what: "two processes listening" },
+      );
+      const pids = children();
+      supervisor.kill("SIGKILL");
+      await supervisor.status;
+      await until(() => pids.every((pid) => !alive(pid)), {
+        timeoutMs: 20_000,
+        what: "the processes gone",
+      });
+      await reading;
+      assert.equal(
+        lines.filter((l) => l.includes('"event":"stopped"')).length,
+        2,
+      );
     } finally {
       await redis.stop();
     }

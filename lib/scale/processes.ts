@@ -1,12 +1,13 @@
 /**
  * Past one process: `CHAT_PROCESSES=N` starts N copies of the server on one
  * port (`SO_REUSEPORT`, Linux), each with its own descriptor limit, sharing
- * rooms through the store as separate machines do. This process only
+ * rooms through Redis as separate machines do. This process only
  * supervises: it restarts a copy that dies and passes SIGTERM on, so every
  * copy drains.
  */
 import { type Config, SETTINGS } from "../config.ts";
 import type { Logger } from "../log.ts";
+import { StartError } from "../start_error.ts";
 import { assertPortFree } from "./isolates.ts";
 
 /** Wait before a server process that died is started again. */
@@ -84,6 +85,12 @@ export function startProcesses(
   options: { log: Logger; entry: string | URL },
 ): Promise<ProcessGroup> {
   const { log } = options;
+  if (config.store !== "redis") {
+    throw new StartError(
+      "CHAT_STORE",
+      `CHAT_STORE ${config.store}: CHAT_PROCESSES needs CHAT_STORE=redis, the one store whose live events reach other processes`,
+    );
+  }
   if (!granted({ name: "run", command: Deno.execPath() })) {
     throw new Error(
       `CHAT_PROCESSES needs --allow-run=${Deno.execPath()} to start the server processes`,

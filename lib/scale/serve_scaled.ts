@@ -1,6 +1,6 @@
 /** Picks the shape of the server: one isolate, several isolates, or several processes on one port. */
 import { type Config, readEnv } from "../config.ts";
-import type { Logger } from "../log.ts";
+import { flushLogs, type Logger } from "../log.ts";
 import { serveChat } from "../server.ts";
 import { canSharePort, startIsolates } from "./isolates.ts";
 import { startProcesses } from "./processes.ts";
@@ -47,6 +47,7 @@ export async function serveScaled(
   const { log, entry } = options;
   const env = options.env ?? readEnv;
   const child = processIndex(env);
+  const supervisor = Deno.ppid;
   const asked = env("CHAT_WORKERS") ? "info" : "debug";
   if (config.processes > 1) {
     return await startProcesses(config, { log, entry });
@@ -81,15 +82,39 @@ export async function serveScaled(
     workers = 1;
   }
   if (workers > 1) {
-    return await startIsolates({ ...config, workers }, {
+    const group = await startIsolates({ ...config, workers }, {
       log,
       entry,
       process: child,
     });
+    if (child !== undefined) followSupervisor(group, { log, supervisor });
+    return group;
   }
   if (child === undefined) return await serveChat(config, { log });
-  return await serveChat(config, {
+  const server = await serveChat(config, {
     log,
     isolate: { id: `p${child}-w0`, connections: new Int32Array(1) },
   });
+  followSupervisor(server, { log, supervisor });
+  return server;
+}
+
+/** How often a server process started by CHAT_PROCESSES looks whether its supervisor is still there. */
+export const SUPERVISOR_CHECK_MS = 1_000;
+
+/** Drains and exits once the supervisor is gone (killed outright), so no copy outlives it. */
+function followSupervisor(
+  server: ScaledServer,
+  options: { log: Logger; supervisor: number },
+): void {
+  const { log, supervisor } = options;
+  const timer = setInterval(async () => {
+    if (Deno.ppid === supervisor) return;
+    clearInterval(timer);
+    log("error", "supervisor_gone", { supervisor });
+    await server.shutdown("supervisor gone");
+    await flushLogs();
+    Deno.exit(0);
+  }, SUPERVISOR_CHECK_MS);
+  Deno.unrefTimer(timer);
 }
