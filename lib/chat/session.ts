@@ -31,6 +31,7 @@ import type { Presence } from "./presence.ts";
 import { fitReplay } from "./replay.ts";
 import { Throttle, TokenBucket } from "./rate_limit.ts";
 import type { Peer, Room } from "./room.ts";
+import { CLOSE_SLOW_CONSUMER, Outbound } from "./outbound.ts";
 
 /** Most messages replayed in a welcome after `since`. */
 export const MAX_REPLAY = 1000;
@@ -40,20 +41,14 @@ export const WELCOME_HISTORY = 50;
 export const CLOSE_TOO_LARGE = 1009;
 /** Close code when the server goes away. */
 export const CLOSE_GOING_AWAY = 1001;
-/** Close code for a client that does not read what it is sent. */
-export const CLOSE_SLOW_CONSUMER = 4008;
 /** The per-connection message rate limit: a burst of 10, refilled at one a second. */
 export const RATE_LIMIT = { burst: 10, perSecond: 1 } as const;
 /** The per-connection limit on joins with a valid name: a burst of 10, refilled at one a second. */
 export const JOIN_RATE_LIMIT = { burst: 10, perSecond: 1 } as const;
-/** How long unsent bytes may stay over the cap before the socket is closed. */
-export const SLOW_CONSUMER_GRACE_MS = 2000;
 /** Close code for a person kicked, banned or removed from the room. */
 export const CLOSE_KICKED = 4003;
 /** Longest a closed socket stays counted while its name is given back. */
 const RELEASE_WAIT_MS = 5_000;
-/** How many sends pass between two looks at a socket's unsent bytes. */
-const BUFFER_CHECK_EVERY = 16;
 
 /** What every session of a server shares. */
 export interface SessionContext {
@@ -93,19 +88,12 @@ export class Session implements Peer {
   #state: "new" | "joining" | "joined" | "closed" = "new";
   #joinedRoom: Room | undefined;
   #clientId: string | undefined;
-  #lastId = "";
-  #held: { frame: string; id?: string }[] | undefined;
-  #batch = false;
+  #out: Outbound;
   #coalesce = false;
-  #queue: string[] = [];
-  #flushScheduled = false;
   #bucket: TokenBucket | undefined;
   #joins: TokenBucket | undefined;
   #address: string;
   #typing: Throttle | undefined;
-  #sends = 0;
-  #overSince: number | undefined;
-  #recheck: ReturnType<typeof setTimeout> | undefined;
   #joining: Promise<void> = Promise.resolve();
   #released: Promise<void> = Promise.resolve();
   #closeReason: string | undefined;
@@ -140,6 +128,13 @@ export class Session implements Peer {
       urlToken: options.urlToken,
     };
     this.#address = options.address ?? "";
+    this.#out = new Outbound(socket, {
+      maxBufferedBytes: options.context.maxBufferedBytes,
+      onSlow: () => {
+        this.close(CLOSE_SLOW_CONSUMER, "slow consumer: too much unsent data");
+        this.#finish(CLOSE_SLOW_CONSUMER);
+      },
+    });
     if (options.context.access) {
       this.#gate = new Gate(options.context.access, {
         room: options.room,
@@ -166,7 +161,7 @@ export class Session implements Peer {
   /** Closes the socket with `code` (1001 at shutdown); `reason` goes to the client and the log. */
   close(code: number, reason: string): void {
     this.#closeReason ??= reason;
-    this.#flush();
+    this.#out.flush();
     try {
       this.#socket.close(code, reason);
     } catch {
@@ -175,23 +170,12 @@ export class Session implements Peer {
   }
 
   push(frame: string, id?: string): void {
-    if (id !== undefined) {
-      if (id <= this.#lastId) return;
-      if (this.#held) {
-        this.#held.push({ frame, id });
-        return;
-      }
-      this.#lastId = id;
-    } else if (this.#held) {
-      this.#held.push({ frame });
-      return;
-    }
-    this.#send(frame);
+    this.#out.push(frame, id);
   }
 
   /** True once joined with `"batch": true`. */
   get batch(): boolean {
-    return this.#batch;
+    return this.#out.batch;
   }
 
   /** True once joined with `"presence": "coalesced"`. */
@@ -200,70 +184,7 @@ export class Session implements Peer {
   }
 
   pushShared(frame: string, ids: { first?: string; last?: string }): boolean {
-    if (this.#socket.readyState !== WebSocket.OPEN) return true;
-    if (this.#held) return false;
-    if (ids.first !== undefined && ids.first <= this.#lastId) return false;
-    if (this.#queue.length > 0) this.#flush();
-    this.#socket.send(frame);
-    if (ids.last !== undefined) this.#lastId = ids.last;
-    this.#checkBuffer();
-    return true;
-  }
-
-  /** Sends one event; a batching session packs what one task produces for it alone. */
-  #send(frame: string): void {
-    if (this.#socket.readyState !== WebSocket.OPEN) return;
-    if (!this.#batch) {
-      this.#socket.send(frame);
-      if (++this.#sends % BUFFER_CHECK_EVERY === 0) this.#checkBuffer();
-      return;
-    }
-    this.#queue.push(frame);
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      queueMicrotask(() => this.#flush());
-    }
-  }
-
-  #flush(): void {
-    this.#flushScheduled = false;
-    const queue = this.#queue;
-    if (queue.length === 0) return;
-    this.#queue = [];
-    if (this.#socket.readyState !== WebSocket.OPEN) return;
-    this.#socket.send(
-      queue.length === 1
-        ? queue[0]
-        : `{"type":"batch","events":[${queue.join(",")}]}`,
-    );
-    this.#checkBuffer();
-  }
-
-  /**
-   * A reader is slow when its unsent bytes stay over the cap for longer than
-   * a burst takes to drain, or pass eight times the cap at any moment.
-   */
-  #checkBuffer(): void {
-    const buffered = this.#socket.bufferedAmount;
-    const cap = this.#context.maxBufferedBytes;
-    if (buffered <= cap) {
-      this.#overSince = undefined;
-      return;
-    }
-    const now = performance.now();
-    this.#overSince ??= now;
-    const waited = now - this.#overSince;
-    if (buffered <= cap * 8 && waited < SLOW_CONSUMER_GRACE_MS) {
-      // Looked at again even when nothing more is sent (a quiet room).
-      this.#recheck ??= setTimeout(() => {
-        this.#recheck = undefined;
-        if (!this.#isClosed()) this.#checkBuffer();
-      }, SLOW_CONSUMER_GRACE_MS - waited + 1);
-      return;
-    }
-    this.#queue = [];
-    this.close(CLOSE_SLOW_CONSUMER, "slow consumer: too much unsent data");
-    this.#finish(CLOSE_SLOW_CONSUMER);
+    return this.#out.pushShared(frame, ids);
   }
 
   /**
@@ -288,7 +209,7 @@ export class Session implements Peer {
   }
 
   #sendEvent(event: ServerEvent): void {
-    this.#send(JSON.stringify(event));
+    this.#out.event(event);
   }
 
   /** Answers with an error; one about a `message` frame carries its `nonce`. */
@@ -468,9 +389,9 @@ export class Session implements Peer {
     this.#clientId = frame.clientId;
     // Set before the room sees this peer: joins that arrive while the welcome
     // is being read are gathered for it like for everyone else.
-    this.#batch = frame.batch === true;
+    this.#out.batch = frame.batch === true;
     this.#coalesce = frame.presence === "coalesced";
-    this.#held = [];
+    this.#out.hold();
     this.#joinedRoom = room;
     room.add(this);
     if (this.#isClosed()) return this.#leaveRoom(false);
@@ -492,19 +413,19 @@ export class Session implements Peer {
       members = online.map((person) => person.username);
       people = toPeople(online, this.#roles());
     } catch (error) {
-      this.#held = undefined;
+      this.#out.drop();
       this.#leaveRoom(false);
       if (!this.#isClosed()) this.#state = "new";
       throw error;
     }
     if (this.#isClosed()) return;
     this.#state = "joined";
-    this.#lastId = history.at(-1)?.id ?? frame.since ?? "";
-    if (frame.since !== undefined && frame.since > this.#lastId) {
-      this.#lastId = frame.since;
+    this.#out.lastId = history.at(-1)?.id ?? frame.since ?? "";
+    if (frame.since !== undefined && frame.since > this.#out.lastId) {
+      this.#out.lastId = frame.since;
     }
     const fit = fitReplay(history, this.#welcomeBudget([members, people]));
-    this.#socket.send(JSON.stringify({
+    this.#out.now({
       type: "welcome",
       room: this.room,
       username: this.username,
@@ -514,11 +435,8 @@ export class Session implements Peer {
       ...(truncated || (fit.cut && frame.since !== undefined)
         ? { truncated: true }
         : {}),
-    }));
-    this.#checkBuffer();
-    const held = this.#held;
-    this.#held = undefined;
-    for (const { frame, id } of held) this.push(frame, id);
+    });
+    this.#out.release();
     this.#context.log("debug", "join", {
       room: this.room,
       session: this.id,
@@ -776,7 +694,7 @@ export class Session implements Peer {
    * read, whose closing handshake may never complete.
    */
   #finish(code: number, event?: CloseEvent): void {
-    clearTimeout(this.#recheck);
+    this.#out.stop();
     if (this.#state === "closed") return;
     const wasJoined = this.#state === "joined";
     this.#state = "closed";
