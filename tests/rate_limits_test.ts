@@ -8,7 +8,7 @@ import {
   ADDRESS_JOIN_RATE_LIMIT,
   ADDRESS_RATE_LIMIT,
 } from "../lib/chat/address_rates.ts";
-import { JOIN_RATE_LIMIT, RATE_LIMIT } from "../lib/chat/session.ts";
+import { JOIN_RATE_LIMIT, RATE_LIMIT } from "../lib/chat/connection_rates.ts";
 import { withServer } from "./support/server.ts";
 import {
   connect,

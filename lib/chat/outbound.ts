@@ -4,7 +4,7 @@
  * for a reader that does not read.
  */
 import { type Clock, systemClock, type TimerId } from "../clock.ts";
-import type { ServerEvent } from "./events.ts";
+import type { ServerEvent } from "../protocol/events.ts";
 
 /** Close code for a client that does not read what it is sent. */
 export const CLOSE_SLOW_CONSUMER = 4008;

@@ -18,7 +18,8 @@ import {
   type Ticket,
 } from "./limits.ts";
 import type { Presence } from "./presence.ts";
-import { CLOSE_GOING_AWAY, Session, type SessionContext } from "./session.ts";
+import { CLOSE_GOING_AWAY, Session } from "./session.ts";
+import type { SessionContext } from "./session_context.ts";
 
 /** Most rooms listed by `/api/rooms` and the home page: the busiest ones. */
 export const MAX_LISTED_ROOMS = 50;
