@@ -12,7 +12,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { KvStore } from "../lib/store/kv.ts";
+import { KvStore } from "../lib/backends/kv/store.ts";
 
 /** Sizes of one run. */
 export interface KvWritesOptions {

@@ -6,7 +6,7 @@
  *
  *   deno run -A bench/redis_cluster_store.ts [--rooms=60] [--window=4] [--ms=3000]
  */
-import { RedisStore } from "../lib/store/redis.ts";
+import { RedisStore } from "../lib/backends/redis/store.ts";
 import { startRedis } from "../tests/support/redis.ts";
 import { startRedisCluster } from "../tests/support/redis_cluster.ts";
 

@@ -7,8 +7,8 @@
  */
 import { cpuUsage } from "node:process";
 import { SearchService } from "../lib/search/search_service.ts";
-import { KvStore } from "../lib/store/kv.ts";
-import { MemoryStore } from "../lib/store/memory.ts";
+import { KvStore } from "../lib/backends/kv/store.ts";
+import { MemoryStore } from "../lib/backends/memory/store.ts";
 import type { MessageStore } from "../lib/store/store.ts";
 
 /** Options of {@linkcode measureSearch}. */

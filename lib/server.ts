@@ -10,7 +10,7 @@ import type { Logger } from "./log.ts";
 import { People } from "./people/people.ts";
 import { loadTokenKeys } from "./people/tokens.ts";
 import { isolateHeader } from "./scale/isolate_header.ts";
-import { openBackend } from "./store/open_store.ts";
+import { openBackend } from "./backends/open.ts";
 import { RoomAccess } from "./rooms/access.ts";
 
 /** Longest wait for open connections to finish at shutdown. */

@@ -7,16 +7,19 @@
 import assert from "node:assert/strict";
 import { testFanoutConformance } from "../lib/chat/fanout_conformance.ts";
 import { testPresenceConformance } from "../lib/chat/presence_conformance.ts";
-import { RedisFanout } from "../lib/chat/redis_fanout.ts";
-import { RedisPresence } from "../lib/chat/redis_presence.ts";
+import { RedisFanout } from "../lib/backends/redis/fanout.ts";
+import { RedisPresence } from "../lib/backends/redis/presence.ts";
 import { testAccountStoreConformance } from "../lib/people/accounts_conformance.ts";
-import { RedisAccounts } from "../lib/people/redis_accounts.ts";
+import { RedisAccounts } from "../lib/backends/redis/accounts.ts";
 import { testRoomStoreConformance } from "../lib/rooms/conformance.ts";
-import { RedisRooms } from "../lib/rooms/redis_rooms.ts";
+import { RedisRooms } from "../lib/backends/redis/rooms.ts";
 import { testStoreConformance } from "../lib/store/conformance.ts";
-import { RedisStore } from "../lib/store/redis.ts";
-import { connectRedis, type RedisClient } from "../lib/store/redis_client.ts";
-import { RedisKeys } from "../lib/store/redis_keys.ts";
+import { RedisStore } from "../lib/backends/redis/store.ts";
+import {
+  connectRedis,
+  type RedisClient,
+} from "../lib/backends/redis/client.ts";
+import { RedisKeys } from "../lib/backends/redis/keys.ts";
 import { until } from "./support/hostile.ts";
 import { storedHistory } from "./support/chat_scenario.ts";
 import { redisSkipReason } from "./support/redis.ts";

@@ -2,8 +2,7 @@ import type { AppState, ChatApi } from "../app_state.ts";
 import type { RoomAccess } from "../rooms/access.ts";
 import type { Identity } from "../rooms/identity.ts";
 import type { Logger } from "../log.ts";
-import { MemoryAccounts } from "../people/memory_accounts.ts";
-import { People } from "../people/people.ts";
+import type { People } from "../people/people.ts";
 import { ChatMetrics } from "../metrics.ts";
 import type { MessageStore } from "../store/store.ts";
 import { SearchService } from "../search/search_service.ts";
@@ -48,8 +47,8 @@ export interface ChatServiceOptions {
   idleTimeoutSeconds?: number;
   /** Unsent bytes on one socket before it is closed as a slow consumer (default 1 MiB). */
   maxBufferedBytes?: number;
-  /** Accounts and sessions; none (guests only) when absent. */
-  people?: People;
+  /** Accounts and sessions. */
+  people: People;
 }
 
 /**
@@ -103,12 +102,7 @@ export class ChatService implements ChatApi {
     this.#trustedProxies = options.trustedProxies ?? [];
     this.#idleTimeout = options.idleTimeoutSeconds ?? 30;
     this.#search = new SearchService(this.#store);
-    this.#people = options.people ??
-      new People({
-        accounts: new MemoryAccounts(),
-        log: this.#log,
-        mode: "off",
-      });
+    this.#people = options.people;
     const { metrics } = this;
     this.#hub = new Hub({
       store: this.#store,

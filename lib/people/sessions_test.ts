@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../fake_clock.ts";
 import { SESSION_TTL_MS, sessionStoreKey } from "./cookies.ts";
-import { MemoryAccounts } from "./memory_accounts.ts";
+import { MemoryAccounts } from "../backends/memory/accounts.ts";
 import { SESSION_TOUCH_INTERVAL_MS, Sessions } from "./sessions.ts";
 
 const alice = { canonical: "alice", username: "Alice" };

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { LocalFanout } from "../chat/fanout.ts";
-import { MemoryStore } from "../store/memory.ts";
+import { MemoryStore } from "../backends/memory/store.ts";
 import { RoomAccess } from "./access.ts";
 import { Gate, LOOK_MAX_AGE_MS } from "./gate.ts";
-import { MemoryRooms } from "./memory_rooms.ts";
+import { MemoryRooms } from "../backends/memory/rooms.ts";
 
 function setup() {
   const rooms = new MemoryRooms();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { MessageEvent } from "../protocol/events.ts";
 import { formatId } from "../chat/ids.ts";
-import { MemoryStore } from "../store/memory.ts";
+import { MemoryStore } from "../backends/memory/store.ts";
 import { RoomIndex } from "./room_index.ts";
 import { SearchService } from "./search_service.ts";
 import { fold, MAX_QUERY_WORDS, queryWords, searchTokens } from "./tokens.ts";

@@ -1,0 +1,110 @@
+import { KvStore } from "./store.ts";
+import {
+  type Fanout,
+  LocalFanout,
+  type RoomEvent,
+  type RoomListener,
+} from "../../chat/fanout.ts";
+
+interface Watch {
+  users: number;
+  stop: () => void;
+}
+
+/**
+ * Fan-out through Deno KV itself, for hosts where a `BroadcastChannel` may
+ * not reach every instance: each isolate watches the room's sequence key
+ * (and reads new messages from the store when it moves) and an event key
+ * for presence and typing. Watches coalesce, so a burst of typing or
+ * presence events may arrive as its last one; messages and their changes
+ * are never lost, since they are read from the store.
+ */
+export class KvFanout implements Fanout {
+  #local = new LocalFanout();
+  #kv: Deno.Kv;
+  #origin = crypto.randomUUID();
+  #watches = new Map<string, Watch>();
+  #onError: (error: unknown) => void;
+  onResync?: (room: string) => void;
+
+  /** Watches `kv`, the database of the kv store. */
+  constructor(kv: Deno.Kv, options: { onError?(error: unknown): void } = {}) {
+    this.#kv = kv;
+    this.#onError = options.onError ?? (() => {});
+  }
+
+  retained(): number {
+    return this.#watches.size;
+  }
+
+  publish(room: string, event: RoomEvent): void {
+    this.#local.deliver(room, event);
+    if ("id" in event) return;
+    this.#kv.set(["event", room], [this.#origin, event]).catch(this.#onError);
+  }
+
+  async subscribe(room: string, listener: RoomListener): Promise<() => void> {
+    const stop = this.#local.listen(room, listener);
+    let watch = this.#watches.get(room);
+    if (!watch) {
+      const stream = this.#kv.watch<[bigint, [string, RoomEvent]]>([
+        KvStore.seqKey(room),
+        ["event", room],
+      ]);
+      const reader = stream.getReader();
+      const initial = await reader.read();
+      watch = { users: 0, stop: () => reader.cancel().catch(() => {}) };
+      this.#watches.set(room, watch);
+      this.#follow(room, {
+        reader,
+        seen: (initial.value ?? []).map((e) => e.versionstamp ?? ""),
+      });
+    }
+    watch.users++;
+    let stopped = false;
+    return () => {
+      if (stopped) return;
+      stopped = true;
+      stop();
+      if (--watch.users > 0) return;
+      watch.stop();
+      this.#watches.delete(room);
+    };
+  }
+
+  async #follow(
+    room: string,
+    options: {
+      reader: ReadableStreamDefaultReader<
+        [Deno.KvEntryMaybe<bigint>, Deno.KvEntryMaybe<[string, RoomEvent]>]
+      >;
+      seen: string[];
+    },
+  ): Promise<void> {
+    const { reader } = options;
+    let seen = options.seen;
+    try {
+      while (true) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        const [seq, event] = value;
+        if (seq.versionstamp !== seen[0]) this.onResync?.(room);
+        if (
+          event.versionstamp !== seen[1] && event.value &&
+          event.value[0] !== this.#origin
+        ) {
+          this.#local.deliver(room, event.value[1]);
+        }
+        seen = [seq.versionstamp ?? "", event.versionstamp ?? ""];
+      }
+    } catch (error) {
+      this.#onError(error);
+    }
+  }
+
+  close(): void {
+    for (const watch of this.#watches.values()) watch.stop();
+    this.#watches.clear();
+    this.#local.close();
+  }
+}

@@ -1,0 +1,125 @@
+import {
+  type ConnectOptions,
+  connectRedis,
+  type RedisClient,
+} from "./client.ts";
+import { RedisKeys } from "./keys.ts";
+import {
+  type Fanout,
+  LocalFanout,
+  type RoomEvent,
+  type RoomListener,
+} from "../../chat/fanout.ts";
+
+/** Options of {@linkcode RedisFanout.open}. */
+export interface RedisFanoutOptions {
+  /** Where the subscriber connects: one Redis (`url`) or a cluster (`clusterNodes`). */
+  connect: Pick<ConnectOptions, "url" | "clusterNodes">;
+  /** Connection used to publish (shared with the store). */
+  publisher: RedisClient;
+  /** Channel prefix (default `chat:`). */
+  prefix?: string;
+  onError?(error: unknown): void;
+}
+
+interface Channel {
+  users: number;
+  ready: Promise<void>;
+  handler: (message: string) => void;
+}
+
+/**
+ * Redis pub/sub, one channel per room (sharded pub/sub in a cluster, so a
+ * room's events stay on its shard): reaches every server process. Events are
+ * delivered here at once and skipped when they come back from Redis.
+ */
+export class RedisFanout implements Fanout {
+  #local = new LocalFanout();
+  #origin = crypto.randomUUID();
+  #publisher: RedisClient;
+  #subscriber!: RedisClient;
+  #keys: RedisKeys;
+  #channels = new Map<string, Channel>();
+  #onError: (error: unknown) => void;
+  onResync?: (room: string) => void;
+
+  private constructor(options: RedisFanoutOptions) {
+    this.#publisher = options.publisher;
+    this.#keys = new RedisKeys(options.prefix);
+    this.#onError = options.onError ?? (() => {});
+  }
+
+  /** Connects the subscriber; after each reconnect every room is resynchronised from the store. */
+  static async open(options: RedisFanoutOptions): Promise<RedisFanout> {
+    const fanout = new RedisFanout(options);
+    fanout.#subscriber = await connectRedis({
+      ...options.connect,
+      pubSubOnly: true,
+      waitForConnection: false,
+      onError: fanout.#onError,
+      onReconnect: () => {
+        for (const room of fanout.#channels.keys()) fanout.onResync?.(room);
+      },
+    });
+    return fanout;
+  }
+
+  #channel(room: string): string {
+    return this.#keys.events(room);
+  }
+
+  retained(): number {
+    return this.#channels.size;
+  }
+
+  publish(room: string, event: RoomEvent): void {
+    this.#local.deliver(room, event);
+    this.#publisher.publish(
+      this.#channel(room),
+      JSON.stringify([this.#origin, event]),
+    ).catch(this.#onError);
+  }
+
+  async subscribe(room: string, listener: RoomListener): Promise<() => void> {
+    const stop = this.#local.listen(room, listener);
+    let channel = this.#channels.get(room);
+    if (!channel) {
+      const handler = (message: string) => {
+        const [origin, event] = JSON.parse(message) as [string, RoomEvent];
+        if (origin !== this.#origin) this.#local.deliver(room, event);
+      };
+      channel = {
+        users: 0,
+        handler,
+        ready: this.#subscriber.subscribe(this.#channel(room), handler),
+      };
+      this.#channels.set(room, channel);
+    }
+    channel.users++;
+    const leave = () => {
+      stop();
+      if (--channel.users > 0) return;
+      this.#channels.delete(room);
+      this.#subscriber.unsubscribe(this.#channel(room), channel.handler)
+        .catch(this.#onError);
+    };
+    try {
+      await channel.ready;
+    } catch (error) {
+      leave();
+      throw error;
+    }
+    let stopped = false;
+    return () => {
+      if (stopped) return;
+      stopped = true;
+      leave();
+    };
+  }
+
+  close(): void {
+    this.#local.close();
+    this.#channels.clear();
+    this.#subscriber.close().catch(() => this.#subscriber.destroy());
+  }
+}

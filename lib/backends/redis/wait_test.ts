@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { redisSkipReason, startRedis } from "../../../tests/support/redis.ts";
+import { until } from "../../../tests/support/hostile.ts";
+import { command } from "./client.ts";
+import { RedisStore } from "./store.ts";
+
+const skip = redisSkipReason();
+
+Deno.test({
+  name:
+    "CHAT_REDIS_WAIT_REPLICAS: refused until a replica has it, then the resend is stored once",
+  ignore: Boolean(skip),
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const primary = await startRedis();
+    const store = await RedisStore.open({ url: primary.url, waitReplicas: 1 });
+    let replica: Awaited<ReturnType<typeof startRedis>> | undefined;
+    try {
+      const input = {
+        username: "ann",
+        text: "hello",
+        ts: 1,
+        nonce: "n1",
+        dedupeKey: "c:ann",
+      };
+      const started = Date.now();
+      await assert.rejects(
+        store.append("r", input),
+        /only 0 of 1 Redis replicas confirmed/,
+      );
+      assert.ok(Date.now() - started >= 900, "WAIT had its full second");
+      await assert.rejects(store.append("r", input), /only 0 of 1/);
+      replica = await startRedis({ replicaOf: primary.port });
+      await until(async () =>
+        /slave0:.*state=online/.test(
+          String(await command(store.client, ["INFO", "replication"])),
+        ), { what: "the replica in sync" });
+      const first = await store.append("r", input);
+      assert.equal(first.duplicate, true, "the refused one sat on the primary");
+      const again = await store.append("r", input);
+      assert.equal(again.duplicate, true);
+      assert.equal(again.message.id, first.message.id);
+      const stored = await store.before("r", { limit: 10 });
+      assert.deepEqual(stored.map((m) => m.text), ["hello"]);
+    } finally {
+      await store.close();
+      await replica?.stop();
+      await primary.stop();
+    }
+  },
+});

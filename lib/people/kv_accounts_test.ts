@@ -1,9 +1,0 @@
-import { testAccountStoreConformance } from "./accounts_conformance.ts";
-import { KvAccounts } from "./kv_accounts.ts";
-
-const open: Deno.Kv[] = [];
-testAccountStoreConformance("kv", async () => {
-  const kv = await Deno.openKv(":memory:");
-  open.push(kv);
-  return new KvAccounts(kv);
-}, { close: () => open.splice(0).forEach((kv) => kv.close()) });
