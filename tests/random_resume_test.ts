@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import type { LogEvent, MessageEvent } from "../lib/protocol/events.ts";
-import { mergeMessages } from "../lib/client/chat_client.ts";
+import { mergeMessages } from "../lib/client/chat_state.ts";
 import { applyChanges } from "../lib/client/message_changes.ts";
 import { redisSkipReason, startRedis } from "./support/redis.ts";
 import { type RunningServer, startServer } from "./support/server.ts";

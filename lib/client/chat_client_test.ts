@@ -4,14 +4,13 @@ import {
 } from "node:assert/strict";
 import type { MessageEvent, ServerEvent } from "../protocol/events.ts";
 import {
-  BACKOFF_CAP_MS,
-  backoffDelay,
   ChatClient,
   type ChatClientOptions,
-  MAX_NOTICES,
-  mergeMessages,
   type SocketLike,
 } from "./chat_client.ts";
+import { mergeMessages } from "./chat_state.ts";
+import { MAX_NOTICES } from "./chat_reducer.ts";
+import { BACKOFF_CAP_MS, backoffDelay } from "./reconnect.ts";
 
 class FakeSocket implements SocketLike {
   readyState = 0;

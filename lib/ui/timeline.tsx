@@ -1,7 +1,7 @@
 import { useMemo } from "preact/hooks";
 import type { MessageEvent } from "../protocol/events.ts";
 import { canonicalName } from "../protocol/names.ts";
-import type { Notice, OutgoingMessage } from "../client/chat_client.ts";
+import type { Notice, OutgoingMessage } from "../client/chat_state.ts";
 import { dayKey, formatDay } from "./timeline_format.ts";
 import { MessageRow, NoticesRow, PendingRow } from "./timeline_rows.tsx";
 import type { MessageActions } from "./message_parts.tsx";

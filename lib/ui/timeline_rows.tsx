@@ -2,7 +2,7 @@ import type { ComponentChildren } from "preact";
 import { KindBadge } from "./kind_badge.tsx";
 import { memo } from "./memo.ts";
 import type { MessageEvent } from "../protocol/events.ts";
-import type { Notice, OutgoingMessage } from "../client/chat_client.ts";
+import type { Notice, OutgoingMessage } from "../client/chat_state.ts";
 import { colorSlot, initial } from "./avatar.ts";
 import { formatFull } from "./format.ts";
 import { formatClock } from "./timeline_format.ts";

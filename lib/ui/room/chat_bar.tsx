@@ -1,4 +1,4 @@
-import type { ChatState, ConnectionStatus } from "../../client/chat_client.ts";
+import type { ChatState, ConnectionStatus } from "../../client/chat_state.ts";
 import { typingText } from "../timeline_format.ts";
 import type { RoomModel } from "./room_model.ts";
 import { NotifyButton, SearchBox } from "./search_box.tsx";

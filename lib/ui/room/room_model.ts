@@ -12,11 +12,8 @@ import {
 } from "@preact/signals";
 import type { MessageEvent } from "../../protocol/events.ts";
 import { canonicalName } from "../../protocol/names.ts";
-import {
-  ChatClient,
-  type ChatState,
-  initialChatState,
-} from "../../client/chat_client.ts";
+import { ChatClient } from "../../client/chat_client.ts";
+import { type ChatState, initialChatState } from "../../client/chat_state.ts";
 import {
   loadClientId,
   loadLastRead,
