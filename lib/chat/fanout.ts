@@ -7,6 +7,7 @@ import type {
   NoticeEvent,
   TypingEvent,
 } from "../protocol/events.ts";
+import { RoomChannels } from "./room_channels.ts";
 
 /** An event that travels between the servers of one room. */
 export type RoomEvent =
@@ -82,7 +83,15 @@ export class LocalFanout implements Fanout {
  */
 export class BroadcastFanout implements Fanout {
   #local = new LocalFanout();
-  #channels = new Map<string, { channel: BroadcastChannel; users: number }>();
+  #channels = new RoomChannels<BroadcastChannel>({
+    open: (room) => {
+      const channel = new BroadcastChannel(this.#prefix + room);
+      channel.onmessage = (message: globalThis.MessageEvent<RoomEvent>) =>
+        this.#local.deliver(room, message.data);
+      return channel;
+    },
+    close: (channel) => channel.close(),
+  });
   #prefix: string;
   /**
    * Open while the fan-out is: Deno shares one resource among an isolate's
@@ -105,7 +114,7 @@ export class BroadcastFanout implements Fanout {
     this.#local.deliver(room, event);
     const open = this.#channels.get(room);
     if (open) {
-      open.channel.postMessage(event);
+      open.postMessage(event);
       return;
     }
     const channel = new BroadcastChannel(this.#prefix + room);
@@ -115,29 +124,18 @@ export class BroadcastFanout implements Fanout {
 
   subscribe(room: string, listener: RoomListener): Promise<() => void> {
     const stop = this.#local.listen(room, listener);
-    let open = this.#channels.get(room);
-    if (!open) {
-      const channel = new BroadcastChannel(this.#prefix + room);
-      channel.onmessage = (message: globalThis.MessageEvent<RoomEvent>) =>
-        this.#local.deliver(room, message.data);
-      this.#channels.set(room, open = { channel, users: 0 });
-    }
-    open.users++;
+    const share = this.#channels.join(room);
     let stopped = false;
     return Promise.resolve(() => {
       if (stopped) return;
       stopped = true;
       stop();
-      if (--open.users === 0) {
-        open.channel.close();
-        this.#channels.delete(room);
-      }
+      share.leave();
     });
   }
 
   close(): void {
-    for (const { channel } of this.#channels.values()) channel.close();
-    this.#channels.clear();
+    this.#channels.closeAll();
     this.#anchor.close();
     this.#local.close();
   }

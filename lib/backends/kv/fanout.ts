@@ -5,9 +5,11 @@ import {
   type RoomEvent,
   type RoomListener,
 } from "../../chat/fanout.ts";
+import { RoomChannels } from "../../chat/room_channels.ts";
 
 interface Watch {
-  users: number;
+  /** Settles once the first read is in, when events flow. */
+  ready: Promise<void>;
   stop: () => void;
 }
 
@@ -23,7 +25,23 @@ export class KvFanout implements Fanout {
   #local = new LocalFanout();
   #kv: Deno.Kv;
   #origin = crypto.randomUUID();
-  #watches = new Map<string, Watch>();
+  #watches = new RoomChannels<Watch>({
+    open: (room) => {
+      const stream = this.#kv.watch<[bigint, [string, RoomEvent]]>([
+        KvStore.seqKey(room),
+        ["event", room],
+      ]);
+      const reader = stream.getReader();
+      const ready = reader.read().then((initial) => {
+        this.#follow(room, {
+          reader,
+          seen: (initial.value ?? []).map((e) => e.versionstamp ?? ""),
+        });
+      });
+      return { ready, stop: () => reader.cancel().catch(() => {}) };
+    },
+    close: (watch) => watch.stop(),
+  });
   #onError: (error: unknown) => void;
   onResync?: (room: string) => void;
 
@@ -45,30 +63,22 @@ export class KvFanout implements Fanout {
 
   async subscribe(room: string, listener: RoomListener): Promise<() => void> {
     const stop = this.#local.listen(room, listener);
-    let watch = this.#watches.get(room);
-    if (!watch) {
-      const stream = this.#kv.watch<[bigint, [string, RoomEvent]]>([
-        KvStore.seqKey(room),
-        ["event", room],
-      ]);
-      const reader = stream.getReader();
-      const initial = await reader.read();
-      watch = { users: 0, stop: () => reader.cancel().catch(() => {}) };
-      this.#watches.set(room, watch);
-      this.#follow(room, {
-        reader,
-        seen: (initial.value ?? []).map((e) => e.versionstamp ?? ""),
-      });
+    const share = this.#watches.join(room);
+    const leave = () => {
+      stop();
+      share.leave();
+    };
+    try {
+      await share.channel.ready;
+    } catch (error) {
+      leave();
+      throw error;
     }
-    watch.users++;
     let stopped = false;
     return () => {
       if (stopped) return;
       stopped = true;
-      stop();
-      if (--watch.users > 0) return;
-      watch.stop();
-      this.#watches.delete(room);
+      leave();
     };
   }
 
@@ -103,8 +113,7 @@ export class KvFanout implements Fanout {
   }
 
   close(): void {
-    for (const watch of this.#watches.values()) watch.stop();
-    this.#watches.clear();
+    this.#watches.closeAll();
     this.#local.close();
   }
 }

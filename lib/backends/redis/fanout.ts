@@ -10,6 +10,7 @@ import {
   type RoomEvent,
   type RoomListener,
 } from "../../chat/fanout.ts";
+import { RoomChannels } from "../../chat/room_channels.ts";
 
 /** Options of {@linkcode RedisFanout.open}. */
 export interface RedisFanoutOptions {
@@ -23,7 +24,6 @@ export interface RedisFanoutOptions {
 }
 
 interface Channel {
-  users: number;
   ready: Promise<void>;
   handler: (message: string) => void;
 }
@@ -39,7 +39,21 @@ export class RedisFanout implements Fanout {
   #publisher: RedisClient;
   #subscriber!: RedisClient;
   #keys: RedisKeys;
-  #channels = new Map<string, Channel>();
+  #channels = new RoomChannels<Channel>({
+    open: (room) => {
+      const handler = (message: string) => {
+        const [origin, event] = JSON.parse(message) as [string, RoomEvent];
+        if (origin !== this.#origin) this.#local.deliver(room, event);
+      };
+      return {
+        handler,
+        ready: this.#subscriber.subscribe(this.#channel(room), handler),
+      };
+    },
+    close: (channel, room) =>
+      this.#subscriber.unsubscribe(this.#channel(room), channel.handler)
+        .catch(this.#onError),
+  });
   #onError: (error: unknown) => void;
   onResync?: (room: string) => void;
 
@@ -58,7 +72,7 @@ export class RedisFanout implements Fanout {
       waitForConnection: false,
       onError: fanout.#onError,
       onReconnect: () => {
-        for (const room of fanout.#channels.keys()) fanout.onResync?.(room);
+        for (const room of fanout.#channels.rooms()) fanout.onResync?.(room);
       },
     });
     return fanout;
@@ -82,29 +96,13 @@ export class RedisFanout implements Fanout {
 
   async subscribe(room: string, listener: RoomListener): Promise<() => void> {
     const stop = this.#local.listen(room, listener);
-    let channel = this.#channels.get(room);
-    if (!channel) {
-      const handler = (message: string) => {
-        const [origin, event] = JSON.parse(message) as [string, RoomEvent];
-        if (origin !== this.#origin) this.#local.deliver(room, event);
-      };
-      channel = {
-        users: 0,
-        handler,
-        ready: this.#subscriber.subscribe(this.#channel(room), handler),
-      };
-      this.#channels.set(room, channel);
-    }
-    channel.users++;
+    const share = this.#channels.join(room);
     const leave = () => {
       stop();
-      if (--channel.users > 0) return;
-      this.#channels.delete(room);
-      this.#subscriber.unsubscribe(this.#channel(room), channel.handler)
-        .catch(this.#onError);
+      share.leave();
     };
     try {
-      await channel.ready;
+      await share.channel.ready;
     } catch (error) {
       leave();
       throw error;
