@@ -96,9 +96,11 @@ export class Session implements Peer {
       on: options.context.rateLimit,
       address: options.address ?? "",
       addressRates: options.context.addressRates,
+      clock: options.context.clock,
     });
     this.#out = new Outbound(socket, {
       maxBufferedBytes: options.context.maxBufferedBytes,
+      clock: options.context.clock,
       onSlow: () => {
         this.close(CLOSE_SLOW_CONSUMER, "slow consumer: too much unsent data");
         this.#finish(CLOSE_SLOW_CONSUMER);
@@ -217,7 +219,7 @@ export class Session implements Peer {
       return await saying;
     }
     if (gate && gate.check("typing") !== "allow") return;
-    this.#typing ??= new Throttle(TYPING_INTERVAL_MS);
+    this.#typing ??= new Throttle(TYPING_INTERVAL_MS, this.#context.clock);
     if (this.#typing.pass()) {
       this.#context.fanout.publish(this.room, {
         type: "typing",

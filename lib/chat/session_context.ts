@@ -1,4 +1,5 @@
 import type { MessageStore } from "../store/store.ts";
+import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import type { ChatMetrics } from "../metrics.ts";
 import type { RoomAccess } from "../rooms/access.ts";
@@ -27,6 +28,8 @@ export interface SessionContext {
   people?: People;
   /** Set at shutdown: frames that arrive from then on are not taken. */
   draining?: boolean;
+  /** Time for rate limits, typing and slow consumers (the system clock when absent). */
+  clock?: Clock;
   /** Keeps a message's store write and its delivery alive through shutdown. */
   track(work: Promise<unknown>): void;
 }
