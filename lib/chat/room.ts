@@ -105,6 +105,8 @@ export class Room {
   #head: string | undefined;
   #pending = new Map<string, LogEvent>();
   #filling = false;
+  /** A resync came while a fill ran: read once more after it. */
+  #refill = false;
   #options: RoomOptions;
   #clock: Clock;
   #batch: Queued[] = [];
@@ -150,7 +152,9 @@ export class Room {
 
   /** Reads from the store whatever came after the last message handed out (after a fan-out outage). */
   resync(): void {
-    this.#fill();
+    // A running read may predate what the fan-out just said the store holds.
+    if (this.#filling) this.#refill = true;
+    else this.#fill();
   }
 
   /** Takes an event from the fan-out: messages in id order, the rest at once. */
@@ -415,14 +419,22 @@ export class Room {
    * is retried.
    */
   async #fill(): Promise<void> {
-    if (this.#filling || this.#head === undefined) return;
+    if (this.#head === undefined || this.#filling) return;
+    await this.#fillOnce(this.#head);
+    if (this.#refill && !this.#filling) {
+      this.#refill = false;
+      await this.#fill();
+    }
+  }
+
+  async #fillOnce(from: string): Promise<void> {
     this.#filling = true;
     let progressed = false;
     let failed = false;
     try {
-      for (const message of await this.#options.load(this.#head)) {
+      for (const message of await this.#options.load(from)) {
         this.#pending.delete(message.id);
-        if (message.id > this.#head) {
+        if (message.id > this.#head!) {
           this.#deliver(message);
           progressed = true;
         }
@@ -449,7 +461,7 @@ export class Room {
       )
     ) {
       this.#pending.delete(message.id);
-      if (message.id > this.#head) this.#deliver(message);
+      if (message.id > this.#head!) this.#deliver(message);
     }
   }
 }

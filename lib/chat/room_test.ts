@@ -102,6 +102,36 @@ Deno.test("room: a gap is filled from the store before later messages", async ()
   assert.deepEqual(p.got, ["m2", "m3", "m4", "m5"]);
 });
 
+Deno.test("room: a resync during a fill reads the store again afterwards", async () => {
+  const stored = [1, 2].map(message);
+  const reads: PromiseWithResolvers<void>[] = [];
+  const room = new Room("r", {
+    load: async (since) => {
+      const snapshot = stored.filter((m) => m.id > since);
+      const read = Promise.withResolvers<void>();
+      reads.push(read);
+      await read.promise;
+      return snapshot;
+    },
+  });
+  const p = peer("p");
+  room.add(p);
+  room.start(formatId(1));
+  room.resync();
+  stored.push(message(3));
+  room.resync();
+  reads[0].resolve();
+  for (let i = 0; i < 50 && reads.length < 2; i++) {
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  assert.deepEqual(p.got, ["m2"]);
+  assert.equal(reads.length, 2, "the store is read again after the first read");
+  reads[1].resolve();
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(p.got, ["m2", "m3"]);
+  assert.equal(reads.length, 2);
+});
+
 Deno.test("room: messages that arrive before start wait for it", () => {
   const room = new Room("r", { load: () => Promise.resolve([]) });
   const p = peer("p");
