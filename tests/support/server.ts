@@ -24,7 +24,12 @@ export interface RunningServer {
 
 /** Options of {@linkcode startServer}. */
 export interface StartOptions {
-  /** Extra environment (CHAT_STORE, CHAT_KV_PATH, ...). Defaults to CHAT_STORE=memory. */
+  /**
+   * Extra environment (CHAT_STORE, CHAT_KV_PATH, ...). Defaults to
+   * CHAT_STORE=memory and CHAT_WORKERS=1: one isolate, as most tests are not
+   * about workers and every extra isolate costs the shared CPU; a test about
+   * workers sets CHAT_WORKERS itself.
+   */
   env?: Record<string, string>;
   /** Port to listen on; when absent the server binds port 0 and reports the port. */
   port?: number;
@@ -37,9 +42,16 @@ export interface StartOptions {
    * `deno run <permissions> main.ts` (an executable, a bundle, a wrapper).
    */
   command?: string[];
-  /** How long `/healthz` may take to answer 200 (default 20 s). */
+  /** How long `/healthz` may take to answer 200 (default {@linkcode START_TIMEOUT_MS}). */
   startTimeoutMs?: number;
 }
+
+/**
+ * Default wait for a server's `/healthz`: generous, since on a loaded 2-core
+ * machine start-up (module loading, a first Redis connection that is retried
+ * after a connect timeout) can take many seconds.
+ */
+export const START_TIMEOUT_MS = 60_000;
 
 /**
  * Finds a free loopback port, for a server that must come back on the same
@@ -67,6 +79,7 @@ export async function startServer(
     env: {
       NO_COLOR: "1",
       CHAT_STORE: "memory",
+      CHAT_WORKERS: "1",
       HOSTNAME: "127.0.0.1",
       ...options.env,
       PORT: String(fixed ?? 0),
@@ -100,7 +113,7 @@ export async function startServer(
     if (rest) logs.push(rest);
   };
   const done = Promise.all([collect(child.stdout), collect(child.stderr)]);
-  const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
+  const deadline = Date.now() + (options.startTimeoutMs ?? START_TIMEOUT_MS);
   let exited = false;
   child.status.then(() => {
     exited = true;
@@ -110,7 +123,7 @@ export async function startServer(
   try {
     port = fixed ?? await within(reported.promise, {
       what: "the server's start line with its port",
-      ms: options.startTimeoutMs ?? 20_000,
+      ms: options.startTimeoutMs ?? START_TIMEOUT_MS,
     });
   } catch {
     if (!exited) child.kill("SIGKILL");

@@ -22,10 +22,14 @@ Deno.test("kv presence: isolates share names; a silent isolate's people are reap
   const kvB = await Deno.openKv(`${dir}/p.kv`);
   const expired: [string, string[]][] = [];
   const announced = Promise.withResolvers<void>();
-  const a = new KvPresence({ kv: kvA, ttlMs: 300 });
+  // One clock for both, moved only on purpose: on a loaded machine a real
+  // 300 ms TTL can lapse between two claims and make a live isolate look dead.
+  const clock = new FakeClock();
+  const a = new KvPresence({ kv: kvA, ttlMs: 300, clock });
   const b = new KvPresence({
     kv: kvB,
     ttlMs: 300,
+    clock,
     onExpired: (room, names) => {
       expired.push([room, names]);
       announced.resolve();
@@ -55,6 +59,7 @@ Deno.test("kv presence: isolates share names; a silent isolate's people are reap
     await a.close();
     assert.deepEqual(await b.members("r"), ["bob"]);
     assert.deepEqual(await b.rooms(), [{ room: "r", online: 1 }]);
+    clock.tick(300);
     await within(announced.promise, {
       what: "the dead server's people announced",
     });
