@@ -1,6 +1,7 @@
 /** Server isolates in Web Workers of one process, sharing one KV file: the Deno Deploy shape, locally. */
 import assert from "node:assert/strict";
 import type { Config } from "../lib/config.ts";
+import { until } from "./support/hostile.ts";
 import { freePort } from "./support/server.ts";
 import {
   type Frame,
@@ -75,12 +76,12 @@ for (const fanout of ["broadcast", "kv"] as const) {
         for (let i = 0; i < 30; i++) {
           (i % 2 ? ann : bob).send({ type: "message", text: `m${i}` });
         }
-        const deadline = Date.now() + 10_000;
         const count = (c: TestClient) =>
           c.received.filter((f) => f.type === "message").length;
-        while ((count(ann) < 30 || count(bob) < 30) && Date.now() < deadline) {
-          await new Promise((r) => setTimeout(r, 20));
-        }
+        await until(() => count(ann) >= 30 && count(bob) >= 30, {
+          timeoutMs: 60_000,
+          what: "all 30 messages on both isolates",
+        }).catch(() => {});
         const ids = (c: TestClient) =>
           c.received.filter((f) => f.type === "message").map((f) => f.id);
         assert.equal(ids(ann).length, 30);
