@@ -123,15 +123,7 @@ export class BroadcastFanout implements Fanout {
   }
 
   subscribe(room: string, listener: RoomListener): Promise<() => void> {
-    const stop = this.#local.listen(room, listener);
-    const share = this.#channels.join(room);
-    let stopped = false;
-    return Promise.resolve(() => {
-      if (stopped) return;
-      stopped = true;
-      stop();
-      share.leave();
-    });
+    return this.#channels.subscribe(room, this.#local.listen(room, listener));
   }
 
   close(): void {

@@ -64,6 +64,35 @@ export class RoomChannels<C> {
     };
   }
 
+  /**
+   * Takes a share of `room`'s channel for a subscriber whose listening
+   * `stopListening` ends; resolves once the channel is `ready` (when it has
+   * that promise) to the function that ends both, once. A channel that fails
+   * to get ready is left at once.
+   */
+  async subscribe(
+    room: string,
+    stopListening: () => void,
+  ): Promise<() => void> {
+    const share = this.join(room);
+    const leave = () => {
+      stopListening();
+      share.leave();
+    };
+    try {
+      await (share.channel as { ready?: Promise<void> }).ready;
+    } catch (error) {
+      leave();
+      throw error;
+    }
+    let stopped = false;
+    return () => {
+      if (stopped) return;
+      stopped = true;
+      leave();
+    };
+  }
+
   /** Closes every channel. */
   closeAll(): void {
     for (const [room, { channel }] of this.#open) {

@@ -36,3 +36,35 @@ Deno.test("room channels: one per room, opened by the first share and closed aft
     "close r 3",
   ]);
 });
+
+Deno.test("room channels: subscribe waits for a channel's ready, and a channel that fails is left", async () => {
+  const failing = new RoomChannels<{ ready: Promise<void> }>({
+    open: () => ({ ready: Promise.reject(new Error("down")) }),
+    close: () => {},
+  });
+  let stopped = 0;
+  await assert.rejects(
+    failing.subscribe("r", () => stopped++),
+    /down/,
+  );
+  assert.equal(stopped, 1);
+  assert.equal(failing.size, 0);
+  const ready = Promise.withResolvers<void>();
+  const slow = new RoomChannels<{ ready: Promise<void> }>({
+    open: () => ({ ready: ready.promise }),
+    close: () => {},
+  });
+  let resolved = false;
+  const subscribing = slow.subscribe("r", () => stopped++).then((stop) => {
+    resolved = true;
+    return stop;
+  });
+  await Promise.resolve();
+  assert.equal(resolved, false, "not before the channel is ready");
+  ready.resolve();
+  const stop = await subscribing;
+  stop();
+  stop();
+  assert.equal(stopped, 2);
+  assert.equal(slow.size, 0);
+});

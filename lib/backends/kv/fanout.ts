@@ -61,25 +61,8 @@ export class KvFanout implements Fanout {
     this.#kv.set(["event", room], [this.#origin, event]).catch(this.#onError);
   }
 
-  async subscribe(room: string, listener: RoomListener): Promise<() => void> {
-    const stop = this.#local.listen(room, listener);
-    const share = this.#watches.join(room);
-    const leave = () => {
-      stop();
-      share.leave();
-    };
-    try {
-      await share.channel.ready;
-    } catch (error) {
-      leave();
-      throw error;
-    }
-    let stopped = false;
-    return () => {
-      if (stopped) return;
-      stopped = true;
-      leave();
-    };
+  subscribe(room: string, listener: RoomListener): Promise<() => void> {
+    return this.#watches.subscribe(room, this.#local.listen(room, listener));
   }
 
   async #follow(

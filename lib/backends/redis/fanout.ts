@@ -94,25 +94,8 @@ export class RedisFanout implements Fanout {
     ).catch(this.#onError);
   }
 
-  async subscribe(room: string, listener: RoomListener): Promise<() => void> {
-    const stop = this.#local.listen(room, listener);
-    const share = this.#channels.join(room);
-    const leave = () => {
-      stop();
-      share.leave();
-    };
-    try {
-      await share.channel.ready;
-    } catch (error) {
-      leave();
-      throw error;
-    }
-    let stopped = false;
-    return () => {
-      if (stopped) return;
-      stopped = true;
-      leave();
-    };
+  subscribe(room: string, listener: RoomListener): Promise<() => void> {
+    return this.#channels.subscribe(room, this.#local.listen(room, listener));
   }
 
   close(): void {
