@@ -36,6 +36,8 @@ Deno.test("a full disk: server_error, /healthz 503, the process stays up", async
       CHAT_STORE: "kv",
       CHAT_KV_PATH: `${dir}/chat.kv`,
       CHAT_RATE_LIMIT: "off",
+      // more than one isolate, so that "every isolate answering 503" means it
+      CHAT_WORKERS: "2",
     },
   });
   try {
