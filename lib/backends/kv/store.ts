@@ -14,21 +14,24 @@ import {
   type ChangeResult,
   type HistoryPage,
   type MessageStore,
-  NONCE_TTL_MS,
   pageOf,
   type RetentionOptions,
   RoomLimitError,
   type StoredMessage,
-  toMessage,
 } from "../../store/store.ts";
 import { isBusy } from "./busy.ts";
 import {
-  commitChange,
-  type KvRecord,
-  toWire,
-  trimPosition,
-} from "./changes.ts";
-import { expireLater, KvSweeper } from "./expiry.ts";
+  collapseTwins,
+  fail,
+  type Pending,
+  planRuns,
+  seqKey,
+  settle,
+  writeRun,
+} from "./group_commit.ts";
+import { openKvFile } from "./open_file.ts";
+import { commitChange, type KvRecord, toWire } from "./changes.ts";
+import { KvSweeper } from "./expiry.ts";
 import { isStorageFailure, WriteHealth } from "./health.ts";
 import {
   countRooms,
@@ -46,186 +49,16 @@ export interface KvStoreOptions extends RetentionOptions {
   onError?(error: unknown): void;
 }
 
-/**
- * What one atomic commit may hold: Deno KV allows 100 checks, 1,000
- * mutations, 819,200 bytes of keys and values and 81,920 bytes of keys;
- * sizes here are estimates, hence the margin; one check and one mutation
- * are kept for the room count.
- */
-const COMMIT_LIMITS: Cost = {
-  checks: 99,
-  mutations: 999,
-  bytes: 780_000,
-  keyBytes: 78_000,
-};
-
 const MAX_ATTEMPTS = 64;
-/** Bytes written (and deleted) at open to prove the file can grow. */
-export const START_PROBE_BYTES = 64 * 1024;
-const PROBE_KEY: Deno.KvKey = ["probe"];
 /** Keys per `getMany`, Deno KV's limit. */
 const READ_BATCH = 10;
 /** Rooms whose counter is remembered between commits. */
 const MAX_CACHED_ROOMS = 10_000;
 
-interface Cost {
-  checks: number;
-  mutations: number;
-  /** Keys and values, the way Deno KV totals a commit. */
-  bytes: number;
-  keyBytes: number;
-}
-
-/** One append waiting for its commit. */
-interface Pending {
-  room: string;
-  input: AppendInput;
-  nonceKey?: Deno.KvKey;
-  /** Appends of the same group with the same room, key and nonce: answered as duplicates of this one. */
-  twins: Pending[];
-  resolve(result: AppendResult): void;
-  reject(error: unknown): void;
-}
-
 /** A room's counter as of its last read or commit. */
 interface Counter {
   seq: number;
   versionstamp: string | null;
-}
-
-const encoder = new TextEncoder();
-
-/** Upper bound of the encoded size of a key. */
-function keySize(key: Deno.KvKey): number {
-  let size = 0;
-  for (const part of key) {
-    size += typeof part === "string"
-      ? encoder.encode(part).length + part.split("\0").length + 1
-      : 12;
-  }
-  return size;
-}
-
-/** Upper bound of the size of a string in V8's serialisation. */
-function stringSize(text: string): number {
-  return (/[\u0100-\uffff]/.test(text) ? 2 * text.length : text.length) + 6;
-}
-
-/** Upper bound of the serialised size of the message an input becomes. */
-function messageSize(room: string, input: AppendInput): number {
-  return 128 + stringSize(room) + stringSize(input.username) +
-    stringSize(input.text) +
-    (input.nonce === undefined ? 0 : stringSize(input.nonce)) +
-    (input.owner === undefined ? 0 : stringSize(input.owner)) +
-    (input.replyTo === undefined ? 0 : stringSize(input.replyTo));
-}
-
-function roomCost(room: string): Cost {
-  const seq = keySize(KvStore.seqKey(room));
-  const last = keySize(["last", room]);
-  return {
-    checks: 1,
-    mutations: 2,
-    bytes: 3 * seq + 2 * last + 40,
-    keyBytes: 2 * seq + last,
-  };
-}
-
-function appendCost(
-  append: Pending,
-  options: { trims: boolean; expires: boolean },
-): Cost {
-  const msg = keySize(["msg", append.room, formatId(0)]);
-  const nonce = append.nonceKey ? keySize(append.nonceKey) : 0;
-  const trim = options.trims ? 2 : 0;
-  const expiring = options.expires ? 1 : 0;
-  const nonces = append.nonceKey ? 1 : 0;
-  return {
-    checks: 0,
-    mutations: 1 + 3 * nonces + trim + 2 * expiring,
-    bytes: (2 + trim) * msg + messageSize(append.room, append.input) +
-      nonces * (6 * nonce + 120) + expiring * (4 * msg + 80),
-    keyBytes: (1 + trim) * msg + nonces * (3 * nonce + 40) +
-      expiring * (2 * msg + 40),
-  };
-}
-
-function fits(total: Cost, more: Cost): boolean {
-  return total.checks + more.checks <= COMMIT_LIMITS.checks &&
-    total.mutations + more.mutations <= COMMIT_LIMITS.mutations &&
-    total.bytes + more.bytes <= COMMIT_LIMITS.bytes &&
-    total.keyBytes + more.keyBytes <= COMMIT_LIMITS.keyBytes;
-}
-
-function emptyCost(): Cost {
-  return { checks: 0, mutations: 0, bytes: 0, keyBytes: 0 };
-}
-
-/** Adds `more` to `total`, and returns `total`. */
-function add(total: Cost, more: Cost): Cost {
-  total.checks += more.checks;
-  total.mutations += more.mutations;
-  total.bytes += more.bytes;
-  total.keyBytes += more.keyBytes;
-  return total;
-}
-
-/** Folds appends repeating an earlier one's room, key and nonce into its twins. */
-function collapseTwins(group: Pending[]): Pending[] {
-  const first = new Map<string, Pending>();
-  const leaders: Pending[] = [];
-  for (const append of group) {
-    if (!append.nonceKey) {
-      leaders.push(append);
-      continue;
-    }
-    const id = JSON.stringify(append.nonceKey);
-    const leader = first.get(id);
-    if (leader) {
-      leader.twins.push(append);
-    } else {
-      first.set(id, append);
-      leaders.push(append);
-    }
-  }
-  return leaders;
-}
-
-function settle(append: Pending, message: MessageEvent, duplicate: boolean) {
-  append.resolve({ message, duplicate });
-  for (const twin of append.twins) twin.resolve({ message, duplicate: true });
-}
-
-function fail(appends: Pending[], error: unknown): void {
-  for (const append of appends) {
-    append.reject(error);
-    for (const twin of append.twins) twin.reject(error);
-  }
-}
-
-/**
- * Writes and removes {@linkcode START_PROBE_BYTES} next to the file before
- * Deno KV opens it: on a full disk its expiry thread may panic at once.
- * Skipped when only the file itself may be written.
- */
-async function probeFolder(file: string): Promise<void> {
-  const probe = `${file}.probe-${crypto.randomUUID().slice(0, 8)}`;
-  try {
-    await Deno.writeFile(probe, new Uint8Array(START_PROBE_BYTES));
-  } catch (error) {
-    if (error instanceof Deno.errors.NotCapable) return;
-    await Deno.remove(probe).catch(() => {});
-    throw error;
-  }
-  await Deno.remove(probe).catch(() => {});
-}
-
-async function isFolder(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isDirectory;
-  } catch {
-    return false;
-  }
 }
 
 function backoff(attempt: number): Promise<void> {
@@ -276,31 +109,11 @@ export class KvStore implements MessageStore {
 
   /**
    * Opens the database at `options.path` (creating its folder when missing)
-   * and, for a file, proves it can be written with a
-   * {@linkcode START_PROBE_BYTES} write, so that a full disk or a read-only
-   * folder fails here rather than at the first message.
+   * and, for a file, proves it can be written (`openKvFile`), so that a full
+   * disk or a read-only folder fails here rather than at the first message.
    */
   static async open(options: KvStoreOptions = {}): Promise<KvStore> {
-    const file = options.path && options.path !== ":memory:"
-      ? options.path
-      : undefined;
-    if (file) {
-      const folder = file.replace(/[^/\\]*$/, "");
-      if (folder && !(await isFolder(folder))) {
-        await Deno.mkdir(folder, { recursive: true });
-      }
-      await probeFolder(file);
-    }
-    const kv = await Deno.openKv(options.path);
-    if (file) {
-      try {
-        await kv.set(PROBE_KEY, new Uint8Array(START_PROBE_BYTES));
-        await kv.delete(PROBE_KEY);
-      } catch (error) {
-        kv.close();
-        throw error;
-      }
-    }
+    const kv = await openKvFile(options.path);
     const store = new KvStore(kv, options);
     store.#sweeper.start();
     return store;
@@ -308,7 +121,7 @@ export class KvStore implements MessageStore {
 
   /** Key of the room's sequence counter, which moves with every message. */
   static seqKey(room: string): Deno.KvKey {
-    return ["seq", room];
+    return seqKey(room);
   }
 
   /** The database underneath, for fan-out that watches it. */
@@ -341,7 +154,13 @@ export class KvStore implements MessageStore {
         this.#queue = [];
         try {
           await this.#loadCounters(group, { fresh: false }).catch(() => {});
-          for (const run of this.#plan(group)) await this.#commit(run);
+          for (
+            const run of planRuns(group, {
+              seqOf: (room) => this.#counters.get(room)?.seq,
+              maxMessages: this.#maxMessages,
+              expires: this.#messageTtlMs !== undefined,
+            })
+          ) await this.#commit(run);
         } catch (error) {
           fail(group, error);
         }
@@ -349,40 +168,6 @@ export class KvStore implements MessageStore {
     } finally {
       this.#draining = undefined;
     }
-  }
-
-  /** Splits a group, in order, into runs that fit in one commit each. */
-  #plan(group: Pending[]): Pending[][] {
-    const runs: Pending[][] = [];
-    let run: Pending[] = [];
-    let total = emptyCost();
-    let inRun = new Set<string>();
-    const predicted = new Map<string, number | undefined>();
-    for (const append of group) {
-      const { room } = append;
-      const before = predicted.has(room)
-        ? predicted.get(room)
-        : this.#counters.get(room)?.seq;
-      const cost = appendCost(append, {
-        trims: before === undefined || before >= this.#maxMessages,
-        expires: this.#messageTtlMs !== undefined,
-      });
-      const opening = add(roomCost(room), cost);
-      let need = inRun.has(room) ? cost : opening;
-      if (run.length > 0 && !fits(total, need)) {
-        runs.push(run);
-        run = [];
-        total = emptyCost();
-        inRun = new Set();
-        need = opening;
-      }
-      run.push(append);
-      add(total, need);
-      inRun.add(room);
-      predicted.set(room, before === undefined ? undefined : before + 1);
-    }
-    if (run.length > 0) runs.push(run);
-    return runs;
   }
 
   /** Reads the counters of rooms not remembered (of every room, when `fresh`). */
@@ -474,7 +259,13 @@ export class KvStore implements MessageStore {
         const admission = await this.#admitRooms(pending);
         pending = admission.admitted;
         if (pending.length === 0) return;
-        const { op, written, counters } = this.#build(pending);
+        const op = this.#kv.atomic();
+        const { written, counters } = writeRun(op, {
+          appends: pending,
+          counterOf: (room) => this.#counters.get(room)!,
+          maxMessages: this.#maxMessages,
+          messageTtlMs: this.#messageTtlMs,
+        });
         if (admission.rooms) countRooms(op, admission.rooms);
         let result;
         try {
@@ -536,52 +327,6 @@ export class KvStore implements MessageStore {
       admitted: appends.filter((a) => !refused.has(a.room)),
       rooms: room > 0 ? { ...rooms, next: rooms.count + room } : undefined,
     };
-  }
-
-  #build(appends: Pending[]) {
-    const op = this.#kv.atomic();
-    const counters = new Map<string, number>();
-    const lastTs = new Map<string, number>();
-    const written: [Pending, MessageEvent][] = [];
-    for (const append of appends) {
-      const { room, nonceKey } = append;
-      let seq = counters.get(room);
-      if (seq === undefined) {
-        const counter = this.#counters.get(room)!;
-        op.check({
-          key: KvStore.seqKey(room),
-          versionstamp: counter.versionstamp,
-        });
-        seq = counter.seq;
-      }
-      seq++;
-      counters.set(room, seq);
-      const message = toMessage(room, { ...append.input, id: formatId(seq) });
-      lastTs.set(room, message.ts);
-      const key = ["msg", room, message.id];
-      const { owner } = append.input;
-      op.set(key, owner === undefined ? message : { ...message, owner });
-      if (this.#messageTtlMs !== undefined) {
-        expireLater(op, { key, ttlMs: this.#messageTtlMs, now: message.ts });
-      }
-      if (nonceKey) {
-        op.set(nonceKey, message.id);
-        expireLater(op, {
-          key: nonceKey,
-          ttlMs: NONCE_TTL_MS,
-          now: message.ts,
-        });
-      }
-      if (seq > this.#maxMessages) {
-        trimPosition(op, { room, seq, maxMessages: this.#maxMessages });
-      }
-      written.push([append, message]);
-    }
-    for (const [room, seq] of counters) {
-      op.set(KvStore.seqKey(room), BigInt(seq));
-      op.set(["last", room], lastTs.get(room));
-    }
-    return { op, written, counters };
   }
 
   /** Applies a change with the room's next id (see {@linkcode commitChange}). */
