@@ -5,6 +5,7 @@
  */
 import { type Clock, systemClock, type TimerId } from "../clock.ts";
 import type { ServerEvent } from "../protocol/events.ts";
+import { batchFrame } from "./peer.ts";
 
 /** Close code for a client that does not read what it is sent. */
 export const CLOSE_SLOW_CONSUMER = 4008;
@@ -153,11 +154,7 @@ export class Outbound {
     if (queue.length === 0) return;
     this.#queue = [];
     if (this.#socket.readyState !== OPEN) return;
-    this.#socket.send(
-      queue.length === 1
-        ? queue[0]
-        : `{"type":"batch","events":[${queue.join(",")}]}`,
-    );
+    this.#socket.send(batchFrame(queue));
     this.checkBuffer();
   }
 

@@ -10,24 +10,7 @@ import type {
 import type { RoomEvent } from "./fanout.ts";
 import { compareIds, parseId } from "./ids.ts";
 import { canonicalName } from "../protocol/names.ts";
-
-/** One connection of the room, as the room sees it. */
-export interface Peer {
-  /** Canonical form of the peer's username. */
-  readonly canonical: string;
-  /** Takes one serialised event; `id` is set for messages, which arrive in id order. */
-  push(frame: string, id?: string): void;
-  /** True when the peer takes events packed into `batch` frames. */
-  readonly batch: boolean;
-  /** True when the peer takes joins and leaves as coalesced `presence` events. */
-  readonly coalescePresence: boolean;
-  /**
-   * Takes a frame shared by the room's batching peers, holding messages
-   * `first` to `last`; false when it cannot (still joining, or it already
-   * has some of them), and the events then come one by one through `push`.
-   */
-  pushShared(frame: string, ids: { first?: string; last?: string }): boolean;
-}
+import { batchFrame, type Peer } from "./peer.ts";
 
 interface Queued {
   frame: string;
@@ -315,9 +298,7 @@ export class Room {
     const events = this.#batch;
     this.#batch = [];
     if (events.length === 0) return;
-    const shared = events.length === 1
-      ? events[0].frame
-      : `{"type":"batch","events":[${events.map((e) => e.frame).join(",")}]}`;
+    const shared = batchFrame(events.map((e) => e.frame));
     let first: string | undefined;
     let last: string | undefined;
     let skips = false;

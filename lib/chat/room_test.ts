@@ -5,12 +5,12 @@ import { FakeClock } from "../fake_clock.ts";
 import {
   FILL_RETRY_MS,
   MAX_PRESENCE_FLUSH_MS,
-  type Peer,
   PRESENCE_FLUSH_MS,
   PRESENCE_PEERS_PER_STEP,
   presenceWindowMs,
   Room,
 } from "./room.ts";
+import type { Peer } from "./peer.ts";
 
 function message(seq: number): MessageEvent {
   return {
