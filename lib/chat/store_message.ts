@@ -4,9 +4,9 @@ import {
   type AppendInput,
   type AppendResult,
   type MessageStore,
-  quoteOf,
   RoomLimitError,
 } from "../store/store.ts";
+import { quoteOf } from "../protocol/message_shapes.ts";
 import type { ErrorCode, SendFrame } from "../protocol/events.ts";
 
 /** The stored message, or the error to answer with. */

@@ -6,7 +6,7 @@ import type {
   MessageEvent,
   Reactions,
 } from "../protocol/events.ts";
-import { REPLY_QUOTE_LENGTH } from "../protocol/limits.ts";
+import { quoteOf, tombstoneOf } from "../protocol/message_shapes.ts";
 
 function indexOf(messages: readonly MessageEvent[], id: string): number {
   let low = 0;
@@ -45,14 +45,7 @@ export function applyChange(
       if (change.text === undefined) return message;
       return { ...message, text: change.text, editedAt: change.editedAt };
     case "deleted":
-      return {
-        type: "message",
-        id: message.id,
-        room: message.room,
-        username: message.username,
-        ts: message.ts,
-        deleted: true,
-      };
+      return tombstoneOf(message);
     case "reaction": {
       const reactions = toggle(message.reactions, change);
       if (reactions === message.reactions) return message;
@@ -69,14 +62,7 @@ function requote(messages: MessageEvent[], target: MessageEvent): void {
     if (reply.replyTo !== target.id || !reply.reply) continue;
     messages[i] = {
       ...reply,
-      reply: target.deleted
-        ? { id: target.id, username: target.username, deleted: true }
-        : {
-          id: target.id,
-          username: target.username,
-          text: Array.from(target.text ?? "").slice(0, REPLY_QUOTE_LENGTH)
-            .join(""),
-        },
+      reply: quoteOf(target),
     };
   }
 }

@@ -2,10 +2,9 @@ import type {
   ChangeEvent,
   LogEvent,
   MessageEvent,
-  ReplyQuote,
 } from "../protocol/events.ts";
 import { kindOfKey } from "../people/identity.ts";
-import { REPLY_QUOTE_LENGTH } from "../protocol/limits.ts";
+import { quoteOf, tombstoneOf } from "../protocol/message_shapes.ts";
 
 /** What a caller hands the store to append one message. */
 export interface AppendInput {
@@ -148,18 +147,6 @@ export function toMessage(
   return message;
 }
 
-/** The quote a reply shows of `message` as it is now. */
-export function quoteOf(message: MessageEvent): ReplyQuote {
-  if (message.deleted) {
-    return { id: message.id, username: message.username, deleted: true };
-  }
-  return {
-    id: message.id,
-    username: message.username,
-    text: Array.from(message.text ?? "").slice(0, REPLY_QUOTE_LENGTH).join(""),
-  };
-}
-
 /**
  * The part of `merged` (oldest first) that {@linkcode MessageStore.after}
  * returns: the newest `limit`, or the oldest with `oldest`; `truncated` when
@@ -205,14 +192,7 @@ export function applyChange(
     case "edit":
       return { ...message, text: change.text, editedAt: change.ts };
     case "delete":
-      return {
-        type: "message",
-        id: message.id,
-        room: message.room,
-        username: message.username,
-        ts: message.ts,
-        deleted: true,
-      };
+      return tombstoneOf(message);
     case "react": {
       const reactions = { ...message.reactions };
       const names = reactions[change.emoji] ?? [];
