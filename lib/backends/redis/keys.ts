@@ -56,6 +56,11 @@ export class RedisKeys {
     return this.room(room, "servers");
   }
 
+  /** Hash of an invite, in the slot of its own code. */
+  invite(code: string): string {
+    return `${this.prefix}invite:{${code}}`;
+  }
+
   /** Pub/sub channel of the room's live events (sharded in a cluster). */
   events(room: string): string {
     return this.room(room, "events");

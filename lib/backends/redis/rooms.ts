@@ -1,4 +1,5 @@
 import { command, type RedisClient, type Reply, Script } from "./client.ts";
+import { RedisKeys } from "./keys.ts";
 import {
   type AuditEntry,
   type Invite,
@@ -74,16 +75,16 @@ function pairs(reply: unknown): Map<string, string> {
  */
 export class RedisRooms implements RoomStore {
   #client: RedisClient;
-  #prefix: string;
+  #keys: RedisKeys;
 
   /** Uses `client` (shared with the message store); keys start with `prefix` (default `chat:`). */
   constructor(client: RedisClient, options: { prefix?: string } = {}) {
     this.#client = client;
-    this.#prefix = options.prefix ?? "chat:";
+    this.#keys = new RedisKeys(options.prefix);
   }
 
   #key(room: string, part: string): string {
-    return `${this.#prefix}{${room}}:${part}`;
+    return this.#keys.room(room, part);
   }
 
   #run(args: string[]): Promise<Reply> {
@@ -159,7 +160,7 @@ export class RedisRooms implements RoomStore {
   }
 
   #invite(code: string): string {
-    return `${this.#prefix}invite:{${code}}`;
+    return this.#keys.invite(code);
   }
 
   async createInvite(invite: Invite): Promise<void> {
