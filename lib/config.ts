@@ -45,6 +45,8 @@ export interface Config {
   /** With kv: messages expire after this long (never when undefined). */
   messageTtlMs?: number;
   maxConnections: number;
+  /** Open-file limit to budget connections for, when the operator gives it (else read or learned). */
+  fileLimit?: number;
   /** 0 is no per-address cap. */
   maxConnectionsPerAddress: number;
   trustedProxies: string[];
@@ -199,6 +201,13 @@ export const SCHEMA = [
     type: integer({ min: 1, max: 10_000_000 }, { value: 20_000 }),
     meaning:
       "most open WebSockets on one server; more get 503 before the upgrade",
+  },
+  {
+    name: "CHAT_FILE_LIMIT",
+    key: "fileLimit",
+    type: optionalInteger({ min: 64, max: 100_000_000 }),
+    meaning:
+      "the process's open-file limit (`ulimit -n`); connections are capped below it (503 past the cap). Unset: read from /proc/self/limits (only with --allow-all), else learned at the first accept that fails for want of descriptors",
   },
   {
     name: "CHAT_MAX_CONNECTIONS_PER_ADDRESS",

@@ -22,9 +22,10 @@ export const ACCEPT_RETRY_MS = 50;
 /** Longest pause between accept attempts while they keep failing. */
 export const MAX_ACCEPT_RETRY_MS = 1_000;
 
-/** The soft limit on open files of this process (Linux), or undefined when unknown or unlimited. */
+/** The soft limit on open files of this process (Linux), or undefined when unknown, unlimited or not readable. */
 export function openFileLimit(): number | undefined {
   try {
+    // Deno 2.9 reads /proc/self/* only with --allow-all; without it this throws and the limit is unknown.
     const limits = Deno.readTextFileSync("/proc/self/limits");
     const soft = /^Max open files\s+(\S+)/m.exec(limits)?.[1];
     const value = Number(soft);
@@ -32,6 +33,33 @@ export function openFileLimit(): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Where the descriptor limit in force came from. */
+export type FileLimitSource = "CHAT_FILE_LIMIT" | "/proc/self/limits" | "none";
+
+/** The descriptor limit to budget for: the setting when given, else /proc when readable, else unknown. */
+export function fileLimitInForce(
+  setting: number | undefined,
+): { fileLimit?: number; source: FileLimitSource } {
+  if (setting !== undefined) {
+    return { fileLimit: setting, source: "CHAT_FILE_LIMIT" };
+  }
+  const read = openFileLimit();
+  return read === undefined
+    ? { source: "none" }
+    : { fileLimit: read, source: "/proc/self/limits" };
+}
+
+/** Whether a failed accept (or open) ran out of descriptors: EMFILE (process) or ENFILE (system). */
+export function outOfDescriptors(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /too many open files|os error 2[34]\b/i.test(message);
+}
+
+/** The TCP cap learned when descriptors ran out with `open` connections open: that count less the headroom. */
+export function learnedTcpCap(open: number): number {
+  return Math.max(2, open - DESCRIPTOR_HEADROOM);
 }
 
 /** How many connections a descriptor limit leaves room for. */
@@ -78,6 +106,8 @@ export interface ListenOptions {
   reusePort?: boolean;
   /** Told of each connection refused for want of descriptors. */
   onRefused?(): void;
+  /** Told once, when an accept first ran out of descriptors and the TCP cap was lowered to `tcp` (see {@linkcode learnedTcpCap}). */
+  onCapLearned?(learned: { tcp: number; open: number }): void;
   onListen?(addr: Deno.NetAddr): void;
 }
 
@@ -128,6 +158,8 @@ export function serveHttp(
   const open = new Map<HttpConn, { busy: boolean }>();
   const answering = new Set<Promise<unknown>>();
   let closing = false;
+  let maxOpen = options.maxOpen;
+  let learned = false;
 
   const serve = async (conn: Deno.Conn) => {
     let http: HttpConn;
@@ -185,6 +217,15 @@ export function serveHttp(
         conn = await listener.accept();
       } catch (error) {
         if (closing || error instanceof Deno.errors.BadResource) return;
+        const current = open.size + options.upgraded();
+        if (
+          !learned && outOfDescriptors(error) &&
+          learnedTcpCap(current) < maxOpen
+        ) {
+          learned = true;
+          maxOpen = learnedTcpCap(current);
+          options.onCapLearned?.({ tcp: maxOpen, open: current });
+        }
         if (failures++ === 0) {
           options.log("error", "accept_failed", {
             ...errorFields(error),
@@ -203,7 +244,7 @@ export function serveHttp(
         options.log("info", "accept_recovered", { failures });
         failures = 0;
       }
-      if (open.size + options.upgraded() >= options.maxOpen) {
+      if (open.size + options.upgraded() >= maxOpen) {
         options.onRefused?.();
         refuse(conn);
         continue;

@@ -2,8 +2,11 @@ import assert from "node:assert/strict";
 import {
   connectionBudget,
   DESCRIPTOR_HEADROOM,
+  fileLimitInForce,
   HTTP_RESERVE,
+  learnedTcpCap,
   openFileLimit,
+  outOfDescriptors,
 } from "./listener.ts";
 
 Deno.test("connection budget: the configured cap, lowered below the descriptor limit", () => {
@@ -33,4 +36,31 @@ Deno.test("open file limit: the soft limit of this process", () => {
     Deno.readTextFileSync("/proc/self/limits"),
   )?.[1];
   assert.equal(limit, soft === "unlimited" ? undefined : Number(soft));
+});
+
+Deno.test("file limit in force: the setting wins, else /proc when readable, else none", () => {
+  assert.deepEqual(fileLimitInForce(300), {
+    fileLimit: 300,
+    source: "CHAT_FILE_LIMIT",
+  });
+  const read = openFileLimit();
+  assert.deepEqual(
+    fileLimitInForce(undefined),
+    read === undefined
+      ? { source: "none" }
+      : { fileLimit: read, source: "/proc/self/limits" },
+  );
+});
+
+Deno.test("out of descriptors: EMFILE and ENFILE, nothing else", () => {
+  assert.ok(outOfDescriptors(new Error("Too many open files (os error 24)")));
+  assert.ok(outOfDescriptors(new Error("Too many open files in system")));
+  assert.ok(outOfDescriptors(new Error("failed (os error 23)")));
+  assert.ok(!outOfDescriptors(new Error("Connection reset (os error 104)")));
+  assert.ok(!outOfDescriptors(new Error("os error 240")));
+});
+
+Deno.test("learned cap: the open connections less the headroom, at least 2", () => {
+  assert.equal(learnedTcpCap(1000), 1000 - DESCRIPTOR_HEADROOM);
+  assert.equal(learnedTcpCap(10), 2);
 });

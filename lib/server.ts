@@ -5,7 +5,12 @@ import { ChatService } from "./chat/service.ts";
 import type { Config } from "./config.ts";
 import { createApp } from "./framework/app.ts";
 import { liveReload } from "./framework/live_reload.ts";
-import { connectionBudget, openFileLimit, serveHttp } from "./listener.ts";
+import {
+  connectionBudget,
+  fileLimitInForce,
+  HTTP_RESERVE,
+  serveHttp,
+} from "./listener.ts";
 import type { Logger } from "./log.ts";
 import { People } from "./people/people.ts";
 import { loadTokenKeys } from "./people/tokens.ts";
@@ -63,7 +68,7 @@ export async function serveChat(
     admins: config.admins,
     whoIs: (req, { room }) => people.whoIs(req, room),
   });
-  const fileLimit = openFileLimit();
+  const { fileLimit, source } = fileLimitInForce(config.fileLimit);
   const budget = connectionBudget({
     maxConnections: config.maxConnections,
     fileLimit,
@@ -105,6 +110,16 @@ export async function serveChat(
       isolate ? Atomics.load(isolate.connections, 0) : chat.connections,
     reusePort: isolate !== undefined,
     onRefused: () => chat.metrics.refused.inc("descriptors"),
+    onCapLearned({ tcp, open }) {
+      const sockets = Math.max(1, tcp - HTTP_RESERVE);
+      chat.lowerMaxConnections(sockets);
+      log("warn", "connection_cap_learned", {
+        open,
+        tcpCap: tcp,
+        maxConnections: Math.min(budget.sockets, sockets),
+        hint: "set CHAT_FILE_LIMIT to the open-file limit (ulimit -n)",
+      });
+    },
     onListen({ hostname, port }) {
       log("info", "start", {
         hostname,
@@ -116,6 +131,8 @@ export async function serveChat(
           ? { maxConnectionsSet: config.maxConnections }
           : {}),
         fileLimit: fileLimit ?? null,
+        fileLimitFrom: source,
+        tcpCap: Number.isFinite(budget.tcp) ? budget.tcp : null,
         headerTimeoutMs: config.headerTimeoutMs,
       });
     },

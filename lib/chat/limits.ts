@@ -26,7 +26,7 @@ export interface Ticket {
  * isolate's.
  */
 export class ConnectionLimiter {
-  readonly maxTotal: number;
+  maxTotal: number;
   readonly maxPerAddress: number;
   #total: Int32Array;
   #perAddress = new Map<string, number>();

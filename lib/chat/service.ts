@@ -87,6 +87,11 @@ export class ChatService implements ChatApi {
   /** What the server measures about itself, for `/metrics`. */
   readonly metrics = new ChatMetrics();
 
+  /** Lowers the cap on open WebSockets (never raises it); open ones stay, new ones past it get 503. */
+  lowerMaxConnections(max: number): void {
+    this.#limiter.maxTotal = Math.min(this.#limiter.maxTotal, max);
+  }
+
   /** Wires a store and a fan-out into a chat. */
   constructor(options: ChatServiceOptions) {
     this.#store = options.store;
