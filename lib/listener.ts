@@ -106,7 +106,7 @@ export interface ListenOptions {
   reusePort?: boolean;
   /** Told of each connection refused for want of descriptors. */
   onRefused?(): void;
-  /** Told once, when an accept first ran out of descriptors and the TCP cap was lowered to `tcp` (see {@linkcode learnedTcpCap}). */
+  /** Told once, when with no `maxOpen` an accept first ran out of descriptors and the TCP cap became `tcp` (see {@linkcode learnedTcpCap}). */
   onCapLearned?(learned: { tcp: number; open: number }): void;
   onListen?(addr: Deno.NetAddr): void;
 }
@@ -218,10 +218,8 @@ export function serveHttp(
       } catch (error) {
         if (closing || error instanceof Deno.errors.BadResource) return;
         const current = open.size + options.upgraded();
-        if (
-          !learned && outOfDescriptors(error) &&
-          learnedTcpCap(current) < maxOpen
-        ) {
+        // Only with no known limit: past a known one, refusals in flight may briefly take the headroom.
+        if (!learned && maxOpen === Infinity && outOfDescriptors(error)) {
           learned = true;
           maxOpen = learnedTcpCap(current);
           options.onCapLearned?.({ tcp: maxOpen, open: current });
