@@ -14,6 +14,7 @@ import {
   skipBrowserTests,
   watchErrors,
 } from "./support/browser.ts";
+import { until } from "./support/hostile.ts";
 import { type RunningServer, startServer } from "./support/server.ts";
 
 const ignore = skipBrowserTests();
@@ -331,9 +332,11 @@ Deno.test({
           const room = randomRoom();
           const context = await b.newContext();
           let refuse = false;
+          let refused = 0;
           const sockets: WebSocketRoute[] = [];
           await context.routeWebSocket(/\/ws$/, (ws) => {
             if (refuse) {
+              refused++;
               ws.close({ code: 1011, reason: "test" });
               return;
             }
@@ -353,9 +356,20 @@ Deno.test({
             .waitFor();
           assert(await page.locator("#chat-input").isDisabled());
           assert(await page.locator(".btn-send").isDisabled());
-          refuse = false;
+          // While refused the banner stays, so the click cannot race the
+          // client's own retry: "Retry now" makes an attempt at once.
+          const before = refused;
           await banner.getByRole("button", { name: "Retry now" }).click();
-          await page.locator(".status-online").waitFor();
+          await until(() => refused > before, {
+            timeoutMs: 15_000,
+            what: "an attempt made by Retry now",
+          });
+          refuse = false;
+          // The client's own backoff may win the race to reconnect and take
+          // the banner (and its button) away: then there is nothing to click.
+          await banner.getByRole("button", { name: "Retry now" })
+            .click({ timeout: 5_000 }).catch(() => {});
+          await page.locator(".status-online").waitFor({ timeout: 60_000 });
           await banner.waitFor({ state: "detached" });
           assert(await page.locator("#chat-input").isEnabled());
           await context.close();

@@ -329,7 +329,7 @@ if (!skip) {
             const resends = () => people.reduce((n, p) => n + p.resends, 0);
             const seen = resends();
             await until(() => resends() >= seen + 4, {
-              timeoutMs: 20_000,
+              timeoutMs: 60_000,
               what: "refused sends",
             });
             const calmAcked = bystanders.reduce((n, p) => n + p.acked.size, 0);
@@ -337,7 +337,7 @@ if (!skip) {
               () =>
                 bystanders.reduce((n, p) => n + p.acked.size, 0) >=
                   calmAcked + 8,
-              { what: "a room on another shard going on" },
+              { timeoutMs: 30_000, what: "a room on another shard going on" },
             );
             const restartAt = Date.now();
             const lateAcks = people.flatMap((p) => [...p.acked.values()])

@@ -174,7 +174,11 @@ export async function startSteadyClient(
           resendAll();
         } else if (f.type === "message") take(f);
         else if (f.type === "error") {
-          if (!joined) failedOnce?.(new Error(JSON.stringify(f)));
+          if (!joined && failedOnce) failedOnce(new Error(JSON.stringify(f)));
+          // A refused rejoin (e.g. server_error while no replica confirms the
+          // history read) leaves the socket open but not joined: join again
+          // on a new one, as a real client would, instead of waiting forever.
+          else if (!joined) ws.close();
           if (f.code === "server_error" && !resendTimer) {
             resendTimer = setTimeout(() => {
               resendTimer = undefined;
