@@ -1,4 +1,5 @@
 /** What the auth routes share: JSON answers that no cache keeps, bounded JSON bodies. */
+import { readBoundedBody } from "../http/bounded_body.ts";
 import type { Verdict } from "./throttle.ts";
 
 /** Largest JSON body the auth routes read. */
@@ -20,27 +21,8 @@ export async function readJson(
   req: Request,
   limit: number = MAX_AUTH_BODY_BYTES,
 ): Promise<Record<string, unknown> | undefined> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > limit || !req.body) return undefined;
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (true) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
+  const bytes = await readBoundedBody(req, limit);
+  if (bytes === null) return undefined;
   try {
     const body = JSON.parse(
       new TextDecoder("utf-8", { fatal: true }).decode(bytes),

@@ -1,5 +1,6 @@
 /** What the room routes share: who asks, how a refusal reads, bodies. */
 import type { AppState } from "../app_state.ts";
+import { readBoundedBody } from "../http/bounded_body.ts";
 import { parseRoom } from "../protocol/names.ts";
 import type { RouteContext } from "../framework/types.ts";
 import type { Asker } from "./access.ts";
@@ -47,14 +48,14 @@ export async function askerOf(
 export async function readBody(
   req: Request,
 ): Promise<Record<string, unknown> | Response> {
-  const length = Number(req.headers.get("content-length") ?? "0");
-  if (length > MAX_BODY_BYTES) return json({ error: "body too large" }, 413);
-  let text: string;
+  let bytes: Uint8Array | null;
   try {
-    text = await req.text();
+    bytes = await readBoundedBody(req, MAX_BODY_BYTES);
   } catch {
     return json({ error: "unreadable body" }, 400);
   }
+  if (bytes === null) return json({ error: "body too large" }, 413);
+  const text = new TextDecoder().decode(bytes);
   if (new TextEncoder().encode(text).length > MAX_BODY_BYTES) {
     return json({ error: "body too large" }, 413);
   }
