@@ -44,6 +44,27 @@ export async function askerOf(
   };
 }
 
+/**
+ * The `limit` query parameter of a listing: `fallback` when absent, else
+ * plain decimal digits from 1 to `max`; a 400 Response otherwise.
+ */
+export function limitParam(
+  url: URL,
+  options: { fallback: number; max: number },
+): number | Response {
+  const raw = url.searchParams.get("limit");
+  const limit = raw === null ? options.fallback : Number(raw);
+  if (
+    (raw !== null && !/^[0-9]{1,4}$/.test(raw)) || limit < 1 ||
+    limit > options.max
+  ) {
+    return Response.json({
+      error: `limit must be a whole number from 1 to ${options.max}`,
+    }, { status: 400 });
+  }
+  return limit;
+}
+
 /** Reads a JSON object body of at most {@linkcode MAX_BODY_BYTES}; a Response (400/413) when it is not one. */
 export async function readBody(
   req: Request,

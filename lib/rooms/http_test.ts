@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MAX_BODY_BYTES, readBody } from "./http.ts";
+import { limitParam, MAX_BODY_BYTES, readBody } from "./http.ts";
 
 function chunked(text: string): Request {
   const bytes = new TextEncoder().encode(text);
@@ -27,4 +27,18 @@ Deno.test("readBody: a JSON object up to the limit is read; other JSON is 400", 
   const answer = await readBody(chunked("[1]"));
   assert.ok(answer instanceof Response);
   assert.equal(answer.status, 400);
+});
+
+Deno.test("limitParam: absent is the fallback; 1..max in plain digits; anything else is 400", async () => {
+  const at = (query: string) =>
+    limitParam(new URL(`http://x/${query}`), { fallback: 50, max: 200 });
+  assert.equal(at(""), 50);
+  assert.equal(at("?limit=1"), 1);
+  assert.equal(at("?limit=200"), 200);
+  for (const bad of ["0", "201", "1e2", "-1", " 5", "0x10", "", "12345"]) {
+    const answer = at(`?limit=${encodeURIComponent(bad)}`);
+    assert.ok(answer instanceof Response, bad);
+    assert.equal(answer.status, 400);
+    assert.match((await answer.json()).error, /from 1 to 200/);
+  }
 });

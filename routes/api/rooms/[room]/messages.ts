@@ -5,7 +5,7 @@ import {
   DEFAULT_HISTORY_PAGE,
   MAX_HISTORY_PAGE,
 } from "../../../../lib/protocol/limits.ts";
-import { askerOf, refused } from "../../../../lib/rooms/http.ts";
+import { askerOf, limitParam, refused } from "../../../../lib/rooms/http.ts";
 
 /** Older history: `?before={id}&limit={n}` (`n` in plain decimal digits), oldest first. */
 export const handler: Handlers<unknown, AppState> = {
@@ -22,16 +22,11 @@ export const handler: Handlers<unknown, AppState> = {
       await askerOf(req, ctx, room.canonical),
     );
     if (decision !== "allow") return refused(decision);
-    const rawLimit = ctx.url.searchParams.get("limit");
-    const limit = rawLimit === null ? DEFAULT_HISTORY_PAGE : Number(rawLimit);
-    if (
-      (rawLimit !== null && !/^[0-9]{1,4}$/.test(rawLimit)) || limit < 1 ||
-      limit > MAX_HISTORY_PAGE
-    ) {
-      return Response.json({
-        error: `limit must be a whole number from 1 to ${MAX_HISTORY_PAGE}`,
-      }, { status: 400 });
-    }
+    const limit = limitParam(ctx.url, {
+      fallback: DEFAULT_HISTORY_PAGE,
+      max: MAX_HISTORY_PAGE,
+    });
+    if (limit instanceof Response) return limit;
     const before = ctx.url.searchParams.get("before") ?? undefined;
     const messages = await ctx.state.chat.history(room.canonical, {
       before,

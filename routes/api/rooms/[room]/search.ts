@@ -6,7 +6,7 @@ import {
   MAX_QUERY_LENGTH,
   MAX_SEARCH_RESULTS,
 } from "../../../../lib/protocol/limits.ts";
-import { askerOf, refused } from "../../../../lib/rooms/http.ts";
+import { askerOf, limitParam, refused } from "../../../../lib/rooms/http.ts";
 
 function bad(error: string): Response {
   return Response.json({ error }, { status: 400 });
@@ -27,17 +27,12 @@ export const handler: Handlers<unknown, AppState> = {
       await askerOf(req, ctx, room.canonical),
     );
     if (decision !== "allow") return refused(decision);
+    const limit = limitParam(ctx.url, {
+      fallback: DEFAULT_SEARCH_RESULTS,
+      max: MAX_SEARCH_RESULTS,
+    });
+    if (limit instanceof Response) return limit;
     const params = ctx.url.searchParams;
-    const rawLimit = params.get("limit");
-    const limit = rawLimit === null ? DEFAULT_SEARCH_RESULTS : Number(rawLimit);
-    if (
-      (rawLimit !== null && !/^[0-9]{1,4}$/.test(rawLimit)) || limit < 1 ||
-      limit > MAX_SEARCH_RESULTS
-    ) {
-      return bad(
-        `limit must be a whole number from 1 to ${MAX_SEARCH_RESULTS}`,
-      );
-    }
     const query = params.get("q");
     if (query === null) return bad("q (the words to find) is missing");
     if (query.length > MAX_QUERY_LENGTH) {
