@@ -137,6 +137,10 @@ export class ChatMetrics {
     help: "Frames answered with an error or refused, by reason.",
     label: "reason",
   });
+  readonly opened = new Counter({
+    name: "chat_connections_opened_total",
+    help: "WebSockets opened (the per-connection log lines are at debug).",
+  });
   readonly closes = new Counter({
     name: "chat_socket_closes_total",
     help: "Sockets closed, by reason.",
@@ -181,6 +185,7 @@ export class ChatMetrics {
       this.stored.render(),
       this.delivered.render(),
       this.rejected.render(),
+      this.opened.render(),
       this.closes.render(),
       this.refused.render(),
       this.latency.render(),

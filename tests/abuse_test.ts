@@ -16,7 +16,7 @@ Deno.test({
     "nonce scope: a clientId equal to another connection's id never shares its dedupe",
   ...opts,
   async fn() {
-    await withServer({}, async (server) => {
+    await withServer({ CHAT_LOG_LEVEL: "debug" }, async (server) => {
       const room = freshRoom();
       const victim = await joined(server, { room, username: "victim" });
       let id: unknown;

@@ -45,7 +45,7 @@ Deno.test({
     "observability: /metrics counts a short chat, and every log line is one JSON object",
   ...opts,
   async fn() {
-    const server = await startServer();
+    const server = await startServer({ env: { CHAT_LOG_LEVEL: "debug" } });
     let stopped = false;
     try {
       const room = freshRoom();
@@ -87,6 +87,7 @@ Deno.test({
       const metrics = parseMetrics(text);
       const expect: Record<string, number> = {
         chat_connections: 2,
+        chat_connections_opened_total: 3,
         chat_rooms: 1,
         chat_messages_received_total: 3,
         chat_messages_delivered_total: 6,

@@ -267,7 +267,8 @@ export class ChatService implements ChatApi {
       },
     });
     this.#sessions.add(session);
-    this.#log("info", "connect", { room: options.room, session: session.id });
+    this.metrics.opened.inc();
+    this.#log("debug", "connect", { room: options.room, session: session.id });
   }
 
   address(req: Request, info: Deno.ServeHandlerInfo): string {

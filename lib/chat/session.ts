@@ -426,7 +426,10 @@ export class Session implements Peer {
     this.#leaveRoom(wasJoined);
     const reason = closeReason(this.#closeReason, event);
     this.#context.metrics.closes.inc(closeLabel(reason));
-    this.#context.log("info", "disconnect", {
+    const routine = ["client", "server_shutting_down"].includes(
+      closeLabel(reason),
+    );
+    this.#context.log(routine ? "debug" : "info", "disconnect", {
       room: this.room,
       session: this.id,
       code,
