@@ -194,5 +194,13 @@ export function safeNext(next: string | null | undefined): string {
   ) {
     return "/";
   }
+  // Browsers drop tabs and newlines from a URL, so "/\t/evil.example"
+  // passes the checks above yet leads off the site: resolve it to be sure.
+  const base = "http://this-site.invalid";
+  try {
+    if (new URL(next, base).origin !== base) return "/";
+  } catch {
+    return "/";
+  }
   return next;
 }
