@@ -1,9 +1,9 @@
 /**
- * The browser side of the chat protocol, free of Preact so it can be tested
- * with a fake socket: connection, join, reconnect with backoff, resume with
- * `since`, de-duplication, typing, and the outbox of unacknowledged messages.
- * The state's shape is in chat_state.ts, how events change it in
- * chat_reducer.ts, the outbox in outbox.ts and the backoff in reconnect.ts.
+ * The chat protocol in the browser, on a {@linkcode ReconnectingSocket} and
+ * free of Preact: join and resume with `since`, de-duplication, typing, the
+ * outbox of unacknowledged messages and paging back through history. The
+ * state's shape is in chat_state.ts, how events change it in chat_reducer.ts,
+ * the outbox in outbox.ts.
  */
 
 import type {
@@ -18,6 +18,8 @@ import {
   DEFAULT_HISTORY_PAGE,
   TYPING_INTERVAL_MS,
 } from "../protocol/limits.ts";
+import { parseUsername } from "../protocol/names.ts";
+import { type Clock, systemClock } from "../clock.ts";
 import { fetchPage, fillGap } from "./history_pages.ts";
 import {
   type ChatState,
@@ -35,20 +37,10 @@ import {
   welcomePatch,
 } from "./chat_reducer.ts";
 import { checkText, discardFailed, requeue, sendDue } from "./outbox.ts";
-import { Backoff, defaultTimers, joinFrame, type Timers } from "./reconnect.ts";
+import { joinFrame } from "./join_frame.ts";
+import { presenceChanges, readFrame } from "./server_events.ts";
+import { ReconnectingSocket, type SocketLike } from "./reconnecting_socket.ts";
 import { TypingTimers } from "./typing_timers.ts";
-import { parseUsername } from "../protocol/names.ts";
-
-/** The part of `WebSocket` the client uses. */
-export interface SocketLike {
-  readonly readyState: number;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
-}
 
 /** Options of {@linkcode ChatClient}. */
 export interface ChatClientOptions {
@@ -66,14 +58,13 @@ export interface ChatClientOptions {
   messagesUrl: string;
   createSocket?: (url: string) => SocketLike;
   fetch?: typeof fetch;
-  timers?: Timers;
+  /** Time and timers (reconnect backoff, typing); the real clock by default. */
+  clock?: Clock;
+  /** Jitter of the reconnect backoff, in [0, 1). */
   random?: () => number;
-  now?: () => number;
   /** A fresh nonce for each message. */
   nonce?: () => string;
 }
-
-const OPEN = 1;
 
 function defaultNonce(): string {
   return crypto.randomUUID();
@@ -82,14 +73,11 @@ function defaultNonce(): string {
 /** One person's connection to one room. */
 export class ChatClient {
   #options: ChatClientOptions;
-  #timers: Timers;
-  #random: () => number;
-  #now: () => number;
+  #clock: Clock;
   #nonce: () => string;
   #state: ChatState;
   #listeners = new Set<(state: ChatState) => void>();
-  #socket: SocketLike | null = null;
-  #backoff: Backoff;
+  #socket: ReconnectingSocket;
   #typists: TypingTimers;
   #lastTypingSent = -Infinity;
   #noticeCount = 0;
@@ -97,12 +85,23 @@ export class ChatClient {
 
   constructor(options: ChatClientOptions) {
     this.#options = options;
-    this.#timers = options.timers ?? defaultTimers;
-    this.#random = options.random ?? Math.random;
-    this.#now = options.now ?? Date.now;
+    this.#clock = options.clock ?? systemClock;
     this.#nonce = options.nonce ?? defaultNonce;
-    this.#backoff = new Backoff(this.#timers, this.#random);
-    this.#typists = new TypingTimers(this.#timers, (username) =>
+    this.#socket = new ReconnectingSocket({
+      url: options.socketUrl,
+      createSocket: options.createSocket,
+      clock: this.#clock,
+      random: options.random,
+      onOpen: () => {
+        if (!this.#state.needsName) this.#sendJoin();
+      },
+      onText: (data) => {
+        for (const event of readFrame(data)) this.#handle(event);
+      },
+      onLost: () => this.#onLost(),
+      onStatus: (status) => this.#update({ retryAt: null, ...status }),
+    });
+    this.#typists = new TypingTimers(this.#clock, (username) =>
       this.#update({
         typing: this.#state.typing.filter((u) => u !== username),
       }));
@@ -138,13 +137,8 @@ export class ChatClient {
       nameError: null,
       alert: null,
     });
-    const socket = this.#socket;
-    if (socket && socket.readyState === OPEN && !this.#state.joined) {
-      this.#sendJoin(socket);
-    } else if (!socket) {
-      this.#backoff.cancel();
-      this.#connect();
-    }
+    if (this.#socket.isOpen) this.#sendJoin();
+    else this.#socket.connect();
     return true;
   }
 
@@ -175,7 +169,7 @@ export class ChatClient {
       nonce: this.#nonce(),
       text,
       status: "queued",
-      createdAt: this.#now(),
+      createdAt: this.#clock.now(),
     };
     if (options.replyTo !== undefined) entry.replyTo = options.replyTo;
     this.#update({ outbox: [...this.#state.outbox, entry] });
@@ -196,7 +190,7 @@ export class ChatClient {
 
   /** Tells the room we are typing, at most once a second. */
   typing(): void {
-    const now = this.#now();
+    const now = this.#clock.now();
     if (
       !this.#state.joined || now - this.#lastTypingSent < TYPING_INTERVAL_MS
     ) {
@@ -208,9 +202,8 @@ export class ChatClient {
 
   /** Skips the backoff wait and reconnects now (e.g. when the browser is back online). */
   reconnectNow(): void {
-    if (this.#closed || this.#socket || this.#state.username === null) return;
-    this.#backoff.cancel();
-    this.#connect();
+    if (this.#closed || this.#state.username === null) return;
+    this.#socket.connect();
   }
 
   /**
@@ -254,15 +247,8 @@ export class ChatClient {
   /** Closes the socket for good and stops every timer. */
   close(): void {
     this.#closed = true;
-    this.#backoff.cancel();
+    this.#socket.close();
     this.#typists.clear();
-    const socket = this.#socket;
-    this.#socket = null;
-    if (socket) {
-      socket.onclose = null;
-      socket.onmessage = null;
-      socket.close(1000, "bye");
-    }
     this.#update({ status: "closed", joined: false, typing: [] });
   }
 
@@ -271,68 +257,25 @@ export class ChatClient {
     for (const listener of this.#listeners) listener(this.#state);
   }
 
-  #connect(): void {
-    const create = this.#options.createSocket ??
-      ((url: string) => new WebSocket(url) as unknown as SocketLike);
-    this.#update({ status: "connecting", retryAt: null });
-    let socket: SocketLike;
-    try {
-      socket = create(this.#options.socketUrl);
-    } catch {
-      this.#scheduleReconnect();
-      return;
+  /** The socket closed: not joined any more; true to reconnect. */
+  #onLost(): boolean {
+    this.#typists.clear();
+    this.#update({ joined: false, typing: [] });
+    if (this.#closed) return false;
+    if (this.#state.username === null || this.#state.needsName) {
+      this.#update({ status: "idle" });
+      return false;
     }
-    this.#socket = socket;
-    socket.onopen = () => {
-      if (this.#socket === socket && !this.#state.needsName) {
-        this.#sendJoin(socket);
-      }
-    };
-    socket.onmessage = (event) => {
-      if (this.#socket !== socket || typeof event.data !== "string") return;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(event.data);
-      } catch {
-        return;
-      }
-      if (parsed && typeof parsed === "object" && "type" in parsed) {
-        this.#handle(parsed as ServerEvent, true);
-      }
-    };
-    socket.onerror = () => {};
-    socket.onclose = () => {
-      if (this.#socket !== socket) return;
-      this.#socket = null;
-      this.#typists.clear();
-      this.#update({ joined: false, typing: [] });
-      if (this.#closed) return;
-      if (this.#state.username === null || this.#state.needsName) {
-        this.#update({ status: "idle" });
-        return;
-      }
-      this.#scheduleReconnect();
-    };
+    return true;
   }
 
-  #sendJoin(socket: SocketLike): void {
+  #sendJoin(): void {
     const frame = joinFrame(this.#state, this.#options.clientId);
-    if (frame) socket.send(JSON.stringify(frame));
-  }
-
-  #scheduleReconnect(): void {
-    const delay = this.#backoff.next();
-    this.#update({ status: "reconnecting", retryAt: this.#now() + delay });
-    this.#backoff.start(() => {
-      if (!this.#closed && !this.#socket) this.#connect();
-    }, delay);
+    if (frame) this.#socket.send(JSON.stringify(frame));
   }
 
   #write(frame: ClientFrame): boolean {
-    const socket = this.#socket;
-    if (!socket || socket.readyState !== OPEN) return false;
-    socket.send(JSON.stringify(frame));
-    return true;
+    return this.#socket.send(JSON.stringify(frame));
   }
 
   /** Sends queued messages; after a fresh `welcome` also those in flight on the old socket. */
@@ -345,13 +288,8 @@ export class ChatClient {
     if (outbox) this.#update({ outbox });
   }
 
-  #handle(event: ServerEvent, outer: boolean): void {
+  #handle(event: ServerEvent): void {
     switch (event.type) {
-      case "batch":
-        if (outer && Array.isArray(event.events)) {
-          for (const inner of event.events) this.#handle(inner, false);
-        }
-        return;
       case "welcome":
         return this.#onWelcome(event);
       case "message":
@@ -363,15 +301,13 @@ export class ChatClient {
       case "left":
         return this.#onPresence(event);
       case "presence": {
-        const { members, people, ts } = event;
-        for (const username of event.joined ?? []) {
-          this.#onPresence({ type: "joined", username, ts, members, people });
-        }
-        for (const username of event.left ?? []) {
-          this.#onPresence({ type: "left", username, ts, members, people });
-        }
-        if (!event.joined?.length && !event.left?.length) {
-          this.#update({ members, people: people ?? this.#state.people });
+        const changes = presenceChanges(event);
+        for (const change of changes) this.#onPresence(change);
+        if (changes.length === 0) {
+          this.#update({
+            members: event.members,
+            people: event.people ?? this.#state.people,
+          });
         }
         return;
       }
@@ -390,7 +326,7 @@ export class ChatClient {
     event: Extract<ServerEvent, { type: "welcome" }>,
   ): void {
     const lastKnown = this.#state.messages.at(-1)?.id ?? null;
-    this.#backoff.reset();
+    this.#socket.resetBackoff();
     this.#update(welcomePatch(event));
     this.#onMessages(event.history ?? []);
     this.#flush(true);
@@ -427,7 +363,7 @@ export class ChatClient {
     const { patch, kicked } = applyError(this.#state, { code, message });
     if (kicked) {
       this.#closed = true;
-      this.#backoff.cancel();
+      this.#socket.stop();
     }
     if (Object.keys(patch).length > 0) this.#update(patch);
   }

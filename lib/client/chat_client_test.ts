@@ -3,14 +3,11 @@ import {
   ok as assert,
 } from "node:assert/strict";
 import type { MessageEvent, ServerEvent } from "../protocol/events.ts";
-import {
-  ChatClient,
-  type ChatClientOptions,
-  type SocketLike,
-} from "./chat_client.ts";
+import { FakeClock } from "../fake_clock.ts";
+import { ChatClient, type ChatClientOptions } from "./chat_client.ts";
 import { mergeMessages } from "./chat_state.ts";
 import { MAX_NOTICES } from "./chat_reducer.ts";
-import { BACKOFF_CAP_MS, backoffDelay } from "./reconnect.ts";
+import type { SocketLike } from "./reconnecting_socket.ts";
 
 class FakeSocket implements SocketLike {
   readyState = 0;
@@ -39,29 +36,6 @@ class FakeSocket implements SocketLike {
   }
 }
 
-class FakeTimers {
-  now = 0;
-  #next = 1;
-  pending = new Map<number, { at: number; callback: () => void }>();
-  set = (callback: () => void, ms: number) => {
-    const id = this.#next++;
-    this.pending.set(id, { at: this.now + ms, callback });
-    return id;
-  };
-  clear = (id: unknown) => {
-    this.pending.delete(id as number);
-  };
-  advance(ms: number) {
-    this.now += ms;
-    for (const [id, timer] of [...this.pending]) {
-      if (timer.at <= this.now) {
-        this.pending.delete(id);
-        timer.callback();
-      }
-    }
-  }
-}
-
 function message(id: string, username = "bob", nonce?: string): MessageEvent {
   return {
     type: "message",
@@ -76,7 +50,7 @@ function message(id: string, username = "bob", nonce?: string): MessageEvent {
 
 function setup(options: Partial<ChatClientOptions> = {}) {
   const sockets: FakeSocket[] = [];
-  const timers = new FakeTimers();
+  const clock = new FakeClock();
   let nonces = 0;
   const client = new ChatClient({
     room: "lobby",
@@ -88,13 +62,27 @@ function setup(options: Partial<ChatClientOptions> = {}) {
       sockets.push(socket);
       return socket;
     },
-    timers,
-    now: () => timers.now,
+    clock,
     random: () => 0.5,
     nonce: () => `n${++nonces}`,
     ...options,
   });
-  return { client, sockets, timers };
+  return { client, sockets, clock };
+}
+
+/** Resolves once the client's state passes `test` (an unmet test leaves the test pending, which fails it). */
+function untilState(
+  client: ChatClient,
+  test: (state: ChatClient["state"]) => boolean,
+): Promise<void> {
+  return new Promise((resolve) => {
+    if (test(client.state)) return resolve();
+    const stop = client.subscribe((state) => {
+      if (!test(state)) return;
+      stop();
+      resolve();
+    });
+  });
 }
 
 function welcome(history: MessageEvent[] = [], extra = {}): ServerEvent {
@@ -107,14 +95,6 @@ function welcome(history: MessageEvent[] = [], extra = {}): ServerEvent {
     ...extra,
   };
 }
-
-Deno.test("backoff grows, is capped and jittered", () => {
-  assertEquals(backoffDelay(0, () => 0), 250);
-  assertEquals(backoffDelay(0, () => 1), 500);
-  assertEquals(backoffDelay(3, () => 1), 4000);
-  assertEquals(backoffDelay(30, () => 1), BACKOFF_CAP_MS);
-  assert(backoffDelay(30, () => 0) >= BACKOFF_CAP_MS / 2);
-});
 
 Deno.test("mergeMessages keeps ids sorted and unique", () => {
   const merged = mergeMessages([message("b"), message("d")], [
@@ -236,7 +216,7 @@ Deno.test("name_taken asks for another name on the same socket", () => {
 });
 
 Deno.test("reconnects with backoff, resumes with since and resends unacked", () => {
-  const { client, sockets, timers } = setup();
+  const { client, sockets, clock } = setup();
   client.join("alice");
   sockets[0].open();
   sockets[0].receive(welcome([message("001")]));
@@ -244,9 +224,9 @@ Deno.test("reconnects with backoff, resumes with since and resends unacked", () 
   sockets[0].drop(1001);
   assertEquals(client.state.status, "reconnecting");
   client.send("offline");
-  timers.advance(374);
+  clock.tick(374);
   assertEquals(sockets.length, 1);
-  timers.advance(1);
+  clock.tick(1);
   assertEquals(sockets.length, 2);
   sockets[1].open();
   assertEquals(sockets[1].sent[0].since, "001");
@@ -258,7 +238,7 @@ Deno.test("reconnects with backoff, resumes with since and resends unacked", () 
   }]);
   assertEquals(client.state.status, "online");
   sockets[1].drop();
-  timers.advance(375);
+  clock.tick(375);
   assertEquals(sockets.length, 3, "backoff resets after a welcome");
 });
 
@@ -286,7 +266,7 @@ Deno.test("a truncated welcome fills the hole from the messages API", async () =
   sockets[0].receive(welcome([message("0400"), message("0401")], {
     truncated: true,
   }));
-  await new Promise((r) => setTimeout(r, 10));
+  await untilState(client, (state) => state.messages.length === 352);
   assertEquals(requests, ["?before=0400&limit=200", "?before=0200&limit=200"]);
   const ids = client.state.messages.map((m) => m.id);
   assertEquals(ids.length, 1 + 149 + 200 + 2);
@@ -294,23 +274,23 @@ Deno.test("a truncated welcome fills the hole from the messages API", async () =
 });
 
 Deno.test("typing shows for 3 s, is cleared by that person's message, and is sent at most once a second", () => {
-  const { client, sockets, timers } = setup();
+  const { client, sockets, clock } = setup();
   client.join("alice");
   sockets[0].open();
   sockets[0].receive(welcome());
   sockets[0].receive({ type: "typing", username: "bob" });
   sockets[0].receive({ type: "typing", username: "alice" });
   assertEquals(client.state.typing, ["bob"]);
-  timers.advance(2999);
+  clock.tick(2999);
   assertEquals(client.state.typing, ["bob"]);
-  timers.advance(1);
+  clock.tick(1);
   assertEquals(client.state.typing, []);
   sockets[0].receive({ type: "typing", username: "bob" });
   sockets[0].receive(message("001", "bob"));
   assertEquals(client.state.typing, []);
   client.typing();
   client.typing();
-  timers.advance(1000);
+  clock.tick(1000);
   client.typing();
   assertEquals(sockets[0].sent.filter((f) => f.type === "typing").length, 2);
 });

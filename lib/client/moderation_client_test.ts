@@ -1,6 +1,8 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import type { ServerEvent } from "../protocol/events.ts";
-import { ChatClient, type SocketLike } from "./chat_client.ts";
+import { FakeClock } from "../fake_clock.ts";
+import { ChatClient } from "./chat_client.ts";
+import type { SocketLike } from "./reconnecting_socket.ts";
 
 class Socket implements SocketLike {
   readyState = 0;
@@ -22,7 +24,7 @@ class Socket implements SocketLike {
 
 function joinedClient() {
   const sockets: Socket[] = [];
-  const pending: (() => void)[] = [];
+  const clock = new FakeClock();
   const client = new ChatClient({
     room: "lobby",
     socketUrl: "ws://x/api/rooms/lobby/ws",
@@ -32,10 +34,7 @@ function joinedClient() {
       sockets.push(socket);
       return socket;
     },
-    timers: {
-      set: (callback) => pending.push(callback),
-      clear: () => {},
-    },
+    clock,
     random: () => 0.5,
   });
   client.join("alice");
@@ -48,7 +47,7 @@ function joinedClient() {
     members: ["alice"],
     history: [],
   });
-  return { client, sockets, pending };
+  return { client, sockets, clock };
 }
 
 Deno.test("a notice becomes a moderation line in the timeline", () => {
@@ -68,7 +67,7 @@ Deno.test("a notice becomes a moderation line in the timeline", () => {
 });
 
 Deno.test("kicked: the alert says so and the client does not reconnect", () => {
-  const { client, sockets, pending } = joinedClient();
+  const { client, sockets, clock } = joinedClient();
   sockets[0].receive({
     type: "error",
     code: "kicked",
@@ -81,7 +80,8 @@ Deno.test("kicked: the alert says so and the client does not reconnect", () => {
     client.state.alert,
     "You were removed from the room by a moderator.",
   );
-  for (const run of pending) run();
+  assertEquals(clock.pending, 0);
+  clock.tick(60_000);
   assertEquals(sockets.length, 1);
 });
 

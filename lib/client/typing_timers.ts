@@ -1,18 +1,18 @@
 /** How long others show as typing: one timer per person, renewed by each `typing` event. */
-import type { Timers } from "./reconnect.ts";
+import type { Clock, TimerId } from "../clock.ts";
 
 /** How long "bob is typing…" stays without another typing event. */
 export const TYPING_TTL_MS = 3000;
 
 /** The typing timers of one client. */
 export class TypingTimers {
-  #timers: Timers;
+  #clock: Clock;
   #onExpire: (username: string) => void;
-  #pending = new Map<string, unknown>();
+  #pending = new Map<string, TimerId>();
 
-  /** Timers on `timers`; `onExpire` is told when someone stops showing as typing. */
-  constructor(timers: Timers, onExpire: (username: string) => void) {
-    this.#timers = timers;
+  /** Timers on `clock`; `onExpire` is told when someone stops showing as typing. */
+  constructor(clock: Clock, onExpire: (username: string) => void) {
+    this.#clock = clock;
     this.#onExpire = onExpire;
   }
 
@@ -21,7 +21,7 @@ export class TypingTimers {
     this.stop(username);
     this.#pending.set(
       username,
-      this.#timers.set(() => {
+      this.#clock.setTimeout(() => {
         this.#pending.delete(username);
         this.#onExpire(username);
       }, TYPING_TTL_MS),
@@ -31,13 +31,13 @@ export class TypingTimers {
   /** Stops `username`'s timer (a message or a leave ended the typing). */
   stop(username: string): void {
     const timer = this.#pending.get(username);
-    if (timer !== undefined) this.#timers.clear(timer);
+    this.#clock.clearTimeout(timer);
     this.#pending.delete(username);
   }
 
   /** Stops every timer. */
   clear(): void {
-    for (const id of this.#pending.values()) this.#timers.clear(id);
+    for (const id of this.#pending.values()) this.#clock.clearTimeout(id);
     this.#pending.clear();
   }
 }
