@@ -40,8 +40,6 @@ export interface ChatApi {
   healthy(): Promise<boolean>;
   /** Metrics in the Prometheus text format. */
   metricsText(): string;
-  /** The client's address (the peer's, or what a trusted proxy says). */
-  address(req: Request, info: Deno.ServeHandlerInfo): string;
 }
 
 /** `ctx.state` of every route. */
@@ -53,6 +51,8 @@ export interface AppState {
   access: RoomAccess;
   /** Origins allowed besides the server's own (WebSocket upgrades, state-changing requests). */
   allowedOrigins: readonly string[];
+  /** Proxies whose `X-Forwarded-For` names the client (lib/http/client_address.ts). */
+  trustedProxies: readonly string[];
   /** Per request: the socket place taken by the admission middleware (lib/http/socket_guards.ts). */
   ticket?: Ticket;
 }

@@ -66,7 +66,6 @@ export async function serveChat(
     messages: store,
     fanout,
     admins: config.admins,
-    whoIs: (req, { room }) => people.whoIs(req, room),
   });
   const { fileLimit, source } = fileLimitInForce(config.fileLimit);
   const budget = connectionBudget({
@@ -84,7 +83,6 @@ export async function serveChat(
     sharedConnections: isolate?.connections,
     maxConnections: budget.sockets,
     maxConnectionsPerAddress: config.maxConnectionsPerAddress,
-    trustedProxies: config.trustedProxies,
     idleTimeoutSeconds: config.idleTimeoutSeconds,
     maxBufferedBytes: config.maxBufferedBytes,
     people,
@@ -92,7 +90,11 @@ export async function serveChat(
   const app = createApp({
     manifest,
     build,
-    state: { ...chat.state, allowedOrigins: config.allowedOrigins },
+    state: {
+      ...chat.state,
+      allowedOrigins: config.allowedOrigins,
+      trustedProxies: config.trustedProxies,
+    },
     middleware: [
       ...(isolate ? [isolateHeader(isolate.id)] : []),
       ...(config.dev ? [liveReload()] : []),

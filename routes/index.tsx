@@ -8,7 +8,7 @@ import { SiteHeader } from "../lib/ui/site_header.tsx";
 import JoinForm from "../islands/join_form.tsx";
 import HomeRooms from "../islands/home_rooms.tsx";
 import CreateRoom from "../islands/create_room.tsx";
-import { askerOf } from "../lib/rooms/http.ts";
+import { askerOf } from "../lib/http/room_routes.ts";
 import { visibleRooms } from "../lib/rooms/listing.ts";
 
 interface HomeData {

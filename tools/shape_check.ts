@@ -1,8 +1,9 @@
 /**
  * The shape check, run by `deno task check`: fails on an import cycle among
  * the project's modules, on lib/framework importing anything outside itself
- * (the framework knows nothing of the chat), and on the chat core importing a
- * backend (lib/backends/). Imports are read from the source text, type-only
+ * (the framework knows nothing of the chat, the chat core above all), on the
+ * chat core importing a backend (lib/backends/) or the framework, and on the
+ * chat (lib/chat, lib/rooms, lib/search) importing the HTTP layer (lib/http). Imports are read from the source text, type-only
  * ones included, so a cycle of types fails too.
  */
 import { dirname, join, relative, resolve } from "node:path";
@@ -124,9 +125,12 @@ const under = (folder: string) => (path: string) =>
 const framework = under("lib/framework");
 const protocol = under("lib/protocol");
 const backends = under("lib/backends");
+const http = under("lib/http");
 const CHAT_CORE = ["lib/chat", "lib/people", "lib/rooms", "lib/search"].map(
   under,
 );
+const core = (path: string) => CHAT_CORE.some((folder) => folder(path));
+const HTTP_FREE = ["lib/chat", "lib/rooms", "lib/search"].map(under);
 
 /** The layering rules of the project. */
 export const RULES: readonly LayerRule[] = [
@@ -145,11 +149,27 @@ export const RULES: readonly LayerRule[] = [
     forbids: (_from, to) => !protocol(to),
   },
   {
+    name: "lib/framework imports no chat core",
+    from: framework,
+    forbids: (_from, to) => core(to),
+  },
+  {
     name:
       "the chat core (lib/chat, lib/people, lib/rooms, lib/search) imports no backend (lib/backends)",
-    from: (path) =>
-      CHAT_CORE.some((core) => core(path)) && !path.endsWith("_test.ts"),
+    from: (path) => core(path) && !path.endsWith("_test.ts"),
     forbids: (_from, to) => backends(to),
+  },
+  {
+    name:
+      "the chat core (lib/chat, lib/people, lib/rooms, lib/search) imports no framework (lib/framework)",
+    from: core,
+    forbids: (_from, to) => framework(to),
+  },
+  {
+    name:
+      "the chat (lib/chat, lib/rooms, lib/search) knows no HTTP: it imports nothing of lib/http",
+    from: (path) => HTTP_FREE.some((folder) => folder(path)),
+    forbids: (_from, to) => http(to),
   },
 ];
 

@@ -36,6 +36,7 @@ Deno.test("a cycle through a type import and a module importing itself are found
     ["lib/framework/self.ts"],
   ]);
   assert.deepEqual(violations(graph), [
+    "lib/framework imports no chat core: lib/framework/app.ts → lib/chat/c.ts",
     "lib/framework imports only lib/framework (its tests: their fixtures): lib/framework/app.ts → lib/chat/c.ts",
   ]);
 });
@@ -57,5 +58,27 @@ Deno.test("the chat core may not import a backend; the protocol module imports n
   assert.deepEqual(violations(graph), [
     "lib/protocol (shared by browser and server) imports nothing else: lib/protocol/limits.ts → lib/chat/names.ts",
     "the chat core (lib/chat, lib/people, lib/rooms, lib/search) imports no backend (lib/backends): lib/chat/room.ts → lib/backends/redis/store.ts",
+  ]);
+});
+
+Deno.test("the chat core may not import the framework, nor the framework the chat core; the chat knows no lib/http", () => {
+  const graph = new Map([
+    ["lib/rooms/http.ts", ["lib/framework/types.ts", "lib/rooms/access.ts"]],
+    ["lib/people/csrf_test.ts", ["lib/framework/types.ts"]],
+    ["lib/framework/app.ts", ["lib/people/people.ts"]],
+    ["lib/chat/service.ts", ["lib/http/client_address.ts"]],
+    ["lib/people/people.ts", ["lib/http/client_address.ts"]],
+    ["lib/http/room_routes.ts", [
+      "lib/framework/types.ts",
+      "lib/rooms/access.ts",
+    ]],
+    ["routes/api/rooms/[room]/audit.ts", ["lib/framework/types.ts"]],
+  ]);
+  assert.deepEqual(violations(graph), [
+    "lib/framework imports no chat core: lib/framework/app.ts → lib/people/people.ts",
+    "lib/framework imports only lib/framework (its tests: their fixtures): lib/framework/app.ts → lib/people/people.ts",
+    "the chat (lib/chat, lib/rooms, lib/search) knows no HTTP: it imports nothing of lib/http: lib/chat/service.ts → lib/http/client_address.ts",
+    "the chat core (lib/chat, lib/people, lib/rooms, lib/search) imports no framework (lib/framework): lib/people/csrf_test.ts → lib/framework/types.ts",
+    "the chat core (lib/chat, lib/people, lib/rooms, lib/search) imports no framework (lib/framework): lib/rooms/http.ts → lib/framework/types.ts",
   ]);
 });

@@ -68,21 +68,3 @@ export class ConnectionLimiter {
     else this.#perAddress.set(address, mine - 1);
   }
 }
-
-/**
- * The client's address: the peer's, or, when the peer is a trusted proxy,
- * the rightmost `X-Forwarded-For` entry that is not itself a trusted proxy.
- */
-export function clientAddress(
-  req: Request,
-  options: { peer: string; trustedProxies: readonly string[] },
-): string {
-  if (!options.trustedProxies.includes(options.peer)) return options.peer;
-  const forwarded = req.headers.get("x-forwarded-for");
-  if (!forwarded) return options.peer;
-  const hops = forwarded.split(",").map((hop) => hop.trim()).filter(Boolean);
-  for (let i = hops.length - 1; i >= 0; i--) {
-    if (!options.trustedProxies.includes(hops[i])) return hops[i];
-  }
-  return hops[0] ?? options.peer;
-}

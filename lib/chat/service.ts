@@ -10,12 +10,7 @@ import type { MessageEvent, RoomSummary } from "../protocol/events.ts";
 import type { Fanout } from "./fanout.ts";
 import { AddressRates } from "./address_rates.ts";
 import { Hub } from "./hub.ts";
-import {
-  clientAddress,
-  ConnectionLimiter,
-  type Refusal,
-  type Ticket,
-} from "./limits.ts";
+import { ConnectionLimiter, type Refusal, type Ticket } from "./limits.ts";
 import type { Presence } from "./presence.ts";
 import { CLOSE_GOING_AWAY, Session } from "./session.ts";
 import type { SessionContext } from "./session_context.ts";
@@ -41,8 +36,6 @@ export interface ChatServiceOptions {
   sharedConnections?: Int32Array;
   /** Most open sockets per client address; 0 (default) is no cap. */
   maxConnectionsPerAddress?: number;
-  /** Proxies whose `X-Forwarded-For` names the client. */
-  trustedProxies?: string[];
   /** Seconds without a pong before a peer is deemed dead (default 30). */
   idleTimeoutSeconds?: number;
   /** Unsent bytes on one socket before it is closed as a slow consumer (default 1 MiB). */
@@ -79,7 +72,6 @@ export class ChatService implements ChatApi {
   #closing = false;
   #addressRates = new AddressRates();
   #limiter: ConnectionLimiter;
-  #trustedProxies: string[];
   #idleTimeout: number;
   #people: People;
   #access: RoomAccess;
@@ -104,7 +96,6 @@ export class ChatService implements ChatApi {
       maxPerAddress: options.maxConnectionsPerAddress ?? 0,
       shared: options.sharedConnections,
     });
-    this.#trustedProxies = options.trustedProxies ?? [];
     this.#idleTimeout = options.idleTimeoutSeconds ?? 30;
     this.#search = new SearchService(this.#store);
     this.#people = options.people;
@@ -269,13 +260,6 @@ export class ChatService implements ChatApi {
     this.#sessions.add(session);
     this.metrics.opened.inc();
     this.#log("debug", "connect", { room: options.room, session: session.id });
-  }
-
-  address(req: Request, info: Deno.ServeHandlerInfo): string {
-    return clientAddress(req, {
-      peer: (info.remoteAddr as Deno.NetAddr).hostname ?? "",
-      trustedProxies: this.#trustedProxies,
-    });
   }
 
   /** Per-room entries kept in memory by the hub, presence and fan-out. */

@@ -5,7 +5,8 @@
 import type { AppState } from "../app_state.ts";
 import type { Refusal } from "../chat/limits.ts";
 import type { Middleware } from "../framework/types.ts";
-import { sameOrAllowedOrigin } from "../people/csrf.ts";
+import { requestAddress } from "./client_address.ts";
+import { sameOrAllowedOrigin } from "./csrf.ts";
 
 /** Seconds a client is told to wait (`Retry-After`) when the server refuses with 503. */
 export const RETRY_AFTER_SECONDS = 5;
@@ -58,7 +59,7 @@ export const socketOrigin: Middleware<AppState> = (ctx, next) => {
 export const socketAdmission: Middleware<AppState> = async (ctx, next) => {
   if (!isWebSocketUpgrade(ctx.req)) return await next();
   const { chat } = ctx.state;
-  const admitted = chat.admit(chat.address(ctx.req, ctx.info));
+  const admitted = chat.admit(requestAddress(ctx.req, ctx));
   if ("refusal" in admitted) return refusalResponse(admitted.refusal);
   const { ticket } = admitted;
   ctx.state.ticket = ticket;

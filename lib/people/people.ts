@@ -1,5 +1,5 @@
 /** Accounts over HTTP (sign-up, sign-in, sign-out, me) and "who is this request". */
-import { clientAddress } from "../chat/limits.ts";
+import { clientAddress, peerAddress } from "../http/client_address.ts";
 import { canonicalName, parseUsername } from "../protocol/names.ts";
 import type { Logger } from "../log.ts";
 import type { AccountStore } from "./accounts.ts";
@@ -34,6 +34,23 @@ export interface PeopleOptions {
   trustedProxies?: string[];
   /** Keys of embedding sites' tokens (`loadTokenKeys`); no tokens when absent. */
   tokenKeys?: TokenKeys;
+}
+
+/** The `{"username","password"}` body of a sign-up or sign-in, or the 400 answer. */
+async function credentialsOf(
+  req: Request,
+): Promise<{ username: string; password: string } | Response> {
+  const body = await readJson(req);
+  if (
+    !body || typeof body.username !== "string" ||
+    typeof body.password !== "string"
+  ) {
+    return json({
+      error: "bad_request",
+      message: "Send a username and a password.",
+    }, 400);
+  }
+  return { username: body.username, password: body.password };
 }
 
 /** The people of one server: its accounts, their sessions, and the limits on signing in. */
@@ -123,16 +140,8 @@ export class People {
   /** `POST /api/auth/signup`. */
   async signup(req: Request, info: Deno.ServeHandlerInfo): Promise<Response> {
     if (this.mode === "off") return json({ error: "not_found" }, 404);
-    const body = await readJson(req);
-    if (
-      !body || typeof body.username !== "string" ||
-      typeof body.password !== "string"
-    ) {
-      return json({
-        error: "bad_request",
-        message: "Send a username and a password.",
-      }, 400);
-    }
+    const body = await credentialsOf(req);
+    if (body instanceof Response) return body;
     const name = parseUsername(body.username);
     if (!name.ok) {
       return json({ error: "invalid_username", message: name.reason }, 400);
@@ -169,16 +178,8 @@ export class People {
   /** `POST /api/auth/login`: the same answer, after the same work, for an unknown name and a wrong password. */
   async login(req: Request, info: Deno.ServeHandlerInfo): Promise<Response> {
     if (this.mode === "off") return json({ error: "not_found" }, 404);
-    const body = await readJson(req);
-    if (
-      !body || typeof body.username !== "string" ||
-      typeof body.password !== "string"
-    ) {
-      return json({
-        error: "bad_request",
-        message: "Send a username and a password.",
-      }, 400);
-    }
+    const body = await credentialsOf(req);
+    if (body instanceof Response) return body;
     const password = body.password.slice(0, 1024);
     const canonical = canonicalName(body.username.trim()).slice(0, 64);
     const address = this.address(req, info);
@@ -260,15 +261,14 @@ export class People {
   /** True when the page was served over https (directly, or as a trusted proxy says). */
   isHttps(req: Request, info: Deno.ServeHandlerInfo): boolean {
     if (new URL(req.url).protocol === "https:") return true;
-    const peer = (info.remoteAddr as Deno.NetAddr).hostname ?? "";
-    return this.#trustedProxies.includes(peer) &&
+    return this.#trustedProxies.includes(peerAddress(info)) &&
       req.headers.get("x-forwarded-proto")?.split(",")[0].trim() === "https";
   }
 
   /** The client's address (the peer's, or what a trusted proxy says). */
   address(req: Request, info: Deno.ServeHandlerInfo): string {
     return clientAddress(req, {
-      peer: (info.remoteAddr as Deno.NetAddr).hostname ?? "",
+      peer: peerAddress(info),
       trustedProxies: this.#trustedProxies,
     });
   }

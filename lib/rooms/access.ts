@@ -2,13 +2,7 @@ import type { ControlEvent } from "../protocol/events.ts";
 import type { Fanout } from "../chat/fanout.ts";
 import { canonicalName } from "../protocol/names.ts";
 import type { MessageStore } from "../store/store.ts";
-import {
-  accountOf,
-  guestsOnly,
-  type Identity,
-  type IdentityResolver,
-  keysOf,
-} from "./identity.ts";
+import { accountOf, type Identity, keysOf } from "./identity.ts";
 import {
   type Action,
   decide,
@@ -50,8 +44,6 @@ export interface RoomAccessOptions {
   fanout: Fanout;
   /** Account names that moderate every room (`CHAT_ADMINS`). */
   admins?: readonly string[];
-  /** Who a request speaks for; guests only when absent. */
-  whoIs?: IdentityResolver;
 }
 
 /** True when a sanction is in force at `now`. */
@@ -70,7 +62,6 @@ export class RoomAccess {
   readonly messages: MessageStore;
   readonly admins: readonly string[];
   #fanout: Fanout;
-  #whoIs: IdentityResolver;
 
   /** Wires storage, fan-out and the admins together. */
   constructor(options: RoomAccessOptions) {
@@ -78,12 +69,6 @@ export class RoomAccess {
     this.messages = options.messages;
     this.#fanout = options.fanout;
     this.admins = (options.admins ?? []).map(canonicalName);
-    this.#whoIs = options.whoIs ?? guestsOnly;
-  }
-
-  /** Who sent `req` (null for a guest); `room` lets a `?token=` count for that room. */
-  whoIs(req: Request, room?: string): Promise<Identity | null> {
-    return this.#whoIs(req, { room });
   }
 
   /** The room's settings; the defaults of a public, ownerless room when nobody created it. */

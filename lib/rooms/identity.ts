@@ -1,4 +1,4 @@
-/** Who a request or a socket speaks for, as rooms with access see it. */
+/** Who a socket or a route speaks for, as rooms with access see it. */
 
 import type { Identity as Person } from "../people/identity.ts";
 
@@ -6,17 +6,6 @@ import type { Identity as Person } from "../people/identity.ts";
 export interface Identity extends Person {
   /** For tokens: the rooms the token names (canonical). */
   rooms?: readonly string[];
-}
-
-/** Works out who sent a request (session cookie, `?token=`); null for a guest. */
-export type IdentityResolver = (
-  req: Request,
-  options: { room?: string },
-) => Promise<Identity | null>;
-
-/** The resolver of a server without accounts: everyone is a guest. */
-export function guestsOnly(): Promise<Identity | null> {
-  return Promise.resolve(null);
 }
 
 /**

@@ -12,7 +12,7 @@ import {
 import { isTimeZone } from "../../lib/ui/format.ts";
 import { SiteHeader } from "../../lib/ui/site_header.tsx";
 import ChatRoom from "../../islands/chat_room.tsx";
-import { askerOf } from "../../lib/rooms/http.ts";
+import { askerOf } from "../../lib/http/room_routes.ts";
 import RoomAdmin from "../../islands/room_admin.tsx";
 import { moderates, type RoomRights } from "../../lib/ui/room/room_rights.ts";
 

@@ -2,7 +2,7 @@ import type { AppState } from "../../lib/app_state.ts";
 import { roomPath } from "../../lib/client/urls.ts";
 import { Head } from "../../lib/framework/head.ts";
 import type { Handlers, PageProps } from "../../lib/framework/types.ts";
-import { askerOf } from "../../lib/rooms/http.ts";
+import { askerOf } from "../../lib/http/room_routes.ts";
 import { isInviteCode } from "../../lib/rooms/settings_input.ts";
 import { SiteHeader } from "../../lib/ui/site_header.tsx";
 

@@ -1,26 +1,12 @@
 import type { AppState } from "../../../../lib/app_state.ts";
 import type { Handlers } from "../../../../lib/framework/types.ts";
-import {
-  askerOf,
-  json,
-  refused,
-  roomParam,
-} from "../../../../lib/rooms/http.ts";
+import { json, roomRoute } from "../../../../lib/http/room_routes.ts";
 import { DEFAULT_AUDIT_PAGE } from "../../../../lib/protocol/limits.ts";
 import { MAX_AUDIT_ENTRIES } from "../../../../lib/rooms/room_store.ts";
 
 /** The room's audit log, newest first, for the owner and moderators (`?limit=` up to 1000). */
 export const handler: Handlers<unknown, AppState> = {
-  async GET(req, ctx) {
-    const room = roomParam(ctx);
-    if (!room) return refused("hidden");
-    const { access } = ctx.state;
-    const { decision } = await access.may(
-      "audit",
-      room,
-      await askerOf(req, ctx, room),
-    );
-    if (decision !== "allow") return refused(decision);
+  GET: roomRoute({ action: "audit" }, async (_req, ctx, { room }) => {
     const raw = ctx.url.searchParams.get("limit");
     const limit = raw === null ? DEFAULT_AUDIT_PAGE : Number(raw);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_AUDIT_ENTRIES) {
@@ -28,6 +14,8 @@ export const handler: Handlers<unknown, AppState> = {
         error: `limit must be a whole number from 1 to ${MAX_AUDIT_ENTRIES}`,
       }, 400);
     }
-    return json({ entries: await access.rooms.auditLog(room, limit) });
-  },
+    return json({
+      entries: await ctx.state.access.rooms.auditLog(room, limit),
+    });
+  }),
 };

@@ -1,12 +1,11 @@
 import type { AppState } from "../../../../lib/app_state.ts";
 import type { Handlers } from "../../../../lib/framework/types.ts";
 import {
-  askerOf,
   json,
   readBody,
   refused,
-  roomParam,
-} from "../../../../lib/rooms/http.ts";
+  roomRoute,
+} from "../../../../lib/http/room_routes.ts";
 import type { RoomSettings } from "../../../../lib/rooms/room_store.ts";
 import { parsePatch } from "../../../../lib/rooms/settings_input.ts";
 
@@ -25,27 +24,12 @@ export function describe(settings: RoomSettings) {
 
 /** A room's settings: read by anyone who may see the room, changed by its owner. */
 export const handler: Handlers<unknown, AppState> = {
-  async GET(req, ctx) {
-    const room = roomParam(ctx);
-    if (!room) return refused("hidden");
-    const { decision, look } = await ctx.state.access.may(
-      "metadata",
-      room,
-      await askerOf(req, ctx, room),
-    );
-    if (decision !== "allow") return refused(decision);
-    return json(describe(look.settings));
-  },
-  async PATCH(req, ctx) {
-    const room = roomParam(ctx);
-    if (!room) return refused("hidden");
+  GET: roomRoute(
+    { action: "metadata" },
+    (_req, _ctx, { look }) => json(describe(look.settings)),
+  ),
+  PATCH: roomRoute({ action: "settings" }, async (req, ctx, { room }) => {
     const { access } = ctx.state;
-    const { decision } = await access.may(
-      "settings",
-      room,
-      await askerOf(req, ctx, room),
-    );
-    if (decision !== "allow") return refused(decision);
     const body = await readBody(req);
     if (body instanceof Response) return body;
     const patch = parsePatch(body);
@@ -54,5 +38,5 @@ export const handler: Handlers<unknown, AppState> = {
     if (!settings) return refused("forbidden");
     access.control(room, { action: "settings" });
     return json(describe(settings));
-  },
+  }),
 };

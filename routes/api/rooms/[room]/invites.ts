@@ -1,12 +1,6 @@
 import type { AppState } from "../../../../lib/app_state.ts";
 import type { Handlers } from "../../../../lib/framework/types.ts";
-import {
-  askerOf,
-  json,
-  readBody,
-  refused,
-  roomParam,
-} from "../../../../lib/rooms/http.ts";
+import { json, readBody, roomRoute } from "../../../../lib/http/room_routes.ts";
 import {
   newInviteCode,
   parseInviteRequest,
@@ -14,13 +8,8 @@ import {
 
 /** `POST {"maxUses"?, "expiresInS"?}`: the owner or a moderator makes an invite link. */
 export const handler: Handlers<unknown, AppState> = {
-  async POST(req, ctx) {
-    const room = roomParam(ctx);
-    if (!room) return refused("hidden");
+  POST: roomRoute({ action: "invites" }, async (req, ctx, { room, asker }) => {
     const { access } = ctx.state;
-    const asker = await askerOf(req, ctx, room);
-    const { decision } = await access.may("invites", room, asker);
-    if (decision !== "allow") return refused(decision);
     const body = await readBody(req);
     if (body instanceof Response) return body;
     const wanted = parseInviteRequest(body);
@@ -46,5 +35,5 @@ export const handler: Handlers<unknown, AppState> = {
       expiresAt,
       maxUses: wanted.value.maxUses,
     }, 201);
-  },
+  }),
 };

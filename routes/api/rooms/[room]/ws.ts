@@ -4,7 +4,11 @@ import {
   isWebSocketUpgrade,
   refusalResponse,
 } from "../../../../lib/http/socket_guards.ts";
-import { askerOf, refused, roomParam } from "../../../../lib/rooms/http.ts";
+import {
+  askerOf,
+  refused,
+  roomParam,
+} from "../../../../lib/http/room_routes.ts";
 
 /**
  * The WebSocket of one room. Invalid names, and private rooms the request

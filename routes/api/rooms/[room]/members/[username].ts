@@ -1,41 +1,34 @@
 import type { AppState } from "../../../../../lib/app_state.ts";
 import { canonicalName } from "../../../../../lib/protocol/names.ts";
 import type { Handlers } from "../../../../../lib/framework/types.ts";
-import {
-  askerOf,
-  json,
-  refused,
-  roomParam,
-} from "../../../../../lib/rooms/http.ts";
+import { json, roomRoute } from "../../../../../lib/http/room_routes.ts";
 
 /** `DELETE`: the owner or a moderator removes a member, who is disconnected at once. */
 export const handler: Handlers<unknown, AppState> = {
-  async DELETE(req, ctx) {
-    const room = roomParam(ctx);
-    if (!room) return refused("hidden");
-    const { access } = ctx.state;
-    const asker = await askerOf(req, ctx, room);
-    const { decision } = await access.may("remove", room, asker);
-    if (decision !== "allow") return refused(decision);
-    const target = canonicalName(ctx.params.username ?? "");
-    const found = (await access.rooms.members(room)).filter((m) =>
-      canonicalName(m.username) === target
-    );
-    if (found.length === 0) return json({ error: "not a member" }, 404);
-    for (const member of found) {
-      await access.rooms.removeMember(room, member.key);
-    }
-    await access.rooms.audit(room, {
-      action: "remove",
-      by: asker.identity?.username ?? "",
-      target: found[0].username,
-      ts: Date.now(),
-    });
-    access.control(room, {
-      action: "remove",
-      username: target,
-      keys: found.map((m) => m.key),
-    });
-    return new Response(null, { status: 204 });
-  },
+  DELETE: roomRoute(
+    { action: "remove" },
+    async (_req, ctx, { room, asker }) => {
+      const { access } = ctx.state;
+      const target = canonicalName(ctx.params.username ?? "");
+      const found = (await access.rooms.members(room)).filter((m) =>
+        canonicalName(m.username) === target
+      );
+      if (found.length === 0) return json({ error: "not a member" }, 404);
+      for (const member of found) {
+        await access.rooms.removeMember(room, member.key);
+      }
+      await access.rooms.audit(room, {
+        action: "remove",
+        by: asker.identity?.username ?? "",
+        target: found[0].username,
+        ts: Date.now(),
+      });
+      access.control(room, {
+        action: "remove",
+        username: target,
+        keys: found.map((m) => m.key),
+      });
+      return new Response(null, { status: 204 });
+    },
+  ),
 };

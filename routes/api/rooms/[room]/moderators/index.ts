@@ -5,47 +5,43 @@ import {
 } from "../../../../../lib/protocol/names.ts";
 import type { Handlers } from "../../../../../lib/framework/types.ts";
 import {
-  askerOf,
   json,
   readBody,
-  refused,
-  roomParam,
-} from "../../../../../lib/rooms/http.ts";
+  roomRoute,
+} from "../../../../../lib/http/room_routes.ts";
 import { MAX_MODERATORS } from "../../../../../lib/rooms/settings_input.ts";
 
 /** `POST {"username"}`: the owner makes an account a moderator. */
 export const handler: Handlers<unknown, AppState> = {
-  async POST(req, ctx) {
-    const room = roomParam(ctx);
-    if (!room) return refused("hidden");
-    const { access } = ctx.state;
-    const asker = await askerOf(req, ctx, room);
-    const { decision, look } = await access.may("settings", room, asker);
-    if (decision !== "allow") return refused(decision);
-    const body = await readBody(req);
-    if (body instanceof Response) return body;
-    const name = parseUsername(
-      typeof body.username === "string" ? body.username : "",
-    );
-    if (!name.ok) return json({ error: "invalid_username" }, 400);
-    const holder = await ctx.state.people.accounts.get(name.canonical);
-    if (!holder) return json({ error: "no_such_account" }, 404);
-    const moderators = look.settings.moderators.filter((m) =>
-      canonicalName(m) !== name.canonical
-    );
-    if (moderators.length >= MAX_MODERATORS) {
-      return json({ error: `at most ${MAX_MODERATORS} moderators` }, 400);
-    }
-    const settings = await access.rooms.update(room, {
-      moderators: [...moderators, holder.username],
-    });
-    await access.rooms.audit(room, {
-      action: "moderator_add",
-      by: asker.identity?.username ?? "",
-      target: holder.username,
-      ts: Date.now(),
-    });
-    access.control(room, { action: "settings" });
-    return json({ moderators: settings?.moderators ?? [] }, 201);
-  },
+  POST: roomRoute(
+    { action: "settings" },
+    async (req, ctx, { room, asker, look }) => {
+      const { access } = ctx.state;
+      const body = await readBody(req);
+      if (body instanceof Response) return body;
+      const name = parseUsername(
+        typeof body.username === "string" ? body.username : "",
+      );
+      if (!name.ok) return json({ error: "invalid_username" }, 400);
+      const holder = await ctx.state.people.accounts.get(name.canonical);
+      if (!holder) return json({ error: "no_such_account" }, 404);
+      const moderators = look.settings.moderators.filter((m) =>
+        canonicalName(m) !== name.canonical
+      );
+      if (moderators.length >= MAX_MODERATORS) {
+        return json({ error: `at most ${MAX_MODERATORS} moderators` }, 400);
+      }
+      const settings = await access.rooms.update(room, {
+        moderators: [...moderators, holder.username],
+      });
+      await access.rooms.audit(room, {
+        action: "moderator_add",
+        by: asker.identity?.username ?? "",
+        target: holder.username,
+        ts: Date.now(),
+      });
+      access.control(room, { action: "settings" });
+      return json({ moderators: settings?.moderators ?? [] }, 201);
+    },
+  ),
 };

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { limitParam, MAX_BODY_BYTES, readBody } from "./http.ts";
+import { limitParam, MAX_BODY_BYTES, readBody } from "./room_routes.ts";
 
 function chunked(text: string): Request {
   const bytes = new TextEncoder().encode(text);

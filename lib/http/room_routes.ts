@@ -1,10 +1,11 @@
-/** What the room routes share: who asks, how a refusal reads, bodies. */
+/** What the room routes share: who asks, the access check, how a refusal reads, bodies. */
 import type { AppState } from "../app_state.ts";
-import { readBoundedBody } from "../http/bounded_body.ts";
+import type { Handler, RouteContext } from "../framework/types.ts";
 import { parseRoom } from "../protocol/names.ts";
-import type { RouteContext } from "../framework/types.ts";
-import type { Asker } from "./access.ts";
-import type { Decision } from "./permissions.ts";
+import type { Asker, Look } from "../rooms/access.ts";
+import type { Action, Decision } from "../rooms/permissions.ts";
+import { readBoundedBody } from "./bounded_body.ts";
+import { requestAddress } from "./client_address.ts";
 
 /** Largest JSON body of a room route. */
 export const MAX_BODY_BYTES = 4096;
@@ -39,8 +40,57 @@ export async function askerOf(
   room?: string,
 ): Promise<Asker> {
   return {
-    identity: await ctx.state.access.whoIs(req, room),
-    address: ctx.state.chat.address(req, ctx.info),
+    identity: await ctx.state.people.whoIs(req, room),
+    address: requestAddress(req, ctx),
+  };
+}
+
+/** A room route that passed its access check: the canonical room, who asks, and how the room sees them. */
+export interface Allowed {
+  room: string;
+  asker: Asker;
+  look: Look;
+}
+
+/** Options of {@linkcode roomRoute}. */
+export interface RoomRouteOptions {
+  /** What the route does in the room, as the permission table names it. */
+  action: Action;
+  /** Answer an invalid room name with `{"error":"no such room","reason"}` (the history and search routes). */
+  nameReason?: boolean;
+}
+
+/**
+ * A handler of `routes/api/rooms/[room]/…` behind its access check: an
+ * invalid room name, and a room the asker may not `action` in, are refused
+ * ({@linkcode refused}) before `handle` runs.
+ */
+export function roomRoute(
+  options: RoomRouteOptions,
+  handle: (
+    req: Request,
+    ctx: RouteContext<unknown, AppState>,
+    allowed: Allowed,
+  ) => Response | Promise<Response>,
+): Handler<unknown, AppState> {
+  return async (req, ctx) => {
+    const parsed = parseRoom(ctx.params.room ?? "");
+    if (!parsed.ok) {
+      return options.nameReason
+        ? Response.json({ error: "no such room", reason: parsed.reason }, {
+          status: 404,
+        })
+        : refused("hidden");
+    }
+    const room = parsed.canonical;
+    const asker = await askerOf(req, ctx, room);
+    const { decision, look } = await ctx.state.access.may(
+      options.action,
+      room,
+      asker,
+    );
+    if (decision !== "allow") return refused(decision);
+    return await handle(req, ctx, { room, asker, look });
   };
 }
 
