@@ -26,3 +26,28 @@ export const systemClock: Clock = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (id) => clearTimeout(id),
 };
+
+/**
+ * Calls `fn` every `everyMs` on `clock` (as `setInterval`), each period
+ * counted from the start of the one before, until the returned stop is called.
+ */
+export function repeat(
+  fn: () => void,
+  options: { everyMs: number; clock?: Clock },
+): () => void {
+  const clock = options.clock ?? systemClock;
+  let timer: TimerId | undefined;
+  let stopped = false;
+  const arm = () => {
+    timer = clock.setTimeout(() => {
+      if (stopped) return;
+      arm();
+      fn();
+    }, options.everyMs);
+  };
+  arm();
+  return () => {
+    stopped = true;
+    clock.clearTimeout(timer);
+  };
+}

@@ -15,21 +15,13 @@ import {
   type UpgradeAttempt,
 } from "./support/hostile.ts";
 import { startServer } from "./support/server.ts";
+import { startTaskFlags } from "./support/start_task.ts";
 import { freshRoom } from "./support/ws_client.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
 const ROOT = new URL("../", import.meta.url);
 const MAIN = fileURLToPath(new URL("main.ts", ROOT));
 const LIMIT = 300;
-
-/** The permission flags of `deno task start`, read from deno.json. */
-async function startTaskFlags(): Promise<string[]> {
-  const config = JSON.parse(
-    await Deno.readTextFile(new URL("deno.json", ROOT)),
-  );
-  const command: string = config.tasks.start.command;
-  return command.split(/\s+/).filter((part) => part.startsWith("--allow"));
-}
 
 /** `deno task start`'s permissions under `ulimit -n LIMIT`. */
 async function limitedCommand(): Promise<string[]> {

@@ -8,18 +8,10 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { freePort } from "./support/server.ts";
 import { diskSupport, onSmallDisk, warnNoDisk } from "./support/small_disk.ts";
+import { startTaskFlags } from "./support/start_task.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const MAIN = fileURLToPath(new URL("main.ts", ROOT));
-
-/** The permission flags of `deno task start`, read from deno.json. */
-async function startTaskFlags(): Promise<string[]> {
-  const config = JSON.parse(
-    await Deno.readTextFile(new URL("deno.json", ROOT)),
-  );
-  const command: string = config.tasks.start.command;
-  return command.split(/\s+/).filter((part) => part.startsWith("--allow"));
-}
 
 interface Outcome {
   code: number;

@@ -2,7 +2,7 @@ import { BroadcastFanout } from "../../chat/fanout.ts";
 import type { Config } from "../../config.ts";
 import { errorFields, type Logger, throttledLogger } from "../../log.ts";
 import { kvPathError } from "../../start_error.ts";
-import { announceLeft, type Backend } from "../backend.ts";
+import { announcingPresence, type Backend } from "../backend.ts";
 import { KvAccounts } from "./accounts.ts";
 import { KvFanout } from "./fanout.ts";
 import { KvPresence } from "./presence.ts";
@@ -38,13 +38,16 @@ export async function openKv(
   const fanout = config.fanout === "kv"
     ? new KvFanout(store.kv, { onError })
     : new BroadcastFanout();
-  const presence: KvPresence = new KvPresence({
-    kv: store.kv,
-    ttlMs: config.presenceTtlMs,
-    onError,
-    onExpired: (room, usernames) =>
-      announceLeft(room, { usernames, presence, fanout }).catch(onError),
-  });
+  const presence = announcingPresence(
+    (onExpired) =>
+      new KvPresence({
+        kv: store.kv,
+        ttlMs: config.presenceTtlMs,
+        onError,
+        onExpired,
+      }),
+    { fanout, onError },
+  );
   return {
     store,
     fanout,

@@ -1,4 +1,4 @@
-import { type Clock, systemClock, type TimerId } from "../../clock.ts";
+import { type Clock, repeat, systemClock } from "../../clock.ts";
 import { commitOrBusy } from "./busy.ts";
 import {
   type ClaimOutcome,
@@ -66,7 +66,7 @@ export class KvPresence implements Presence {
     { at: number; names: string[]; roster: RosterEntry[] }
   >();
   #changedAt = new Map<string, number>();
-  #timer: TimerId | undefined;
+  #stopBeating: () => void;
   #clock: Clock;
   #beatMs: number;
   #options: KvPresenceOptions;
@@ -84,16 +84,12 @@ export class KvPresence implements Presence {
     this.#ttlMs = options.ttlMs ?? 15_000;
     this.#clock = options.clock ?? systemClock;
     this.#beatMs = Math.max(50, Math.floor(this.#ttlMs / 3));
-    this.#schedule();
-    this.#beat().catch((error) => options.onError?.(error));
-  }
-
-  /** Arms the next heartbeat, one period after this one started (as `setInterval`). */
-  #schedule(): void {
-    this.#timer = this.#clock.setTimeout(() => {
-      this.#schedule();
-      this.#beat().catch((error) => this.#options.onError?.(error));
-    }, this.#beatMs);
+    const beat = () => this.#beat().catch((error) => options.onError?.(error));
+    this.#stopBeating = repeat(beat, {
+      everyMs: this.#beatMs,
+      clock: this.#clock,
+    });
+    beat();
   }
 
   /**
@@ -428,7 +424,7 @@ export class KvPresence implements Presence {
   }
 
   async close(): Promise<void> {
-    this.#clock.clearTimeout(this.#timer);
+    this.#stopBeating();
     try {
       await this.#kv.delete(["server", this.server]);
     } catch {

@@ -1,4 +1,5 @@
 import { command, type RedisClient, Script } from "./client.ts";
+import { RedisKeys } from "./keys.ts";
 import type {
   Account,
   AccountStore,
@@ -50,19 +51,12 @@ return 1
  */
 export class RedisAccounts implements AccountStore {
   #client: RedisClient;
-  #prefix: string;
+  #keys: RedisKeys;
 
   /** Uses a connected client; keys start with `prefix` (default `chat:`). */
   constructor(client: RedisClient, options: { prefix?: string } = {}) {
     this.#client = client;
-    this.#prefix = options.prefix ?? "chat:";
-  }
-
-  #key(kind: string, id: string): string {
-    const slot = kind === "session" || kind === "fail" || kind === "challenge"
-      ? ""
-      : "{people}:";
-    return `${this.#prefix}${slot}${kind}:${id}`;
+    this.#keys = new RedisKeys(options.prefix);
   }
 
   async create(
@@ -72,10 +66,10 @@ export class RedisAccounts implements AccountStore {
     const credential = options.credential;
     const created = await CREATE.run(this.#client, {
       keys: [
-        this.#key("account", account.canonical),
-        this.#key("alike", account.lookAlike),
-        this.#key("cred", credential?.id ?? ""),
-        this.#key("credby", account.canonical),
+        this.#keys.person("account", account.canonical),
+        this.#keys.person("alike", account.lookAlike),
+        this.#keys.person("cred", credential?.id ?? ""),
+        this.#keys.person("credby", account.canonical),
       ],
       args: [
         JSON.stringify(account),
@@ -88,11 +82,14 @@ export class RedisAccounts implements AccountStore {
   }
 
   async get(canonical: string): Promise<Account | null> {
-    return await this.#json<Account>(this.#key("account", canonical));
+    return await this.#json<Account>(this.#keys.person("account", canonical));
   }
 
   async ownerOfLookAlike(key: string): Promise<string | null> {
-    return await command(this.#client, ["GET", this.#key("alike", key)]) as
+    return await command(this.#client, [
+      "GET",
+      this.#keys.person("alike", key),
+    ]) as
       | string
       | null;
   }
@@ -100,24 +97,24 @@ export class RedisAccounts implements AccountStore {
   async addCredential(credential: PasskeyCredential): Promise<void> {
     await command(this.#client, [
       "SET",
-      this.#key("cred", credential.id),
+      this.#keys.person("cred", credential.id),
       JSON.stringify(credential),
     ]);
     await command(this.#client, [
       "SADD",
-      this.#key("credby", credential.canonical),
+      this.#keys.person("credby", credential.canonical),
       credential.id,
     ]);
   }
 
   async credential(id: string): Promise<PasskeyCredential | null> {
-    return await this.#json<PasskeyCredential>(this.#key("cred", id));
+    return await this.#json<PasskeyCredential>(this.#keys.person("cred", id));
   }
 
   async credentials(canonical: string): Promise<PasskeyCredential[]> {
     const ids = await command(this.#client, [
       "SMEMBERS",
-      this.#key("credby", canonical),
+      this.#keys.person("credby", canonical),
     ]) as string[];
     const found = await Promise.all(ids.map((id) => this.credential(id)));
     return found.filter((c): c is PasskeyCredential => c !== null);
@@ -125,7 +122,7 @@ export class RedisAccounts implements AccountStore {
 
   async setCounter(id: string, counter: number): Promise<void> {
     await SET_COUNTER.run(this.#client, {
-      keys: [this.#key("cred", id)],
+      keys: [this.#keys.person("cred", id)],
       args: [String(counter)],
     });
   }
@@ -133,7 +130,7 @@ export class RedisAccounts implements AccountStore {
   async putSession(id: string, record: SessionRecord): Promise<void> {
     await command(this.#client, [
       "SET",
-      this.#key("session", id),
+      this.#keys.person("session", id),
       JSON.stringify(record),
       "PXAT",
       String(record.expiresAt),
@@ -141,24 +138,26 @@ export class RedisAccounts implements AccountStore {
   }
 
   async session(id: string): Promise<SessionRecord | null> {
-    const record = await this.#json<SessionRecord>(this.#key("session", id));
+    const record = await this.#json<SessionRecord>(
+      this.#keys.person("session", id),
+    );
     return record && record.expiresAt > Date.now() ? record : null;
   }
 
   async dropSession(id: string): Promise<void> {
-    await command(this.#client, ["DEL", this.#key("session", id)]);
+    await command(this.#client, ["DEL", this.#keys.person("session", id)]);
   }
 
   async countFailure(key: string, windowMs: number): Promise<FailureWindow> {
     const [count, resetAt] = await COUNT_FAILURE.run(this.#client, {
-      keys: [this.#key("fail", key)],
+      keys: [this.#keys.person("fail", key)],
       args: [String(windowMs), String(Date.now())],
     }) as number[];
     return { count, resetAt };
   }
 
   async failures(key: string): Promise<FailureWindow | null> {
-    const redisKey = this.#key("fail", key);
+    const redisKey = this.#keys.person("fail", key);
     const [count, ttl] = await Promise.all([
       command(this.#client, ["GET", redisKey]),
       command(this.#client, ["PTTL", redisKey]),
@@ -168,13 +167,13 @@ export class RedisAccounts implements AccountStore {
   }
 
   async clearFailures(key: string): Promise<void> {
-    await command(this.#client, ["DEL", this.#key("fail", key)]);
+    await command(this.#client, ["DEL", this.#keys.person("fail", key)]);
   }
 
   async putChallenge(id: string, value: string, ttlMs: number): Promise<void> {
     await command(this.#client, [
       "SET",
-      this.#key("challenge", id),
+      this.#keys.person("challenge", id),
       value,
       "PX",
       String(ttlMs),
@@ -184,7 +183,7 @@ export class RedisAccounts implements AccountStore {
   async takeChallenge(id: string): Promise<string | null> {
     return await command(this.#client, [
       "GETDEL",
-      this.#key("challenge", id),
+      this.#keys.person("challenge", id),
     ]) as string | null;
   }
 

@@ -61,6 +61,19 @@ export class RedisKeys {
     return `${this.prefix}invite:{${code}}`;
   }
 
+  /**
+   * Key of a person's record of `kind` (`account`, `alike`, `cred`, `credby`,
+   * `session`, `fail`, `challenge`): accounts, names and passkeys share the
+   * `{people}` slot, so an account is created atomically in a cluster too;
+   * sessions, failure windows and challenges are single keys.
+   */
+  person(kind: string, id: string): string {
+    const slot = kind === "session" || kind === "fail" || kind === "challenge"
+      ? ""
+      : "{people}:";
+    return `${this.prefix}${slot}${kind}:${id}`;
+  }
+
   /** Pub/sub channel of the room's live events (sharded in a cluster). */
   events(room: string): string {
     return this.room(room, "events");

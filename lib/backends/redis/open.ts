@@ -3,7 +3,7 @@ import { RedisPresence } from "./presence.ts";
 import type { Config } from "../../config.ts";
 import { RedisAccounts } from "./accounts.ts";
 import { errorFields, type Logger } from "../../log.ts";
-import { announceLeft, type Backend } from "../backend.ts";
+import { announcingPresence, type Backend } from "../backend.ts";
 import { RedisStore } from "./store.ts";
 import { RedisRooms } from "./rooms.ts";
 
@@ -35,13 +35,16 @@ export async function openRedis(
     publisher: store.client,
     onError,
   });
-  const presence: RedisPresence = new RedisPresence({
-    client: store.client,
-    ttlMs: config.presenceTtlMs,
-    onError: () => {},
-    onExpired: (room, usernames) =>
-      announceLeft(room, { usernames, presence, fanout }).catch(onError),
-  });
+  const presence = announcingPresence(
+    (onExpired) =>
+      new RedisPresence({
+        client: store.client,
+        ttlMs: config.presenceTtlMs,
+        onError: () => {},
+        onExpired,
+      }),
+    { fanout, onError },
+  );
   return {
     store,
     fanout,

@@ -1,3 +1,4 @@
+import { type Clock, repeat, systemClock } from "../../clock.ts";
 import { command, type RedisClient, Script } from "./client.ts";
 import { RedisKeys } from "./keys.ts";
 import { sortNames } from "../../protocol/names.ts";
@@ -20,6 +21,8 @@ export interface RedisPresenceOptions {
   /** Told which names vanished with a dead server, so the room hears they left. */
   onExpired?(room: string, usernames: string[]): void;
   onError?(error: unknown): void;
+  /** Heartbeats and the ages of listed rooms; the real clock by default. */
+  clock?: Clock;
 }
 
 /**
@@ -182,7 +185,8 @@ export class RedisPresence implements Presence {
   #keys: RedisKeys;
   #ttlMs: number;
   #claims = new Map<string, Map<string, LocalClaim>>();
-  #timer: ReturnType<typeof setInterval>;
+  #stopBeating: () => void;
+  #clock: Clock;
   #options: RedisPresenceOptions;
 
   /** Starts the heartbeat. */
@@ -191,9 +195,13 @@ export class RedisPresence implements Presence {
     this.#client = options.client;
     this.#keys = new RedisKeys(options.prefix);
     this.#ttlMs = options.ttlMs ?? 15_000;
-    this.#timer = setInterval(
+    this.#clock = options.clock ?? systemClock;
+    this.#stopBeating = repeat(
       () => this.#beat().catch((error) => this.#options.onError?.(error)),
-      Math.max(50, Math.floor(this.#ttlMs / 3)),
+      {
+        everyMs: Math.max(50, Math.floor(this.#ttlMs / 3)),
+        clock: this.#clock,
+      },
     );
   }
 
@@ -221,7 +229,7 @@ export class RedisPresence implements Presence {
   }
 
   async #list(rooms: string[]): Promise<void> {
-    const now = String(Date.now());
+    const now = String(this.#clock.now());
     for (let i = 0; i < rooms.length; i += ROOMS_PER_ZADD) {
       const args = ["ZADD", this.#keys.onlineRooms()];
       for (const room of rooms.slice(i, i + ROOMS_PER_ZADD)) {
@@ -317,7 +325,7 @@ export class RedisPresence implements Presence {
       "ZREMRANGEBYSCORE",
       index,
       "-inf",
-      `(${Date.now() - 2 * this.#ttlMs}`,
+      `(${this.#clock.now() - 2 * this.#ttlMs}`,
     ]);
     const listed = await command(this.#client, [
       "ZRANGE",
@@ -335,7 +343,7 @@ export class RedisPresence implements Presence {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.#timer);
+    this.#stopBeating();
     const rooms = [...this.#claims.keys()];
     this.#claims.clear();
     try {

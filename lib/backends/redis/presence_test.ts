@@ -4,6 +4,7 @@ import { connectRedis, type RedisClient } from "./client.ts";
 import { testPresenceConformance } from "../../chat/presence_conformance.ts";
 import { RedisPresence } from "./presence.ts";
 import { within } from "../../../tests/support/within.ts";
+import { FakeClock } from "../../fake_clock.ts";
 
 const skip = redisSkipReason();
 if (skip) console.warn(`redis presence tests skipped: ${skip}`);
@@ -12,7 +13,10 @@ if (!skip) {
   const redis = await startRedis();
   const clients: RedisClient[] = [];
   let prefix = 0;
-  const open = async (count: number, extra: { ttlMs?: number } = {}) => {
+  const open = async (
+    count: number,
+    extra: { ttlMs?: number; clock?: FakeClock } = {},
+  ) => {
     const client = await connectRedis({ url: redis.url });
     clients.push(client);
     const shared = `p${++prefix}:`;
@@ -31,12 +35,14 @@ if (!skip) {
     async fn() {
       const expired: [string, string[]][] = [];
       const announced = Promise.withResolvers<void>();
-      const [a] = await open(1, { ttlMs: 300 });
+      const clock = new FakeClock();
+      const [a] = await open(1, { ttlMs: 300, clock });
       const client = clients.at(-1)!;
       const b = new RedisPresence({
         client,
         prefix: `p${prefix}:`,
         ttlMs: 300,
+        clock,
         onExpired: (room, names) => {
           expired.push([room, names]);
           announced.resolve();
@@ -81,6 +87,8 @@ if (!skip) {
         "a's names vanish with a",
       );
       assert.deepEqual(await b.rooms(), [{ room: "r", online: 1 }]);
+      assert.deepEqual(expired, [], "no heartbeat before the clock moves");
+      clock.tick(100);
       await within(announced.promise, {
         what: "the dead server's people announced",
       });
