@@ -1,10 +1,10 @@
 /** Password rules and slow salted hashes (scrypt from node:crypto). */
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import {
+  MAX_PASSWORD_LENGTH,
+  MIN_PASSWORD_LENGTH,
+} from "../protocol/limits.ts";
 
-/** Fewest characters (code points) in a password. */
-export const MIN_PASSWORD_LENGTH = 8;
-/** Most characters (code points) in a password. */
-export const MAX_PASSWORD_LENGTH = 256;
 /** scrypt cost: N = 2^15, r = 8, p = 1 (32 MiB, tens of milliseconds), as OWASP advises. */
 export const SCRYPT_PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const;
 /** Password hashes computed at once; more wait their turn (each costs 32 MiB and a core). */

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import {
-  hashPassword,
   MAX_PASSWORD_LENGTH,
   MIN_PASSWORD_LENGTH,
+} from "../protocol/limits.ts";
+import {
+  hashPassword,
   passwordProblem,
   verifyNothing,
   verifyPassword,

@@ -17,6 +17,10 @@ export const MAX_REASON_LENGTH = 200;
 export const MAX_ROOM_LENGTH = 64;
 /** Longest username, after trimming and NFC. */
 export const MAX_USERNAME_LENGTH = 32;
+/** Fewest characters (code points) in an account's password. */
+export const MIN_PASSWORD_LENGTH = 8;
+/** Most characters (code points) in an account's password. */
+export const MAX_PASSWORD_LENGTH = 256;
 /** Characters of a replied-to message quoted in a reply. */
 export const REPLY_QUOTE_LENGTH = 200;
 /** Longest room topic, after trimming. */
