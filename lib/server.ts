@@ -60,6 +60,7 @@ export async function serveChat(
       secret: config.tokenSecret,
       publicKey: config.tokenPublicKey,
     }),
+    onSignedOut: (session) => chat.signedOut(session),
   });
   const access = new RoomAccess({
     rooms,

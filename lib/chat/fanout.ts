@@ -9,6 +9,13 @@ import type {
 } from "../protocol/events.ts";
 import { RoomChannels } from "./room_channels.ts";
 
+/** Between servers only: a sign-in session was ended by sign-out, so its sockets close. */
+export interface SignedOutEvent {
+  type: "signed_out";
+  /** The session's store key. */
+  session: string;
+}
+
 /** An event that travels between the servers of one room. */
 export type RoomEvent =
   | MessageEvent
@@ -17,7 +24,11 @@ export type RoomEvent =
   | LeftEvent
   | TypingEvent
   | NoticeEvent
-  | ControlEvent;
+  | ControlEvent
+  | SignedOutEvent;
+
+/** The channel every server listens on for sign-outs; no room name can be it (room names have no control characters). */
+export const SIGN_OUTS_CHANNEL = "\u0000sign-outs";
 
 /** Receives the events of one room. */
 export type RoomListener = (event: RoomEvent) => void;

@@ -7,8 +7,6 @@ import { type Clock, systemClock, type TimerId } from "../clock.ts";
 import type { ServerEvent } from "../protocol/events.ts";
 import { batchFrame } from "./peer.ts";
 
-/** Close code for a client that does not read what it is sent. */
-export const CLOSE_SLOW_CONSUMER = 4008;
 /** How long unsent bytes may stay over the cap before the socket is closed. */
 export const SLOW_CONSUMER_GRACE_MS = 2000;
 /** How many sends pass between two looks at a socket's unsent bytes. */

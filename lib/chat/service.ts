@@ -7,12 +7,13 @@ import { ChatMetrics } from "../metrics.ts";
 import type { MessageStore } from "../store/store.ts";
 import { SearchService } from "../search/search_service.ts";
 import type { MessageEvent, RoomSummary } from "../protocol/events.ts";
-import type { Fanout } from "./fanout.ts";
+import { type Fanout, SIGN_OUTS_CHANNEL } from "./fanout.ts";
 import { AddressRates } from "./address_rates.ts";
 import { Hub } from "./hub.ts";
 import { ConnectionLimiter, type Refusal, type Ticket } from "./limits.ts";
 import type { Presence } from "./presence.ts";
-import { CLOSE_GOING_AWAY, Session } from "./session.ts";
+import { Session } from "./session.ts";
+import { CLOSE_GOING_AWAY } from "../protocol/close_codes.ts";
 import type { SessionContext } from "./session_context.ts";
 
 /** Most rooms listed by `/api/rooms` and the home page: the busiest ones. */
@@ -67,6 +68,8 @@ export class ChatService implements ChatApi {
   #presence: Presence;
   #log: Logger;
   #sessions = new Set<Session>();
+  /** The sign-in session (store key) each account's socket was opened with. */
+  #signIns = new Map<Session, string>();
   #inflight = new Set<Promise<unknown>>();
   #context: SessionContext;
   #closing = false;
@@ -170,6 +173,19 @@ export class ChatService implements ChatApi {
         work.catch(() => {}).finally(() => this.#inflight.delete(work));
       },
     };
+    this.#fanout.subscribe(SIGN_OUTS_CHANNEL, (event) => {
+      if (event.type !== "signed_out") return;
+      for (const [session, signIn] of this.#signIns) {
+        if (signIn === event.session) session.signedOut();
+      }
+    }).catch((error) =>
+      this.#log("error", "sign_outs_unavailable", { error: String(error) })
+    );
+  }
+
+  /** Ends, on every server, the sockets opened with this sign-in session (by its store key). */
+  signedOut(session: string): void {
+    this.#fanout.publish(SIGN_OUTS_CHANNEL, { type: "signed_out", session });
   }
 
   /** The state handed to every route. */
@@ -254,10 +270,13 @@ export class ChatService implements ChatApi {
       address: ticket.address,
       onClosed: () => {
         this.#sessions.delete(session);
+        this.#signIns.delete(session);
         ticket.release();
       },
     });
     this.#sessions.add(session);
+    const signIn = options.identity?.session;
+    if (signIn) this.#signIns.set(session, signIn);
     this.metrics.opened.inc();
     this.#log("debug", "connect", { room: options.room, session: session.id });
   }

@@ -19,7 +19,13 @@ import type { Peer } from "./peer.ts";
 import type { Room } from "./room.ts";
 import { giveBack, join, type JoinHost } from "./join.ts";
 import type { SessionContext } from "./session_context.ts";
-import { CLOSE_SLOW_CONSUMER, Outbound } from "./outbound.ts";
+import { Outbound } from "./outbound.ts";
+import {
+  CLOSE_KICKED,
+  CLOSE_SIGNED_OUT,
+  CLOSE_SLOW_CONSUMER,
+  CLOSE_TOO_LARGE,
+} from "../protocol/close_codes.ts";
 import {
   closeLabel,
   closeReason,
@@ -28,12 +34,6 @@ import {
   step,
 } from "./session_state.ts";
 
-/** Close code for a frame over the size limit. */
-export const CLOSE_TOO_LARGE = 1009;
-/** Close code when the server goes away. */
-export const CLOSE_GOING_AWAY = 1001;
-/** Close code for a person kicked, banned or removed from the room. */
-export const CLOSE_KICKED = 4003;
 /** Longest a closed socket stays counted while its name is given back. */
 const RELEASE_WAIT_MS = 5_000;
 
@@ -230,13 +230,7 @@ export class Session implements Peer {
   }
 
   async #say(frame: SendFrame): Promise<void> {
-    if (!this.#rates.allow("message")) {
-      return this.#error(
-        "rate_limited",
-        "You are sending messages too fast; wait a moment.",
-        frame.nonce,
-      );
-    }
+    if (!this.#allowMessage(frame.nonce)) return;
     if (this.#gate && !(await this.#gate.slowModePasses())) {
       return this.#error(
         "rate_limited",
@@ -271,6 +265,14 @@ export class Session implements Peer {
     fanout.publish(this.room, result.message);
   }
 
+  /** True when this connection may send one more message or change; else answers `rate_limited`. */
+  #allowMessage(nonce?: string): boolean {
+    if (this.#rates.allow("message")) return true;
+    const message = "You are sending messages too fast; wait a moment.";
+    this.#error("rate_limited", message, nonce);
+    return false;
+  }
+
   /** Owner key of what this connection sends: the account or token, else the guest's. */
   get #owner(): string {
     if (this.#who) return this.#who.key;
@@ -284,12 +286,7 @@ export class Session implements Peer {
 
   /** Edits, deletes or reacts to a stored message of this room. */
   async #change(frame: ChangeFrame): Promise<void> {
-    if (!this.#rates.allow("message")) {
-      return this.#error(
-        "rate_limited",
-        "You are sending messages too fast; wait a moment.",
-      );
-    }
+    if (!this.#allowMessage()) return;
     const { store, fanout, metrics, log } = this.#context;
     metrics.received.inc();
     const gate = this.#gate;
@@ -344,10 +341,20 @@ export class Session implements Peer {
 
   /** Sends `kicked` and closes the socket with 4003. */
   kick(message: string): void {
+    this.#shut({ code: "kicked", message, close: CLOSE_KICKED });
+  }
+
+  /** Sends `unauthorized` and closes the socket with 4001: its sign-in session ended. */
+  signedOut(): void {
+    const message = "You signed out; sign in again to go on.";
+    this.#shut({ code: "unauthorized", message, close: CLOSE_SIGNED_OUT });
+  }
+
+  #shut(end: { code: ErrorCode; message: string; close: number }): void {
     if (this.#state === "closed") return;
-    this.#error("kicked", message);
-    this.close(CLOSE_KICKED, "kicked");
-    this.#finish(CLOSE_KICKED);
+    this.#error(end.code, end.message);
+    this.close(end.close, end.code === "kicked" ? "kicked" : "signed out");
+    this.#finish(end.close);
   }
 
   /** Gives the room and the name back; `announce` tells the others when it was the name's last connection. */

@@ -13,6 +13,8 @@ export interface Identity {
    * `t:<sub>` for a token user, `g:<clientId>` or `c:<connection>` for a guest.
    */
   key: string;
+  /** For an account: the store key of the sign-in session it came with, so a sign-out can end its sockets. */
+  session?: string;
 }
 
 /** The ownership key of an account. */

@@ -34,6 +34,8 @@ export interface PeopleOptions {
   trustedProxies?: string[];
   /** Keys of embedding sites' tokens (`loadTokenKeys`); no tokens when absent. */
   tokenKeys?: TokenKeys;
+  /** Told the store key of a session ended by sign-out, once it is revoked. */
+  onSignedOut?(session: string): void;
 }
 
 /** The `{"username","password"}` body of a sign-up or sign-in, or the 400 answer. */
@@ -66,6 +68,7 @@ export class People {
   readonly log: Logger;
   #trustedProxies: string[];
   #tokenKeys: TokenKeys;
+  #onSignedOut: (session: string) => void;
 
   /** Wires the account store and the settings. */
   constructor(options: PeopleOptions) {
@@ -78,6 +81,7 @@ export class People {
     this.log = options.log;
     this.#trustedProxies = options.trustedProxies ?? [];
     this.#tokenKeys = options.tokenKeys ?? { keys: [] };
+    this.#onSignedOut = options.onSignedOut ?? (() => {});
   }
 
   /** Checks an embedding site's token for `room`; logs why one was refused, never the token. */
@@ -124,6 +128,7 @@ export class People {
       kind: "account",
       username: live.record.username,
       key: accountKey(live.record.canonical),
+      session: live.key,
     };
   }
 
@@ -218,7 +223,7 @@ export class People {
   async logout(req: Request, info: Deno.ServeHandlerInfo): Promise<Response> {
     if (this.mode === "off") return json({ error: "not_found" }, 404);
     const id = sessionIdOf(req);
-    if (id) await this.sessions.end(id);
+    if (id) this.#onSignedOut(await this.sessions.end(id));
     return new Response(null, {
       status: 204,
       headers: {

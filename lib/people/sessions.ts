@@ -10,6 +10,8 @@ export const SESSION_TOUCH_INTERVAL_MS = 60 * 60_000;
 export interface LiveSession {
   record: SessionRecord;
   touched: boolean;
+  /** The session's store key (a hash of its id): safe to name it to other servers. */
+  key: string;
 }
 
 /**
@@ -47,15 +49,17 @@ export class Sessions {
     if (!record) return null;
     const now = this.#clock.now();
     if (record.expiresAt - now > SESSION_TTL_MS - SESSION_TOUCH_INTERVAL_MS) {
-      return { record, touched: false };
+      return { record, touched: false, key };
     }
     const extended = { ...record, expiresAt: now + SESSION_TTL_MS };
     await this.#store.putSession(key, extended);
-    return { record: extended, touched: true };
+    return { record: extended, touched: true, key };
   }
 
-  /** Revokes a session everywhere. */
-  async end(id: string): Promise<void> {
-    await this.#store.dropSession(await sessionStoreKey(id));
+  /** Revokes a session everywhere; returns its store key. */
+  async end(id: string): Promise<string> {
+    const key = await sessionStoreKey(id);
+    await this.#store.dropSession(key);
+    return key;
   }
 }
