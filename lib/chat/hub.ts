@@ -36,7 +36,13 @@ export class Hub {
   /** A hub with no rooms. */
   constructor(options: HubOptions) {
     this.#options = options;
-    options.fanout.onResync = (name) => this.#entries.get(name)?.room.resync();
+    options.fanout.onResync = (name) => {
+      const entry = this.#entries.get(name);
+      if (!entry) return;
+      entry.room.resync();
+      // A ban, removal or settings change may have been missed too: look again.
+      options.onControl?.(name, { type: "control", action: "settings" });
+    };
   }
 
   /** Rooms with at least one connection here. */

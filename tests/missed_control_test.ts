@@ -1,0 +1,91 @@
+/** A ban made while a server's Redis subscriber was away still shuts that server's socket once it is back. */
+import assert from "node:assert/strict";
+import { redisServerPath, startRedis } from "./support/redis.ts";
+import { account, createRoom, socket } from "./support/rooms.ts";
+import { startServer } from "./support/server.ts";
+import { freshRoom } from "./support/ws_client.ts";
+
+/** Generous: the suite runs on a busy 2-core machine. */
+const WAIT_MS = 20_000;
+
+async function redisCli(port: number, args: string[]): Promise<string> {
+  const cli = redisServerPath()!.replace(/redis-server$/, "redis-cli");
+  const out = await new Deno.Command(cli, {
+    args: ["-p", String(port), ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  if (!out.success || text.startsWith("ERR")) {
+    throw new Error(`redis-cli ${args.join(" ")}: ${text}`);
+  }
+  return text;
+}
+
+Deno.test({
+  name:
+    "a ban missed by a server's subscriber during a Redis outage is applied when it resubscribes",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const redis = await startRedis();
+    const env = {
+      CHAT_STORE: "redis",
+      REDIS_URL: redis.url,
+      CHAT_TRUSTED_PROXIES: "127.0.0.1",
+    };
+    const [a, b] = await Promise.all([
+      startServer({ env }),
+      startServer({ env }),
+    ]);
+    const cli = (...args: string[]) => redisCli(redis.port, args);
+    try {
+      const olga = await account(a.url, "olga");
+      const room = freshRoom("missed");
+      await createRoom(a.url, { owner: olga, room, visibility: "public" });
+      const owner = await socket(a.url, { room, as: olga });
+      assert.equal((await owner.join(olga.username)).type, "welcome");
+      const troll = await socket(b.url, {
+        room,
+        headers: { "x-forwarded-for": "10.1.1.9" },
+      });
+      assert.equal((await troll.join("troll")).type, "welcome");
+      await owner.next((f) => f.type === "joined" && f.username === "troll");
+
+      // Connections already signed in keep working; new ones (the killed
+      // subscribers coming back) are refused until the password goes.
+      await cli("CONFIG", "SET", "requirepass", "outage");
+      await cli(
+        "-a",
+        "outage",
+        "--no-auth-warning",
+        "CLIENT",
+        "KILL",
+        "TYPE",
+        "pubsub",
+      );
+
+      owner.send({ type: "ban", username: "troll", reason: "spam" });
+      await owner.next((f) => f.type === "notice" || f.type === "left");
+      const early = troll.received.find((f) => f.code === "kicked");
+      assert.equal(early, undefined, "B's subscriber was away: no kick yet");
+
+      await cli(
+        "-a",
+        "outage",
+        "--no-auth-warning",
+        "CONFIG",
+        "SET",
+        "requirepass",
+        "",
+      );
+      const kicked = await troll.next((f) => f.type === "error", WAIT_MS);
+      assert.equal(kicked.code, "kicked");
+      assert.equal((await troll.closed).code, 4003);
+      await owner.close();
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+      await redis.stop();
+    }
+  },
+});
