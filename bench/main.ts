@@ -38,7 +38,8 @@ import {
   type SendCostResult,
 } from "./search.ts";
 
-const SCENARIOS = [
+/** The scenarios `--scenarios=` chooses from, in the order they run. */
+export const SCENARIOS = [
   "fanout",
   "batch",
   "rooms",

@@ -148,11 +148,12 @@ export async function serveChat(
       stopping ??= (async () => {
         log("info", "shutdown", { reason, connections: chat.connections });
         await chat.shutdown();
-        const closed = server.shutdown();
+        let grace: ReturnType<typeof setTimeout> | undefined;
         await Promise.race([
-          closed,
-          new Promise((r) => setTimeout(r, SHUTDOWN_GRACE_MS)),
+          server.shutdown(),
+          new Promise((r) => grace = setTimeout(r, SHUTDOWN_GRACE_MS)),
         ]);
+        clearTimeout(grace);
         await store.close();
         log("info", "stopped", {});
       })();

@@ -1,16 +1,14 @@
 /** End to end over real sockets: the WebSocket protocol of docs/protocol.md. */
 import assert from "node:assert/strict";
 import { until } from "./support/hostile.ts";
-import { startServer, withServer } from "./support/server.ts";
+import { withApp } from "./support/app_server.ts";
+import { startServer } from "./support/server.ts";
 import { connect, type Frame, freshRoom, joined } from "./support/ws_client.ts";
-
-const opts = { sanitizeResources: false, sanitizeOps: false };
 
 Deno.test({
   name: "chat over real sockets",
-  ...opts,
   async fn(t) {
-    await withServer({}, async (server) => {
+    await withApp({}, async (server) => {
       await t.step("two people chat, the sender included", async () => {
         const room = freshRoom();
         const alice = await joined(server, { room, username: "alice" });
@@ -480,9 +478,8 @@ Deno.test({
 
 Deno.test({
   name: "resume with since after more than 1,000 missed messages is truncated",
-  ...opts,
   async fn() {
-    await withServer({ CHAT_RATE_LIMIT: "off" }, async (server) => {
+    await withApp({ CHAT_RATE_LIMIT: "off" }, async (server) => {
       const room = freshRoom();
       const sender = await joined(server, { room, username: "flood" });
       for (let i = 0; i < 1005; i++) {
@@ -514,9 +511,8 @@ Deno.test({
 
 Deno.test({
   name: "batch: a client that asks gets events packed, others one per frame",
-  ...opts,
   async fn() {
-    await withServer({ CHAT_RATE_LIMIT: "off" }, async (server) => {
+    await withApp({ CHAT_RATE_LIMIT: "off" }, async (server) => {
       const room = freshRoom();
       const packed = await joined(server, {
         room,
@@ -552,7 +548,6 @@ Deno.test({
 
 Deno.test({
   name: "kv: history survives a restart; SIGTERM closes sockets with 1001",
-  ...opts,
   async fn() {
     const dir = await Deno.makeTempDir();
     try {
@@ -585,9 +580,8 @@ Deno.test({
 Deno.test({
   name:
     "coalesced presence: joins and leaves arrive as presence events, never one by one",
-  ...opts,
   async fn() {
-    await withServer({}, async (server) => {
+    await withApp({}, async (server) => {
       const room = freshRoom();
       const watcher = await joined(server, {
         room,
