@@ -7,6 +7,7 @@ import {
   watchErrors,
 } from "./support/browser.ts";
 import { peopleScene } from "./support/people_browser.ts";
+import { SIGNED_OUT_ALERT } from "../lib/client/chat_client.ts";
 import { startServer } from "./support/server.ts";
 
 Deno.test({
@@ -58,8 +59,15 @@ Deno.test({
       );
       assert.match(await guest.locator(".account-menu").innerText(), /Sign in/);
 
+      const otherTab = await scene.contexts[0].newPage();
+      await otherTab.goto(account.url());
+      await otherTab.locator(".members-list li", { hasText: "alice" })
+        .waitFor({ timeout: PAGE_TIMEOUT_MS });
       await account.getByRole("button", { name: "Sign out" }).click();
       await account.locator(".account-menu a", { hasText: "Sign in" }).waitFor({
+        timeout: PAGE_TIMEOUT_MS,
+      });
+      await otherTab.locator(".alert", { hasText: SIGNED_OUT_ALERT }).waitFor({
         timeout: PAGE_TIMEOUT_MS,
       });
       assert.deepEqual(errors.filter((e) => !e.includes("Failed to load")), []);

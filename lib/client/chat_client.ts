@@ -41,6 +41,11 @@ import { joinFrame } from "./join_frame.ts";
 import { presenceChanges, readFrame } from "./server_events.ts";
 import { ReconnectingSocket, type SocketLike } from "./reconnecting_socket.ts";
 import { TypingTimers } from "./typing_timers.ts";
+import { CLOSE_SIGNED_OUT } from "../protocol/close_codes.ts";
+
+/** Shown when the server ended the socket because this browser signed out (in another tab too). */
+export const SIGNED_OUT_ALERT =
+  "You signed out. Sign in again, or reload the page to join as a guest.";
 
 /** Options of {@linkcode ChatClient}. */
 export interface ChatClientOptions {
@@ -98,7 +103,7 @@ export class ChatClient {
       onText: (data) => {
         for (const event of readFrame(data)) this.#handle(event);
       },
-      onLost: () => this.#onLost(),
+      onLost: (code) => this.#onLost(code),
       onStatus: (status) => this.#update({ retryAt: null, ...status }),
     });
     this.#typists = new TypingTimers(this.#clock, (username) =>
@@ -258,9 +263,13 @@ export class ChatClient {
   }
 
   /** The socket closed: not joined any more; true to reconnect. */
-  #onLost(): boolean {
+  #onLost(code: number): boolean {
     this.#typists.clear();
     this.#update({ joined: false, typing: [] });
+    if (code === CLOSE_SIGNED_OUT) {
+      this.#closed = true;
+      this.#update({ status: "closed", alert: SIGNED_OUT_ALERT });
+    }
     if (this.#closed) return false;
     if (this.#state.username === null || this.#state.needsName) {
       this.#update({ status: "idle" });

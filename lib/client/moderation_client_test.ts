@@ -1,7 +1,7 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import type { ServerEvent } from "../protocol/events.ts";
 import { FakeClock } from "../fake_clock.ts";
-import { ChatClient } from "./chat_client.ts";
+import { ChatClient, SIGNED_OUT_ALERT } from "./chat_client.ts";
 import type { SocketLike } from "./reconnecting_socket.ts";
 
 class Socket implements SocketLike {
@@ -83,6 +83,30 @@ Deno.test("kicked: the alert says so and the client does not reconnect", () => {
   assertEquals(clock.pending, 0);
   clock.tick(60_000);
   assertEquals(sockets.length, 1);
+});
+
+Deno.test("signed out (4001): the alert says so and the client does not reconnect", () => {
+  const { client, sockets, clock } = joinedClient();
+  sockets[0].receive({
+    type: "error",
+    code: "unauthorized",
+    message: "You signed out; sign in again to go on.",
+  });
+  sockets[0].readyState = 3;
+  sockets[0].onclose?.({ code: 4001 });
+  assertEquals(client.state.status, "closed");
+  assertEquals(client.state.alert, SIGNED_OUT_ALERT);
+  assertEquals(clock.pending, 0);
+  clock.tick(60_000);
+  assertEquals(sockets.length, 1);
+});
+
+Deno.test("any other close: the client reconnects", () => {
+  const { sockets, clock } = joinedClient();
+  sockets[0].readyState = 3;
+  sockets[0].onclose?.({ code: 1006 });
+  clock.tick(60_000);
+  assertEquals(sockets.length, 2);
 });
 
 Deno.test("forbidden on a message fails it for good, with the server's words", () => {

@@ -30,8 +30,8 @@ export interface ReconnectingSocketOptions {
   onOpen: () => void;
   /** Called with each text message of the current socket. */
   onText: (data: string) => void;
-  /** Called when the current socket closes; true to try again after the backoff. */
-  onLost: () => boolean;
+  /** Called with the close code when the current socket closes; true to try again after the backoff. */
+  onLost: (code: number) => boolean;
   /** Called when an attempt starts or is scheduled. */
   onStatus: (status: SocketStatus) => void;
   /** The browser's `new WebSocket(url)` by default. */
@@ -94,10 +94,12 @@ export class ReconnectingSocket {
       }
     };
     socket.onerror = () => {};
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.#socket !== socket) return;
       this.#socket = null;
-      if (this.#options.onLost() && !this.#stopped) this.#scheduleRetry();
+      if (this.#options.onLost(event.code) && !this.#stopped) {
+        this.#scheduleRetry();
+      }
     };
   }
 
