@@ -112,6 +112,7 @@ export class Session implements Peer {
         room: options.room,
         identity: options.identity ?? null,
         address: options.address,
+        clock: options.context.clock,
       });
     }
     socket.onmessage = (event) => this.#onMessage(event.data);

@@ -14,6 +14,7 @@ import type { Logger } from "../log.ts";
 import type { AccountStore } from "./accounts.ts";
 import { lookAlikeKey } from "./skeleton.ts";
 import type { Throttle } from "./throttle.ts";
+import type { Clock } from "../clock.ts";
 
 /** How long a ceremony's challenge waits for its answer. */
 export const CHALLENGE_TTL_MS = 5 * 60_000;
@@ -55,6 +56,8 @@ export interface PasskeyPeople {
   readonly accounts: AccountStore;
   readonly throttle: Throttle;
   readonly log: Logger;
+  /** Dates new accounts and passkeys. */
+  readonly clock: Clock;
   ownerOf(username: string): Promise<string | null>;
   taken(): Response;
   signedIn(
@@ -149,7 +152,7 @@ export class Passkeys {
       canonical: canonical.canonical,
       lookAlike: lookAlikeKey(username),
       userHandle: ceremony.userHandle!,
-      createdAt: Date.now(),
+      createdAt: this.#people.clock.now(),
     }, {
       credential: {
         id: credential.id,
@@ -157,7 +160,7 @@ export class Passkeys {
         publicKey: encodeBase64Url(credential.publicKey),
         counter: credential.counter,
         transports: credential.transports,
-        createdAt: Date.now(),
+        createdAt: this.#people.clock.now(),
       },
     });
     if (!created) return this.#people.taken();
@@ -249,19 +252,11 @@ export class Passkeys {
         message: "Passkeys work from this server's own pages only.",
       }, 400);
     }
-    const window = await this.#people.accounts.countFailure(
+    const verdict = await this.#people.throttle.take(
       `ceremony:${this.#people.address(req, info)}`,
-      CEREMONY_WINDOW_MS,
+      { limit: CEREMONY_LIMIT, windowMs: CEREMONY_WINDOW_MS },
     );
-    if (window.count > CEREMONY_LIMIT) {
-      return tooMany({
-        ok: false,
-        retryAfterS: Math.max(
-          1,
-          Math.ceil((window.resetAt - Date.now()) / 1000),
-        ),
-      });
-    }
+    if (!verdict.ok) return tooMany(verdict);
     return party;
   }
 

@@ -1,5 +1,6 @@
 /** Accounts over HTTP (sign-up, sign-in, sign-out, me) and "who is this request". */
 import { clientAddress, peerAddress } from "../http/client_address.ts";
+import { type Clock, systemClock } from "../clock.ts";
 import { canonicalName, parseUsername } from "../protocol/names.ts";
 import type { Logger } from "../log.ts";
 import type { AccountStore } from "./accounts.ts";
@@ -36,6 +37,8 @@ export interface PeopleOptions {
   tokenKeys?: TokenKeys;
   /** Told the store key of a session ended by sign-out, once it is revoked. */
   onSignedOut?(session: string): void;
+  /** Sessions, sign-in limits and account dates; the real clock by default. */
+  clock?: Clock;
 }
 
 /** The `{"username","password"}` body of a sign-up or sign-in, or the 400 answer. */
@@ -66,6 +69,7 @@ export class People {
   /** Limits on sign-ins, sign-ups and passkey ceremonies. */
   readonly throttle: Throttle;
   readonly log: Logger;
+  readonly clock: Clock;
   #trustedProxies: string[];
   #tokenKeys: TokenKeys;
   #onSignedOut: (session: string) => void;
@@ -73,11 +77,12 @@ export class People {
   /** Wires the account store and the settings. */
   constructor(options: PeopleOptions) {
     this.accounts = options.accounts;
+    this.clock = options.clock ?? systemClock;
     this.mode = options.mode ?? "optional";
     this.admins = new Set(options.admins ?? []);
-    this.sessions = new Sessions(options.accounts);
+    this.sessions = new Sessions(options.accounts, this.clock);
     this.passkeys = new Passkeys(this);
-    this.throttle = new Throttle(options.accounts);
+    this.throttle = new Throttle(options.accounts, this.clock);
     this.log = options.log;
     this.#trustedProxies = options.trustedProxies ?? [];
     this.#tokenKeys = options.tokenKeys ?? { keys: [] };
@@ -169,7 +174,7 @@ export class People {
       lookAlike: lookAlikeKey(name.name),
       passwordHash,
       userHandle: encodeBase64Url(crypto.getRandomValues(new Uint8Array(32))),
-      createdAt: Date.now(),
+      createdAt: this.clock.now(),
     });
     if (!created) return this.taken();
     this.log("info", "signup", { username: name.name, method: "password" });

@@ -1,4 +1,5 @@
 /** Limits on failed sign-ins and on sign-ups, shared by every server of one store. */
+import { type Clock, systemClock } from "../clock.ts";
 import type { AccountStore } from "./accounts.ts";
 
 /** Failed sign-ins for one name before it is refused with 429 for the rest of the window. */
@@ -15,20 +16,25 @@ export const SIGNUP_WINDOW_MS = 60 * 60_000;
 /** An attempt may go ahead, or must wait `retryAfterS` seconds. */
 export type Verdict = { ok: true } | { ok: false; retryAfterS: number };
 
-function wait(resetAt: number): Verdict {
-  return {
-    ok: false,
-    retryAfterS: Math.max(1, Math.ceil((resetAt - Date.now()) / 1000)),
-  };
-}
-
 /** Counts sign-in attempts per name and failures per address. */
 export class Throttle {
   #store: AccountStore;
+  #clock: Clock;
 
-  /** Keeps its counters in `store`. */
-  constructor(store: AccountStore) {
+  /** Keeps its counters in `store`; `clock` says how long a refused attempt waits. */
+  constructor(store: AccountStore, clock: Clock = systemClock) {
     this.#store = store;
+    this.#clock = clock;
+  }
+
+  #wait(resetAt: number): Verdict {
+    return {
+      ok: false,
+      retryAfterS: Math.max(
+        1,
+        Math.ceil((resetAt - this.#clock.now()) / 1000),
+      ),
+    };
   }
 
   /**
@@ -42,14 +48,22 @@ export class Throttle {
   ): Promise<Verdict> {
     const byAddress = await this.#store.failures(`addr:${address}`);
     if (byAddress && byAddress.count >= ADDRESS_FAILURE_LIMIT) {
-      return wait(byAddress.resetAt);
+      return this.#wait(byAddress.resetAt);
     }
-    const byName = await this.#store.countFailure(
-      `name:${name}`,
-      FAILURE_WINDOW_MS,
-    );
-    return byName.count > NAME_FAILURE_LIMIT
-      ? wait(byName.resetAt)
+    return await this.take(`name:${name}`, {
+      limit: NAME_FAILURE_LIMIT,
+      windowMs: FAILURE_WINDOW_MS,
+    });
+  }
+
+  /** Counts one use of `key` in its window (from the first use); refused once past `limit`. */
+  async take(
+    key: string,
+    options: { limit: number; windowMs: number },
+  ): Promise<Verdict> {
+    const window = await this.#store.countFailure(key, options.windowMs);
+    return window.count > options.limit
+      ? this.#wait(window.resetAt)
       : { ok: true };
   }
 
@@ -65,10 +79,9 @@ export class Throttle {
 
   /** Takes one sign-up from `address`. */
   async signup(address: string): Promise<Verdict> {
-    const window = await this.#store.countFailure(
-      `signup:${address}`,
-      SIGNUP_WINDOW_MS,
-    );
-    return window.count > SIGNUP_LIMIT ? wait(window.resetAt) : { ok: true };
+    return await this.take(`signup:${address}`, {
+      limit: SIGNUP_LIMIT,
+      windowMs: SIGNUP_WINDOW_MS,
+    });
   }
 }

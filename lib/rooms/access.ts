@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from "../clock.ts";
 import type { ControlEvent } from "../protocol/events.ts";
 import type { Fanout } from "../chat/fanout.ts";
 import { canonicalName } from "../protocol/names.ts";
@@ -44,6 +45,8 @@ export interface RoomAccessOptions {
   fanout: Fanout;
   /** Account names that moderate every room (`CHAT_ADMINS`). */
   admins?: readonly string[];
+  /** When sanctions end; the real clock by default. */
+  clock?: Clock;
 }
 
 /** True when a sanction is in force at `now`. */
@@ -61,6 +64,8 @@ export class RoomAccess {
   readonly rooms: RoomStore;
   readonly messages: MessageStore;
   readonly admins: readonly string[];
+  /** The time sanctions are judged by (and moderation dates them with). */
+  readonly clock: Clock;
   #fanout: Fanout;
 
   /** Wires storage, fan-out and the admins together. */
@@ -69,6 +74,7 @@ export class RoomAccess {
     this.messages = options.messages;
     this.#fanout = options.fanout;
     this.admins = (options.admins ?? []).map(canonicalName);
+    this.clock = options.clock ?? systemClock;
   }
 
   /** The room's settings; the defaults of a public, ownerless room when nobody created it. */
@@ -89,7 +95,7 @@ export class RoomAccess {
       settings ?? this.settings(room),
       keys.length > 0 ? this.rooms.member(room, keys) : null,
       keys.length > 0
-        ? this.rooms.sanctions(room, { keys, now: Date.now() })
+        ? this.rooms.sanctions(room, { keys, now: this.clock.now() })
         : [],
     ]);
     const standing = standingOf({
@@ -118,7 +124,7 @@ export class RoomAccess {
     look: Look,
     options: { own?: boolean; now?: number } = {},
   ): Decision {
-    const now = options.now ?? Date.now();
+    const now = options.now ?? this.clock.now();
     return decide(action, {
       standing: look.standing,
       visibility: look.settings.visibility,

@@ -1,4 +1,5 @@
 import type { ControlEvent, ModerationFrame } from "../protocol/events.ts";
+import type { Clock } from "../clock.ts";
 import { inForce, type Look, type RoomAccess } from "./access.ts";
 import type { Identity } from "./identity.ts";
 import { moderate, type Refusal } from "./moderation.ts";
@@ -23,7 +24,7 @@ export class Gate {
   #look: Look | undefined;
   #refreshing: Promise<void> | undefined;
   #readAt = 0;
-  #now: () => number;
+  #clock: Clock;
 
   /** For one socket of `room`, opened by `identity` (null: a guest) from `address`. */
   constructor(
@@ -32,11 +33,11 @@ export class Gate {
       room: string;
       identity: Identity | null;
       address?: string;
-      /** The clock (tests). */
-      now?: () => number;
+      /** How old a reading is and when a mute ends; the access's clock by default. */
+      clock?: Clock;
     },
   ) {
-    this.#now = options.now ?? Date.now;
+    this.#clock = options.clock ?? access.clock;
     this.#access = access;
     this.#room = options.room;
     this.#identity = options.identity;
@@ -94,7 +95,7 @@ export class Gate {
       address: this.#address,
     }).then((look) => {
       this.#look = look;
-      this.#readAt = this.#now();
+      this.#readAt = this.#clock.now();
     });
     const done = reading.finally(() => {
       if (this.#refreshing === done) this.#refreshing = undefined;
@@ -110,7 +111,7 @@ export class Gate {
    */
   async current(): Promise<string | undefined> {
     await this.settled();
-    if (!this.#look || this.#now() - this.#readAt <= LOOK_MAX_AGE_MS) {
+    if (!this.#look || this.#clock.now() - this.#readAt <= LOOK_MAX_AGE_MS) {
       return undefined;
     }
     await this.refresh();
@@ -128,7 +129,10 @@ export class Gate {
   /** The table's answer for `action`, from what was last read (a mute's end counts at once). */
   check(action: Action, options: { own?: boolean } = {}): Decision {
     if (!this.#look) return "forbidden";
-    return this.#access.decide(action, this.#look, options);
+    return this.#access.decide(action, this.#look, {
+      ...options,
+      now: this.#clock.now(),
+    });
   }
 
   /** Why the last frame was refused, for people. */
@@ -196,7 +200,7 @@ export class Gate {
 
   /** True while the person is muted. */
   get muted(): boolean {
-    return inForce(this.#look?.mute, Date.now());
+    return inForce(this.#look?.mute, this.#clock.now());
   }
 
   /** Carries out a moderation frame sent by this person (`actorName`). */

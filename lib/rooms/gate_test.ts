@@ -4,22 +4,23 @@ import { MemoryStore } from "../backends/memory/store.ts";
 import { RoomAccess } from "./access.ts";
 import { Gate, LOOK_MAX_AGE_MS } from "./gate.ts";
 import { MemoryRooms } from "../backends/memory/rooms.ts";
+import { FakeClock } from "../fake_clock.ts";
 
 function setup() {
   const rooms = new MemoryRooms();
+  const clock = new FakeClock(1_000_000);
   const access = new RoomAccess({
     rooms,
     messages: new MemoryStore(),
     fanout: new LocalFanout(),
+    clock,
   });
-  let now = 1_000_000;
   const gate = new Gate(access, {
     room: "r",
     identity: null,
     address: "10.0.0.1",
-    now: () => now,
   });
-  return { rooms, gate, advance: (ms: number) => now += ms };
+  return { rooms, gate, clock, advance: (ms: number) => clock.tick(ms) };
 }
 
 Deno.test("a mute stored without a control event holds from the first frame after LOOK_MAX_AGE_MS", async () => {
@@ -50,4 +51,26 @@ Deno.test("a ban stored without a control event closes the socket at its next fr
   assert.equal(await gate.current(), undefined, "not stale yet");
   advance(1);
   assert.equal(await gate.current(), "You are banned from this room.");
+});
+
+Deno.test("a timed mute ends on the gate's clock, without a new reading", async () => {
+  const { rooms, gate, clock, advance } = setup();
+  await gate.admit({ canonical: "loud", username: "loud", guestKey: "g:3" });
+  await rooms.sanction("r", {
+    keys: ["g:3"],
+    sanction: {
+      kind: "mute",
+      username: "loud",
+      by: "mo",
+      until: clock.now() + LOOK_MAX_AGE_MS + 60_000,
+    },
+  });
+  advance(LOOK_MAX_AGE_MS + 1);
+  assert.equal(await gate.current(), undefined, "a mute does not close");
+  assert.equal(gate.muted, true);
+  assert.equal(gate.check("message"), "forbidden");
+  assert.equal(gate.refusal(), "You are muted in this room for now.");
+  advance(60_000);
+  assert.equal(gate.muted, false);
+  assert.equal(gate.check("message"), "allow");
 });

@@ -85,7 +85,7 @@ export async function moderate(
         : "Only the owner or an admin may do that to a moderator.",
     };
   }
-  const now = Date.now();
+  const now = access.clock.now();
   const until = frame.durationS === undefined
     ? null
     : now + frame.durationS * 1000;

@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from "../../clock.ts";
 import type {
   Account,
   AccountStore,
@@ -11,11 +12,16 @@ export const MAX_MEMORY_ENTRIES = 100_000;
 
 class ExpiringMap<V> {
   #entries = new Map<string, { value: V; expiresAt: number }>();
+  #clock: Clock;
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
 
   get(key: string): V | undefined {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
-    if (entry.expiresAt <= Date.now()) {
+    if (entry.expiresAt <= this.#clock.now()) {
       this.#entries.delete(key);
       return undefined;
     }
@@ -26,7 +32,7 @@ class ExpiringMap<V> {
     this.#entries.delete(key);
     this.#entries.set(key, { value, expiresAt });
     if (this.#entries.size > MAX_MEMORY_ENTRIES) {
-      const now = Date.now();
+      const now = this.#clock.now();
       for (const [k, entry] of this.#entries) {
         if (entry.expiresAt <= now) this.#entries.delete(k);
       }
@@ -46,9 +52,18 @@ export class MemoryAccounts implements AccountStore {
   #accounts = new Map<string, Account>();
   #lookAlikes = new Map<string, string>();
   #credentials = new Map<string, PasskeyCredential>();
-  #sessions = new ExpiringMap<SessionRecord>();
-  #failures = new ExpiringMap<FailureWindow>();
-  #challenges = new ExpiringMap<string>();
+  #clock: Clock;
+  #sessions: ExpiringMap<SessionRecord>;
+  #failures: ExpiringMap<FailureWindow>;
+  #challenges: ExpiringMap<string>;
+
+  /** Sessions, failure windows and challenges expire on `clock` (the real one by default). */
+  constructor(options: { clock?: Clock } = {}) {
+    this.#clock = options.clock ?? systemClock;
+    this.#sessions = new ExpiringMap(this.#clock);
+    this.#failures = new ExpiringMap(this.#clock);
+    this.#challenges = new ExpiringMap(this.#clock);
+  }
 
   create(
     account: Account,
@@ -123,7 +138,7 @@ export class MemoryAccounts implements AccountStore {
     const current = this.#failures.get(key);
     const next = current
       ? { count: current.count + 1, resetAt: current.resetAt }
-      : { count: 1, resetAt: Date.now() + windowMs };
+      : { count: 1, resetAt: this.#clock.now() + windowMs };
     this.#failures.set(key, next, next.resetAt);
     return Promise.resolve({ ...next });
   }
@@ -139,7 +154,7 @@ export class MemoryAccounts implements AccountStore {
   }
 
   putChallenge(id: string, value: string, ttlMs: number): Promise<void> {
-    this.#challenges.set(id, value, Date.now() + ttlMs);
+    this.#challenges.set(id, value, this.#clock.now() + ttlMs);
     return Promise.resolve();
   }
 
