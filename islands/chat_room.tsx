@@ -7,8 +7,8 @@ import {
   type ChatRoomProps,
   createRoomModel,
   type RoomModel,
-  startRoom,
 } from "../lib/ui/room/room_model.ts";
+import { startRoom } from "../lib/ui/room/start_room.ts";
 
 export type { ChatRoomProps };
 
