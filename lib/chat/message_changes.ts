@@ -56,6 +56,8 @@ export async function changeMessage(
     room: string;
     frame: ChangeFrame;
     actor: Actor;
+    /** The newest id this server handed out in the room (`IdFloor`). */
+    after?: string;
     decide(action: ChangeAction, own: boolean): boolean;
   },
 ): Promise<{ event?: ChangeEvent } | FrameError> {
@@ -75,7 +77,7 @@ export async function changeMessage(
         : `You may not ${input.kind} someone else's message.`,
     };
   }
-  const result = await store.change(room, input);
+  const result = await store.change(room, { ...input, after: options.after });
   if (result.ok) return { event: result.event };
   if (result.refusal === "not_found") return NOT_FOUND;
   return {

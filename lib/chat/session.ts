@@ -250,6 +250,7 @@ export class Session implements Peer {
           connection: this.#connectionKey,
         }),
         owner: this.#owner,
+        after: this.#joinedRoom?.head,
       },
     });
     if ("code" in result) {
@@ -298,6 +299,7 @@ export class Session implements Peer {
         room: this.room,
         frame,
         actor,
+        after: this.#joinedRoom?.head,
         decide: (action, own) =>
           gate
             ? gate.check(action, { own }) === "allow"

@@ -7,7 +7,7 @@ import { kindOfKey } from "../people/identity.ts";
 import { quoteOf, tombstoneOf } from "../protocol/message_shapes.ts";
 
 /** What a caller hands the store to append one message. */
-export interface AppendInput {
+export interface AppendInput extends IdFloor {
   username: string;
   text: string;
   ts: number;
@@ -20,17 +20,35 @@ export interface AppendInput {
   replyTo?: string;
 }
 
+/**
+ * The newest id a server has handed out in a room. A store that can lose
+ * acknowledged writes (Redis without `WAIT`, after a failover) gives the
+ * next message or change an id after it, so no id is handed out twice.
+ */
+export interface IdFloor {
+  after?: string;
+}
+
 /** A change to a stored message, as handed to {@linkcode MessageStore.change}. */
 export type ChangeInput =
-  | { kind: "edit"; target: string; text: string; username: string; ts: number }
-  | { kind: "delete"; target: string; by: string; ts: number }
-  | {
-    kind: "react";
-    target: string;
-    emoji: string;
-    username: string;
-    on: boolean;
-  };
+  & (
+    | {
+      kind: "edit";
+      target: string;
+      text: string;
+      username: string;
+      ts: number;
+    }
+    | { kind: "delete"; target: string; by: string; ts: number }
+    | {
+      kind: "react";
+      target: string;
+      emoji: string;
+      username: string;
+      on: boolean;
+    }
+  )
+  & IdFloor;
 
 /** Why a change was refused. */
 export type ChangeRefusal =

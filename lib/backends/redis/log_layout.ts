@@ -13,13 +13,25 @@ import { formatId } from "../../chat/ids.ts";
 import { type Reply, Script } from "./client.ts";
 import { toMessage } from "../../store/store.ts";
 
-/** Lua that drops the position falling out of the retained ones when `seq` is stored (KEYS: log, chg, msg). */
+/**
+ * Lua that drops the position falling out of the retained ones when `seq` is
+ * stored (KEYS: log, chg, msg), and that takes the room's next sequence
+ * number, never at or below `floor` (the newest this server handed out: after
+ * a failover that lost writes the counter may have gone back).
+ */
 const TRIM = `
 local function trim(seq, max, log, chg, msg)
   if seq <= max then return end
   redis.call("XTRIM", log, "MINID", (seq - max + 1) .. "-0")
   redis.call("XTRIM", chg, "MINID", (seq - max + 1) .. "-0")
   redis.call("HDEL", msg, seq - max)
+end
+local function next_seq(key, floor)
+  floor = tonumber(floor) or 0
+  if floor > 0 and (tonumber(redis.call("GET", key)) or 0) < floor then
+    redis.call("SET", key, floor)
+  end
+  return redis.call("INCR", key)
 end
 `;
 
@@ -41,7 +53,7 @@ if KEYS[5] then
     end
   end
 end
-local seq = redis.call("INCR", KEYS[1])
+local seq = next_seq(KEYS[1], ARGV[7])
 local fields = {"u", ARGV[1], "ts", ARGV[3]}
 if ARGV[4] ~= "" then
   fields[5] = "n"
@@ -104,7 +116,7 @@ elseif kind == "react" then
   end
   if #x == 0 then rec.x = nil else rec.x = x end
 end
-local seq = redis.call("INCR", KEYS[1])
+local seq = next_seq(KEYS[1], ARGV[10])
 if kind == "edit" then
   rec.t = value
   rec.e = ts

@@ -27,6 +27,7 @@ import {
   type ChangeInput,
   type ChangeResult,
   type HistoryPage,
+  type IdFloor,
   MAX_EDITS,
   MAX_REACTION_EMOJI,
   type MessageStore,
@@ -51,6 +52,11 @@ export interface RedisStoreOptions extends RetentionOptions {
   onReconnect?(): void;
   /** Wait for the first connection (default true). */
   waitForConnection?: boolean;
+}
+
+/** The sequence number under which the next id must not fall, as a script argument ("0": none). */
+function floorOf(input: IdFloor): string {
+  return String(input.after === undefined ? 0 : parseId(input.after) ?? 0);
 }
 
 /** Longest `WAIT` for replicas before a message is refused with an error (the client resends it). */
@@ -125,6 +131,7 @@ export class RedisStore implements MessageStore {
         input.nonce ?? "",
         String(this.#maxMessages),
         String(NONCE_TTL_MS),
+        floorOf(input),
       ],
     }) as [number, number, Reply?, Reply?];
     const [created, seq, fields, raw] = reply;
@@ -164,6 +171,7 @@ export class RedisStore implements MessageStore {
           : "",
         input.kind === "react" && input.on ? "1" : "0",
         String(MAX_REACTION_EMOJI),
+        floorOf(input),
       ],
     }) as [string, number?];
     if (status === "unchanged") return { ok: true };
