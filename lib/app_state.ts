@@ -4,6 +4,16 @@ import type { People } from "./people/people.ts";
 import type { RoomAccess } from "./rooms/access.ts";
 import type { Identity } from "./rooms/identity.ts";
 
+/** What {@linkcode ChatApi.open} runs a socket with. */
+export interface SocketOptions {
+  room: string;
+  ticket: Ticket;
+  /** Who opens it (session cookie, `?token=`); null for a guest. */
+  identity?: Identity | null;
+  /** The `?token=` of the WebSocket URL. */
+  urlToken?: string;
+}
+
 /** What the routes ask of the chat service. */
 export interface ChatApi {
   /** Rooms with at least one person online, busiest first. */
@@ -25,17 +35,7 @@ export interface ChatApi {
   /** The idle timeout, in seconds, for the next socket (jittered). */
   socketIdleTimeout(): number;
   /** Runs the chat on an upgraded socket of `room` (already canonical); the ticket is released when it closes. */
-  open(
-    socket: WebSocket,
-    options: {
-      room: string;
-      ticket: Ticket;
-      /** Who opens it (session cookie, `?token=`); null for a guest. */
-      identity?: Identity | null;
-      /** The `?token=` of the WebSocket URL. */
-      urlToken?: string;
-    },
-  ): void;
+  open(socket: WebSocket, options: SocketOptions): void;
   /** True when the store can be reached. */
   healthy(): Promise<boolean>;
   /** Metrics in the Prometheus text format. */

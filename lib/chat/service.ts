@@ -1,6 +1,5 @@
-import type { AppState, ChatApi } from "../app_state.ts";
+import type { AppState, ChatApi, SocketOptions } from "../app_state.ts";
 import type { RoomAccess } from "../rooms/access.ts";
-import type { Identity } from "../rooms/identity.ts";
 import type { Logger } from "../log.ts";
 import type { People } from "../people/people.ts";
 import { ChatMetrics } from "../metrics.ts";
@@ -252,15 +251,7 @@ export class ChatService implements ChatApi {
     return jitterIdleTimeout(this.#idleTimeout);
   }
 
-  open(
-    socket: WebSocket,
-    options: {
-      room: string;
-      ticket: Ticket;
-      identity?: Identity | null;
-      urlToken?: string;
-    },
-  ): void {
+  open(socket: WebSocket, options: SocketOptions): void {
     const { ticket } = options;
     const session: Session = new Session(socket, {
       room: options.room,

@@ -41,3 +41,11 @@ export function tooMany(verdict: Verdict & { ok: false }): Response {
     "retry-after": String(verdict.retryAfterS),
   });
 }
+
+/** What `People.signedIn` starts a session for, and how it logs it. */
+export interface SignedInOptions {
+  info: Deno.ServeHandlerInfo;
+  account: { canonical: string; username: string };
+  event: "signup" | "login";
+  method: "password" | "passkey";
+}

@@ -9,7 +9,7 @@ import {
 } from "@simplewebauthn/server";
 import { parseUsername } from "../protocol/names.ts";
 import { decodeBase64Url, encodeBase64Url } from "./base64url.ts";
-import { json, readJson, tooMany } from "./http.ts";
+import { json, readJson, type SignedInOptions, tooMany } from "./http.ts";
 import type { Logger } from "../log.ts";
 import type { AccountStore } from "./accounts.ts";
 import { lookAlikeKey } from "./skeleton.ts";
@@ -60,11 +60,7 @@ export interface PasskeyPeople {
   readonly clock: Clock;
   ownerOf(username: string): Promise<string | null>;
   taken(): Response;
-  signedIn(
-    req: Request,
-    info: Deno.ServeHandlerInfo,
-    account: { canonical: string; username: string; status: number },
-  ): Promise<Response>;
+  signedIn(req: Request, options: SignedInOptions): Promise<Response>;
   isHttps(req: Request, info: Deno.ServeHandlerInfo): boolean;
   address(req: Request, info: Deno.ServeHandlerInfo): string;
 }
@@ -164,11 +160,11 @@ export class Passkeys {
       },
     });
     if (!created) return this.#people.taken();
-    this.#people.log("info", "signup", { username, method: "passkey" });
-    return await this.#people.signedIn(req, info, {
-      canonical: canonical.canonical,
-      username,
-      status: 201,
+    return await this.#people.signedIn(req, {
+      info,
+      account: { canonical: canonical.canonical, username },
+      event: "signup",
+      method: "passkey",
     });
   }
 
@@ -226,14 +222,11 @@ export class Passkeys {
       stored.id,
       verified.authenticationInfo.newCounter,
     );
-    this.#people.log("info", "login", {
-      username: account.username,
+    return await this.#people.signedIn(req, {
+      info,
+      account,
+      event: "login",
       method: "passkey",
-    });
-    return await this.#people.signedIn(req, info, {
-      canonical: account.canonical,
-      username: account.username,
-      status: 200,
     });
   }
 

@@ -17,7 +17,13 @@ import {
 import { Passkeys } from "./passkeys.ts";
 import { Sessions } from "./sessions.ts";
 import { lookAlikeKey } from "./skeleton.ts";
-import { json, NO_STORE, readJson, tooMany } from "./http.ts";
+import {
+  json,
+  NO_STORE,
+  readJson,
+  type SignedInOptions,
+  tooMany,
+} from "./http.ts";
 import { Throttle } from "./throttle.ts";
 import { type TokenKeys, type TokenResult, verifyToken } from "./tokens.ts";
 
@@ -177,11 +183,11 @@ export class People {
       createdAt: this.clock.now(),
     });
     if (!created) return this.taken();
-    this.log("info", "signup", { username: name.name, method: "password" });
-    return await this.signedIn(req, info, {
-      canonical: name.canonical,
-      username: name.name,
-      status: 201,
+    return await this.signedIn(req, {
+      info,
+      account: { canonical: name.canonical, username: name.name },
+      event: "signup",
+      method: "password",
     });
   }
 
@@ -213,14 +219,11 @@ export class People {
       return json({ error: "bad_credentials" }, 401);
     }
     await this.throttle.succeeded(canonical);
-    this.log("info", "login", {
-      username: account.username,
+    return await this.signedIn(req, {
+      info,
+      account,
+      event: "login",
       method: "password",
-    });
-    return await this.signedIn(req, info, {
-      canonical: account.canonical,
-      username: account.username,
-      status: 200,
     });
   }
 
@@ -254,17 +257,20 @@ export class People {
     );
   }
 
-  /** Starts a new session (a fresh id at every sign-in) and answers with its cookie. */
-  async signedIn(
-    req: Request,
-    info: Deno.ServeHandlerInfo,
-    account: { canonical: string; username: string; status: number },
-  ): Promise<Response> {
+  /**
+   * Logs a sign-up (answered 201) or sign-in (200), starts a new session (a
+   * fresh id at every sign-in) and answers with its cookie.
+   */
+  async signedIn(req: Request, options: SignedInOptions): Promise<Response> {
+    const { canonical, username } = options.account;
+    this.log("info", options.event, { username, method: options.method });
     const old = sessionIdOf(req);
     if (old) await this.sessions.end(old);
-    const id = await this.sessions.start(account);
-    return json({ username: account.username }, account.status, {
-      "set-cookie": sessionCookie(id, { secure: this.isHttps(req, info) }),
+    const id = await this.sessions.start({ canonical, username });
+    return json({ username }, options.event === "signup" ? 201 : 200, {
+      "set-cookie": sessionCookie(id, {
+        secure: this.isHttps(req, options.info),
+      }),
     });
   }
 
