@@ -11,11 +11,10 @@ import { decideJoin } from "../people/join.ts";
 import { type Roles, toPeople } from "../people/roster.ts";
 import { lookAlikeKey } from "../people/skeleton.ts";
 import type { ErrorCode, JoinFrame, LogEvent } from "../protocol/events.ts";
-import { utf8Length } from "./frames.ts";
 import { canonicalName, parseUsername } from "../protocol/names.ts";
 import type { Outbound } from "./outbound.ts";
 import { guestKey } from "./owner.ts";
-import { fitReplay } from "./replay.ts";
+import { welcomeFrame } from "./replay.ts";
 import type { Room } from "./room.ts";
 import type { SessionContext } from "./session_context.ts";
 import { rollback, type SessionState } from "./session_state.ts";
@@ -172,22 +171,16 @@ export async function join(host: JoinHost, frame: JoinFrame): Promise<void> {
   if (frame.since !== undefined && frame.since > out.lastId) {
     out.lastId = frame.since;
   }
-  const budget = welcomeBudget(host.context.maxBufferedBytes, [
-    members,
-    people,
-  ]);
-  const fit = fitReplay(history, budget);
-  out.now({
-    type: "welcome",
+  out.now(welcomeFrame({
     room: host.room,
     username: name.name,
     members,
     people,
-    history: fit.events,
-    ...(truncated || (fit.cut && frame.since !== undefined)
-      ? { truncated: true }
-      : {}),
-  });
+    history,
+    truncated,
+    since: frame.since,
+    maxBytes: host.context.maxBufferedBytes,
+  }));
   out.release();
   host.context.log("debug", "join", {
     room: host.room,
@@ -238,12 +231,6 @@ export function giveBack(
     log("warn", "presence_release_failed", { room, ...errorFields(error) })
   );
   return release.catch(() => {});
-}
-
-/** Bytes of history a welcome may carry: the unsent-bytes cap, less the member list. */
-function welcomeBudget(cap: number, lists: unknown): number {
-  const rest = utf8Length(JSON.stringify(lists)) + 512;
-  return Math.max(0, cap - rest);
 }
 
 /** Decides who the `join` makes the socket; answers the error and returns undefined when it is refused. */

@@ -125,9 +125,11 @@ export class Outbound {
     this.#send(JSON.stringify(event));
   }
 
-  /** Sends `event` at once, ahead of anything queued or held (the welcome). */
-  now(event: Record<string, unknown>): void {
-    this.#socket.send(JSON.stringify(event));
+  /** Sends `event` (or its serialised frame) at once, ahead of anything queued or held (the welcome). */
+  now(event: Record<string, unknown> | string): void {
+    this.#socket.send(
+      typeof event === "string" ? event : JSON.stringify(event),
+    );
     this.checkBuffer();
   }
 

@@ -5,12 +5,12 @@ import type {
   LeftEvent,
   LogEvent,
   MessageEvent,
-  PersonView,
 } from "../protocol/events.ts";
 import type { RoomEvent } from "./fanout.ts";
 import { compareIds, parseId } from "./ids.ts";
 import { canonicalName } from "../protocol/names.ts";
 import { batchFrame, type Peer } from "./peer.ts";
+import { type PendingPresence, presenceFrames } from "./presence_frames.ts";
 
 interface Queued {
   frame: string;
@@ -21,14 +21,6 @@ interface Queued {
   presence?: boolean;
   /** Waits for the next presence event before it reaches the peers that coalesce presence. */
   held?: boolean;
-}
-
-interface PendingPresence {
-  joined: string[];
-  left: string[];
-  members: string[];
-  people?: PersonView[];
-  ts: number;
 }
 
 /** How often, at most, a room sends coalesced `presence` events. */
@@ -157,23 +149,32 @@ export class Room {
     const skip = event.type === "typing" || event.type === "joined"
       ? canonicalName(event.username)
       : undefined;
-    const presence = event.type === "joined" || event.type === "left";
-    this.#fanOut({ frame: JSON.stringify(event), skip, presence });
-    if (event.type === "joined" || event.type === "left") {
-      this.#coalesce(event);
+    if (event.type !== "joined" && event.type !== "left") {
+      this.#fanOut({ frame: JSON.stringify(event), skip });
+      return;
     }
+    const { each, coalesced } = this.#presenceTakers(skip);
+    // The member list is serialised only when some peer takes it event by event.
+    if (each) {
+      this.#fanOut({ frame: JSON.stringify(event), skip, presence: true });
+    }
+    if (coalesced) this.#coalesce(event);
+  }
+
+  /** Whether any peer (but `skip`) takes presence event by event, and whether any takes it coalesced. */
+  #presenceTakers(skip?: string): { each: boolean; coalesced: boolean } {
+    let each = false;
+    let coalesced = false;
+    for (const peer of this.#peers) {
+      if (peer.coalescePresence) coalesced = true;
+      else if (peer.canonical !== skip) each = true;
+      if (each && coalesced) break;
+    }
+    return { each, coalesced };
   }
 
   /** Gathers joins and leaves for the peers that take them coalesced, sent once per window. */
   #coalesce(event: JoinedEvent | LeftEvent): void {
-    let any = false;
-    for (const peer of this.#peers) {
-      if (peer.coalescePresence) {
-        any = true;
-        break;
-      }
-    }
-    if (!any) return;
     const pending = this.#presence ??= {
       joined: [],
       left: [],
@@ -246,7 +247,7 @@ export class Room {
   }
 
   #sendPresence(pending: PendingPresence): void {
-    const frame = JSON.stringify({ type: "presence", ...pending });
+    const { frame, withJoined } = presenceFrames(pending);
     const canonical = pending.joined.map(canonicalName);
     const joiners = new Set(canonical);
     for (const peer of this.#peers) {
@@ -259,10 +260,7 @@ export class Room {
         canonical[i] !== peer.canonical
       );
       if (joined.length === 0 && pending.left.length === 0) continue;
-      this.#push(
-        peer,
-        JSON.stringify({ type: "presence", ...pending, joined }),
-      );
+      this.#push(peer, withJoined(joined));
     }
   }
 
