@@ -4,11 +4,13 @@
  * history and roster, and the `joined` announced. Each step that fails gives
  * back what the steps before it took.
  */
+import { systemClock } from "../clock.ts";
 import { errorFields } from "../log.ts";
 import type { Identity } from "../rooms/identity.ts";
 import type { Gate } from "../rooms/gate.ts";
 import { decideJoin } from "../people/join.ts";
 import { type Roles, toPeople } from "../people/roster.ts";
+import { announceLeft } from "./left.ts";
 import { lookAlikeKey } from "../people/skeleton.ts";
 import type { ErrorCode, JoinFrame, LogEvent } from "../protocol/events.ts";
 import { canonicalName, parseUsername } from "../protocol/names.ts";
@@ -191,7 +193,7 @@ export async function join(host: JoinHost, frame: JoinFrame): Promise<void> {
     fanout.publish(host.room, {
       type: "joined",
       username: name.name,
-      ts: Date.now(),
+      ts: (host.context.clock ?? systemClock).now(),
       members,
       people,
     });
@@ -217,13 +219,12 @@ export function giveBack(
   const release = (async () => {
     const last = await presence.release(room, options.claimKey);
     if (!last || !options.announce) return;
-    const roster = await presence.roster(room);
-    fanout.publish(room, {
-      type: "left",
-      username: options.username,
-      ts: Date.now(),
-      members: roster.map((person) => person.username),
-      people: toPeople(roster, options.roles()),
+    await announceLeft(room, {
+      presence,
+      fanout,
+      roles: options.roles,
+      clock: context.clock,
+      usernames: [options.username],
     });
   })();
   track(release);

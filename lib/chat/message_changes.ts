@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from "../clock.ts";
 import {
   type ChangeInput,
   MAX_EDITS,
@@ -59,12 +60,14 @@ export async function changeMessage(
     /** The newest id this server handed out in the room (`IdFloor`). */
     after?: string;
     decide(action: ChangeAction, own: boolean): boolean;
+    /** Stamps the change; the real clock by default. */
+    clock?: Clock;
   },
 ): Promise<{ event?: ChangeEvent } | FrameError> {
   const { room, frame, actor } = options;
   const input = changeInput(frame, {
     username: actor.username,
-    ts: Date.now(),
+    ts: (options.clock ?? systemClock).now(),
   });
   const stored = await store.get(room, frame.id);
   if (!stored || stored.message.deleted) return NOT_FOUND;

@@ -300,6 +300,7 @@ export class Session implements Peer {
         frame,
         actor,
         after: this.#joinedRoom?.head,
+        clock: this.#context.clock,
         decide: (action, own) =>
           gate
             ? gate.check(action, { own }) === "allow"

@@ -87,8 +87,8 @@ function setup() {
   return { clock, open, end };
 }
 
-Deno.test("session: join, welcome, one message echoed, a second join refused", async () => {
-  const { open, end } = setup();
+Deno.test("session: join, welcome, one message echoed (stamped by the clock), a second join refused", async () => {
+  const { clock, open, end } = setup();
   const ann = open();
   ann.receive({ type: "join", username: "ann" });
   const welcome = await ann.next("welcome");
@@ -98,6 +98,7 @@ Deno.test("session: join, welcome, one message echoed, a second join refused", a
   const echo = await ann.next("message");
   assert.equal(echo.text, "hi");
   assert.equal(echo.nonce, "n1");
+  assert.equal(echo.ts, clock.now());
   ann.receive({ type: "join", username: "ann" });
   const refused = await ann.next("error");
   assert.equal(refused.code, "bad_frame");
@@ -106,7 +107,7 @@ Deno.test("session: join, welcome, one message echoed, a second join refused", a
 });
 
 Deno.test("session: frames before the join are not_joined; a taken name rolls back to a new join", async () => {
-  const { open, end } = setup();
+  const { clock, open, end } = setup();
   const ann = open();
   ann.receive({ type: "join", username: "ann" });
   await ann.next("welcome");
@@ -123,6 +124,7 @@ Deno.test("session: frames before the join are not_joined; a taken name rolls ba
   assert.deepEqual(welcome.members, ["ann", "bob"]);
   const joined = await ann.next("joined");
   assert.equal(joined.username, "bob");
+  assert.equal(joined.ts, clock.now());
   await end();
 });
 

@@ -1,4 +1,5 @@
 /** A `message` frame stored: its reply target checked, its quote attached, store failures turned into answers. */
+import { type Clock, systemClock } from "../clock.ts";
 import { errorFields, type Logger } from "../log.ts";
 import {
   type AppendInput,
@@ -14,7 +15,7 @@ export type Stored = AppendResult | { code: ErrorCode; message: string };
 
 /** Stores `frame` in `room` as `entry` says; never throws. */
 export async function storeMessage(
-  context: { store: MessageStore; log: Logger },
+  context: { store: MessageStore; log: Logger; clock?: Clock },
   options: {
     room: string;
     frame: SendFrame;
@@ -36,7 +37,7 @@ export async function storeMessage(
     const result = await store.append(room, {
       ...options.entry,
       text: frame.text,
-      ts: Date.now(),
+      ts: (context.clock ?? systemClock).now(),
       nonce: frame.nonce,
       replyTo: frame.replyTo,
     });
