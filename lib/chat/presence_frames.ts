@@ -1,14 +1,8 @@
 /** The coalesced `presence` frames of one window (docs/protocol.md, "presence"). */
-import type { PersonView } from "../protocol/events.ts";
+import type { PresenceEvent } from "../protocol/events.ts";
 
-/** What a window of coalesced presence gathered. */
-export interface PendingPresence {
-  joined: string[];
-  left: string[];
-  members: string[];
-  people?: PersonView[];
-  ts: number;
-}
+/** What a window of coalesced presence gathered: a `presence` frame's fields. */
+export type PendingPresence = Omit<PresenceEvent, "type">;
 
 /**
  * The `presence` frame of a window, and the same with another `joined` list

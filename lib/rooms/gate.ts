@@ -2,7 +2,12 @@ import type { ControlEvent, ModerationFrame } from "../protocol/events.ts";
 import type { Clock } from "../clock.ts";
 import { inForce, type Look, type RoomAccess } from "./access.ts";
 import type { Identity } from "./identity.ts";
-import { moderate, type Refusal } from "./moderation.ts";
+import {
+  moderate,
+  moderationAction,
+  notModerator,
+  type Refusal,
+} from "./moderation.ts";
 import { type Action, type Decision, isModerating } from "./permissions.ts";
 
 /**
@@ -114,6 +119,11 @@ export class Gate {
     if (!this.#look || this.#clock.now() - this.#readAt <= LOOK_MAX_AGE_MS) {
       return undefined;
     }
+    return await this.#readStillIn();
+  }
+
+  /** Reads the standing again: why the socket must close, or undefined when the person may stay. */
+  async #readStillIn(): Promise<string | undefined> {
     await this.refresh();
     if (this.check("join") === "allow") return undefined;
     return this.#look?.ban
@@ -164,11 +174,7 @@ export class Gate {
     }
     const concerned = this.concerns(control, canonical);
     if (control.action !== "settings" && !concerned) return undefined;
-    await this.refresh();
-    if (this.check("join") === "allow") return undefined;
-    return this.#look?.ban
-      ? "You are banned from this room."
-      : "You no longer have access to this room.";
+    return await this.#readStillIn();
   }
 
   /** True when a control event names this person (by name or by a key). */
@@ -208,17 +214,7 @@ export class Gate {
     frame: ModerationFrame,
     actorName: string,
   ): Promise<Refusal | undefined> {
-    const action = frame.type === "unban"
-      ? "ban"
-      : frame.type === "unmute"
-      ? "mute"
-      : frame.type;
-    if (this.check(action) !== "allow") {
-      return {
-        code: "forbidden",
-        message: "Only the owner and moderators of this room may do that.",
-      };
-    }
+    if (this.check(moderationAction(frame)) !== "allow") return notModerator();
     await this.refresh();
     return await moderate(this.#access, {
       room: this.#room,

@@ -1,7 +1,7 @@
 import type { ModerationFrame, NoticeEvent } from "../protocol/events.ts";
 import { canonicalName } from "../protocol/names.ts";
 import type { Look, RoomAccess } from "./access.ts";
-import { mayModerate, type Standing } from "./permissions.ts";
+import { type Action, mayModerate, type Standing } from "./permissions.ts";
 import type { RoomSettings } from "./room_store.ts";
 
 /** Why a moderation frame was refused, in the protocol's words. */
@@ -43,6 +43,23 @@ export async function keysOfName(
   return { keys: seen, account: seen.includes(accountKey) };
 }
 
+/** The permission-table action a moderation frame takes (`unban` is `ban`'s, `unmute` is `mute`'s). */
+export function moderationAction(frame: ModerationFrame): Action {
+  return frame.type === "unban"
+    ? "ban"
+    : frame.type === "unmute"
+    ? "mute"
+    : frame.type;
+}
+
+/** The refusal of a moderation frame from someone who does not moderate the room. */
+export function notModerator(): Refusal {
+  return {
+    code: "forbidden",
+    message: "Only the owner and moderators of this room may do that.",
+  };
+}
+
 /**
  * Carries out `kick`, `ban`, `unban`, `mute` or `unmute` for `actor`: checks
  * the table and the owner's protection, stores the sanction, writes the
@@ -58,16 +75,8 @@ export async function moderate(
   },
 ): Promise<Refusal | undefined> {
   const { room, actor, frame } = options;
-  const action = frame.type === "unban"
-    ? "ban"
-    : frame.type === "unmute"
-    ? "mute"
-    : frame.type;
-  if (access.decide(action, actor) !== "allow") {
-    return {
-      code: "forbidden",
-      message: "Only the owner and moderators of this room may do that.",
-    };
+  if (access.decide(moderationAction(frame), actor) !== "allow") {
+    return notModerator();
   }
   const canonical = canonicalName(frame.username);
   const { keys, account } = await keysOfName(access, { room, canonical });

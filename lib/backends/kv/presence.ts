@@ -46,6 +46,26 @@ interface PendingClaim {
   reject(error: unknown): void;
 }
 
+/**
+ * Up to {@linkcode REAP_BATCH} entries under `prefix` from `cursor`, and
+ * where the next sweep starts (undefined: from the top again).
+ */
+async function sweepPage<T>(
+  kv: Deno.Kv,
+  options: { prefix: Deno.KvKey; cursor?: string },
+): Promise<{ entries: Deno.KvEntry<T>[]; next?: string }> {
+  const iter = kv.list<T>({ prefix: options.prefix }, {
+    limit: REAP_BATCH,
+    cursor: options.cursor,
+  });
+  const entries: Deno.KvEntry<T>[] = [];
+  for await (const entry of iter) entries.push(entry);
+  return {
+    entries,
+    next: entries.length < REAP_BATCH ? undefined : iter.cursor,
+  };
+}
+
 /** How long a room's member list read from KV is reused, unless this server changed the room. */
 export const MEMBERS_CACHE_MS = 250;
 
@@ -111,13 +131,11 @@ export class KvPresence implements Presence {
    * their rooms.
    */
   async #sweepRecords(): Promise<void> {
-    const iter = this.#kv.list<Record>({ prefix: ["presence"] }, {
-      limit: REAP_BATCH,
+    const { entries, next } = await sweepPage<Record>(this.#kv, {
+      prefix: ["presence"],
       cursor: this.#recordCursor,
     });
-    const entries: Deno.KvEntry<Record>[] = [];
-    for await (const entry of iter) entries.push(entry);
-    this.#recordCursor = entries.length < REAP_BATCH ? undefined : iter.cursor;
+    this.#recordCursor = next;
     const alive = await this.#alive([
       ...new Set(entries.flatMap((e) => Object.keys(e.value.holders))),
     ]);
@@ -137,20 +155,15 @@ export class KvPresence implements Presence {
 
   /** Deletes up to {@linkcode REAP_BATCH} heartbeats silent for {@linkcode HEARTBEAT_KEPT_TTLS} TTLs. */
   async #sweepHeartbeats(): Promise<void> {
-    const iter = this.#kv.list<number>({ prefix: ["server"] }, {
-      limit: REAP_BATCH,
+    const { entries, next } = await sweepPage<number>(this.#kv, {
+      prefix: ["server"],
       cursor: this.#beatCursor,
     });
-    const stale: Deno.KvEntry<number>[] = [];
-    let seen = 0;
+    this.#beatCursor = next;
     const oldest = this.#clock.now() - HEARTBEAT_KEPT_TTLS * this.#ttlMs;
-    for await (const entry of iter) {
-      seen++;
-      if (entry.key[1] !== this.server && entry.value < oldest) {
-        stale.push(entry);
-      }
-    }
-    this.#beatCursor = seen < REAP_BATCH ? undefined : iter.cursor;
+    const stale = entries.filter((entry) =>
+      entry.key[1] !== this.server && entry.value < oldest
+    );
     for (const entry of stale) {
       await commitOrBusy(this.#kv.atomic().check(entry).delete(entry.key));
     }
