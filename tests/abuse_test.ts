@@ -6,17 +6,14 @@
 import assert from "node:assert/strict";
 import { MAX_LISTED_ROOMS } from "../lib/chat/service.ts";
 import { jsonLogs, until } from "./support/hostile.ts";
-import { withServer } from "./support/server.ts";
+import { withApp } from "./support/app_server.ts";
 import { connect, type Frame, freshRoom, joined } from "./support/ws_client.ts";
-
-const opts = { sanitizeResources: false, sanitizeOps: false };
 
 Deno.test({
   name:
     "nonce scope: a clientId equal to another connection's id never shares its dedupe",
-  ...opts,
   async fn() {
-    await withServer({ CHAT_LOG_LEVEL: "debug" }, async (server) => {
+    await withApp({ CHAT_LOG_LEVEL: "debug" }, async (server) => {
       const room = freshRoom();
       const victim = await joined(server, { room, username: "victim" });
       let id: unknown;
@@ -49,9 +46,8 @@ Deno.test({
 
 Deno.test({
   name: "errors answering a message frame carry its nonce",
-  ...opts,
   async fn() {
-    await withServer({}, async (server) => {
+    await withApp({}, async (server) => {
       const room = freshRoom();
       const early = await connect(server.url, `/api/rooms/${room}/ws`);
       early.send({ type: "message", text: "too soon", nonce: "n-early" });
@@ -89,9 +85,8 @@ Deno.test({
 Deno.test({
   name:
     "join before words: a coalescing listener gets the newcomer's presence before their first message",
-  ...opts,
   async fn() {
-    await withServer({ CHAT_RATE_LIMIT: "off" }, async (server) => {
+    await withApp({ CHAT_RATE_LIMIT: "off" }, async (server) => {
       const room = freshRoom();
       const watchers = [
         await joined(server, {
@@ -126,9 +121,8 @@ Deno.test({
 
 Deno.test({
   name: "room lists are capped: /api/rooms and the home page list the busiest",
-  ...opts,
   async fn() {
-    await withServer({}, async (server) => {
+    await withApp({}, async (server) => {
       const prefix = freshRoom("squat");
       const squatters = [];
       for (let i = 0; i < MAX_LISTED_ROOMS + 10; i++) {

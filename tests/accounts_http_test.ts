@@ -1,15 +1,12 @@
 /** Part 2, "Accounts over HTTP", end to end against the real server. */
 import assert from "node:assert/strict";
 import { cookieOf, me, post, signUp } from "./support/auth.ts";
-import { withServer } from "./support/server.ts";
-
-const opts = { sanitizeResources: false, sanitizeOps: false };
+import { withApp } from "./support/app_server.ts";
 
 Deno.test({
   name: "sign-up answers 201 {username} with a session cookie per the contract",
-  ...opts,
   fn: () =>
-    withServer({}, async (server) => {
+    withApp({}, async (server) => {
       const res = await post(server.url, {
         path: "/api/auth/signup",
         body: { username: "  Alice ", password: "correct horse" },
@@ -43,9 +40,8 @@ Deno.test({
 Deno.test({
   name:
     "sign-up refuses bad names, weak passwords, and taken or look-alike names",
-  ...opts,
   fn: () =>
-    withServer({}, async (server) => {
+    withApp({}, async (server) => {
       const signup = async (username: unknown, password: unknown) => {
         const res = await post(server.url, {
           path: "/api/auth/signup",
@@ -103,9 +99,8 @@ Deno.test({
 Deno.test({
   name:
     "sign-in: 200 with a new session id; the same 401 for a wrong password and an unknown name",
-  ...opts,
   fn: () =>
-    withServer({}, async (server) => {
+    withApp({}, async (server) => {
       const alice = await signUp(server.url, {
         username: "alice",
         password: "correct horse",
@@ -142,9 +137,8 @@ Deno.test({
 Deno.test({
   name:
     "five failures for one name, then 429 with Retry-After even for the right password",
-  ...opts,
   fn: () =>
-    withServer({}, async (server) => {
+    withApp({}, async (server) => {
       await signUp(server.url, {
         username: "carol",
         password: "right password",
@@ -172,9 +166,8 @@ Deno.test({
 
 Deno.test({
   name: "a burst of wrong passwords sent at once is cut off at five",
-  ...opts,
   fn: () =>
-    withServer({}, async (server) => {
+    withApp({}, async (server) => {
       await signUp(server.url, {
         username: "erin",
         password: "right password",
@@ -196,9 +189,8 @@ Deno.test({
 
 Deno.test({
   name: "one address failing across many names is limited too",
-  ...opts,
   fn: () =>
-    withServer({ CHAT_TRUSTED_PROXIES: "127.0.0.1" }, async (server) => {
+    withApp({ CHAT_TRUSTED_PROXIES: "127.0.0.1" }, async (server) => {
       const from = (address: string, i: number) =>
         post(server.url, {
           path: "/api/auth/login",
@@ -221,9 +213,8 @@ Deno.test({
 Deno.test({
   name:
     "sign-out answers 204, revokes the session and clears the cookie; a forged cookie is nobody",
-  ...opts,
   fn: () =>
-    withServer({}, async (server) => {
+    withApp({}, async (server) => {
       const alice = await signUp(server.url, { username: "alice" });
       const out = await post(server.url, {
         path: "/api/auth/logout",
@@ -256,9 +247,8 @@ Deno.test({
 Deno.test({
   name:
     "cross-site state-changing requests get 403: a foreign Origin, or no Origin with a session cookie",
-  ...opts,
   fn: () =>
-    withServer(
+    withApp(
       { ALLOWED_ORIGINS: "https://friend.example" },
       async (server) => {
         const alice = await signUp(server.url, { username: "alice" });
@@ -331,9 +321,8 @@ Deno.test({
 Deno.test({
   name:
     "the cookie is Secure when the page is served over https (a trusted proxy says so)",
-  ...opts,
   fn: () =>
-    withServer({ CHAT_TRUSTED_PROXIES: "127.0.0.1" }, async (server) => {
+    withApp({ CHAT_TRUSTED_PROXIES: "127.0.0.1" }, async (server) => {
       const res = await post(server.url, {
         path: "/api/auth/signup",
         body: { username: "alice", password: "password123" },
@@ -347,9 +336,8 @@ Deno.test({
 
 Deno.test({
   name: "CHAT_ACCOUNTS=off: no account routes",
-  ...opts,
   fn: () =>
-    withServer({ CHAT_ACCOUNTS: "off" }, async (server) => {
+    withApp({ CHAT_ACCOUNTS: "off" }, async (server) => {
       const res = await post(server.url, {
         path: "/api/auth/signup",
         body: { username: "alice", password: "password123" },
@@ -365,9 +353,8 @@ Deno.test({
 Deno.test({
   name:
     "passkey ceremonies: options only for the server's own pages, one use per challenge, taken names refused",
-  ...opts,
   fn: () =>
-    withServer({}, async (server) => {
+    withApp({}, async (server) => {
       await signUp(server.url, { username: "alice" });
       const options = await post(server.url, {
         path: "/api/auth/passkey/register/options",

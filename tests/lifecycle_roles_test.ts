@@ -1,10 +1,8 @@
 /** The message life cycle in a room with access rules: who owns a message, who may delete it, what a mute stops. */
 import assert from "node:assert/strict";
 import { account, call, createRoom, socket } from "./support/rooms.ts";
-import { withServer } from "./support/server.ts";
+import { withApp } from "./support/app_server.ts";
 import { type Frame, freshRoom, type TestClient } from "./support/ws_client.ts";
-
-const opts = { sanitizeResources: false, sanitizeOps: false };
 
 async function say(client: TestClient, text: string): Promise<Frame> {
   const nonce = crypto.randomUUID();
@@ -18,9 +16,8 @@ function errorOf(client: TestClient): Promise<Frame> {
 
 Deno.test({
   name: "life cycle with accounts, moderators and mutes",
-  ...opts,
   fn: (t) =>
-    withServer({}, async (server) => {
+    withApp({}, async (server) => {
       const base = server.url;
       const olga = await account(base, "olga");
       const mo = await account(base, "mo");

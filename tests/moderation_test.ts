@@ -2,10 +2,8 @@
 import assert from "node:assert/strict";
 import { signUp } from "./support/auth.ts";
 import { account, call, createRoom, socket } from "./support/rooms.ts";
-import { withServer } from "./support/server.ts";
+import { withApp } from "./support/app_server.ts";
 import { type Frame, freshRoom, type TestClient } from "./support/ws_client.ts";
-
-const opts = { sanitizeResources: false, sanitizeOps: false };
 
 /** A guest socket from `address` (the server trusts the loopback proxy). */
 async function guest(
@@ -24,9 +22,8 @@ async function guest(
 
 Deno.test({
   name: "moderation over real sockets",
-  ...opts,
   fn: (t) =>
-    withServer({
+    withApp({
       CHAT_TRUSTED_PROXIES: "127.0.0.1",
       CHAT_ADMINS: "root",
     }, async (server) => {

@@ -2,10 +2,9 @@
 import assert from "node:assert/strict";
 import { SignJWT } from "jose";
 import { signUp } from "./support/auth.ts";
-import { withServer } from "./support/server.ts";
+import { withApp } from "./support/app_server.ts";
 import { connect, type Frame, freshRoom, joined } from "./support/ws_client.ts";
 
-const opts = { sanitizeResources: false, sanitizeOps: false };
 const SECRET = "an-embedding-site-secret-of-32-characters-or-more";
 const env = { CHAT_TOKEN_SECRET: SECRET };
 /** Generous: the suite runs on a busy 2-core machine. */
@@ -41,9 +40,8 @@ function join(client: Awaited<ReturnType<typeof open>>, frame: Frame) {
 Deno.test({
   name:
     "a signed-in person joins without a name; a given name must be the account's",
-  ...opts,
   fn: () =>
-    withServer(env, async (server) => {
+    withApp(env, async (server) => {
       const alice = await signUp(server.url, { username: "Alice" });
       const room = freshRoom();
       const socket = await open(server.url, room, { cookie: alice.cookie });
@@ -66,9 +64,8 @@ Deno.test({
 Deno.test({
   name:
     "an account's name is reserved for guests, look-alikes too; guests' names are compared by look-alike key",
-  ...opts,
   fn: () =>
-    withServer(env, async (server) => {
+    withApp(env, async (server) => {
       await signUp(server.url, { username: "alice" });
       const room = freshRoom();
       const guest = await open(server.url, room);
@@ -107,9 +104,8 @@ Deno.test({
 
 Deno.test({
   name: "people beside members, with kind and role; messages carry kind",
-  ...opts,
   fn: () =>
-    withServer(env, async (server) => {
+    withApp(env, async (server) => {
       const alice = await signUp(server.url, { username: "alice" });
       const room = freshRoom();
       const bob = await joined(server, { room, username: "bob" });
@@ -164,9 +160,8 @@ Deno.test({
 
 Deno.test({
   name: "coalesced presence events carry people too",
-  ...opts,
   fn: () =>
-    withServer(env, async (server) => {
+    withApp(env, async (server) => {
       const room = freshRoom();
       const watcher = await joined(server, {
         room,
@@ -189,9 +184,8 @@ Deno.test({
 Deno.test({
   name:
     "tokens: in join or ?token= (the same one if both); bad, expired, re-signed or other-room tokens get unauthorized and the socket stays open",
-  ...opts,
   fn: () =>
-    withServer(env, async (server) => {
+    withApp(env, async (server) => {
       const room = freshRoom();
       const socket = await open(server.url, room);
       const past = Math.floor(Date.now() / 1000) - 60;
@@ -252,9 +246,8 @@ Deno.test({
 
 Deno.test({
   name: "a token user may not take an account's name",
-  ...opts,
   fn: () =>
-    withServer(env, async (server) => {
+    withApp(env, async (server) => {
       await signUp(server.url, { username: "alice" });
       const socket = await open(server.url, freshRoom());
       const answer = await join(socket, {
@@ -268,9 +261,8 @@ Deno.test({
 Deno.test({
   name:
     "a guest without a name gets bad_frame; after sign-out the old cookie is nobody",
-  ...opts,
   fn: () =>
-    withServer(env, async (server) => {
+    withApp(env, async (server) => {
       const alice = await signUp(server.url, { username: "alice" });
       const out = await fetch(`${server.url}/api/auth/logout`, {
         method: "POST",
@@ -292,9 +284,8 @@ Deno.test({
 Deno.test({
   name:
     "CHAT_ACCOUNTS=required: guests read but get unauthorized on join; accounts and tokens join",
-  ...opts,
   fn: () =>
-    withServer({ ...env, CHAT_ACCOUNTS: "required" }, async (server) => {
+    withApp({ ...env, CHAT_ACCOUNTS: "required" }, async (server) => {
       const room = freshRoom();
       const guest = await open(server.url, room);
       assert.equal(
@@ -328,9 +319,8 @@ Deno.test({
 
 Deno.test({
   name: "CHAT_ACCOUNTS=off: guests only, tokens are not read",
-  ...opts,
   fn: () =>
-    withServer({ ...env, CHAT_ACCOUNTS: "off" }, async (server) => {
+    withApp({ ...env, CHAT_ACCOUNTS: "off" }, async (server) => {
       const socket = await open(server.url, freshRoom());
       const answer = await join(socket, {
         token: await token({ sub: "s", name: "sam" }),
@@ -349,9 +339,8 @@ Deno.test({
 
 Deno.test({
   name: "roles in people: the room's owner, and CHAT_ADMINS as moderators",
-  ...opts,
   fn: () =>
-    withServer({ ...env, CHAT_ADMINS: "Root" }, async (server) => {
+    withApp({ ...env, CHAT_ADMINS: "Root" }, async (server) => {
       const owner = await signUp(server.url, { username: "olga" });
       const root = await signUp(server.url, { username: "root" });
       const room = freshRoom();

@@ -15,7 +15,7 @@ import {
   socket,
   upgradeStatus,
 } from "./support/rooms.ts";
-import { withServer } from "./support/server.ts";
+import { withApp } from "./support/app_server.ts";
 import { freshRoom, type TestClient } from "./support/ws_client.ts";
 import {
   type Action,
@@ -75,10 +75,8 @@ function fromStatus(status: number, ok: number): Seen {
 
 Deno.test({
   name: "the permission table, every cell, over HTTP and sockets",
-  sanitizeResources: false,
-  sanitizeOps: false,
   fn: (t) =>
-    withServer(
+    withApp(
       {
         CHAT_ADMINS: "tableroot",
         CHAT_RATE_LIMIT: "off",

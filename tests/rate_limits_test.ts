@@ -9,15 +9,13 @@ import {
   ADDRESS_RATE_LIMIT,
 } from "../lib/chat/address_rates.ts";
 import { JOIN_RATE_LIMIT, RATE_LIMIT } from "../lib/chat/connection_rates.ts";
-import { withServer } from "./support/server.ts";
+import { withApp } from "./support/app_server.ts";
 import {
   connect,
   type Frame,
   freshRoom,
   type TestClient,
 } from "./support/ws_client.ts";
-
-const opts = { sanitizeResources: false, sanitizeOps: false };
 
 function from(address: string): { headers: Record<string, string> } {
   return { headers: { "x-forwarded-for": address } };
@@ -60,9 +58,8 @@ async function burst(
 Deno.test({
   name:
     "message rate: reconnecting does not grant a fresh burst; another forwarded client has its own",
-  ...opts,
   async fn() {
-    await withServer({ CHAT_TRUSTED_PROXIES: "127.0.0.1" }, async (server) => {
+    await withApp({ CHAT_TRUSTED_PROXIES: "127.0.0.1" }, async (server) => {
       const room = freshRoom();
       const started = performance.now();
       let stored = 0;
@@ -108,9 +105,8 @@ Deno.test({
 Deno.test({
   name:
     "join rate: per connection, and a join/leave flapper is cut off across reconnects while the room's bytes stay bounded",
-  ...opts,
   async fn() {
-    await withServer({ CHAT_TRUSTED_PROXIES: "127.0.0.1" }, async (server) => {
+    await withApp({ CHAT_TRUSTED_PROXIES: "127.0.0.1" }, async (server) => {
       const room = freshRoom();
       const { client: listener } = await enter(server.url, {
         room,

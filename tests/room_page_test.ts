@@ -1,16 +1,13 @@
 /** The room page over real sockets: its URL forms and what it renders. */
 import assert from "node:assert/strict";
 import { rawRequest } from "./support/hostile.ts";
-import { withServer } from "./support/server.ts";
-
-const opts = { sanitizeResources: false, sanitizeOps: false };
+import { withApp } from "./support/app_server.ts";
 
 Deno.test({
   name:
     "room page: any spelling, with or without a trailing slash, redirects in one hop to the canonical room",
-  ...opts,
   async fn() {
-    await withServer({}, async (server) => {
+    await withApp({}, async (server) => {
       for (
         const [path, location] of [
           ["/chat/LOBBY/", "/chat/lobby"],

@@ -5,21 +5,19 @@
  */
 import assert from "node:assert/strict";
 import { scrape, until } from "./support/hostile.ts";
-import { withServer } from "./support/server.ts";
+import { withApp } from "./support/app_server.ts";
 import { freshRoom, joined } from "./support/ws_client.ts";
 
-const opts = { sanitizeResources: false, sanitizeOps: false };
 const ROOMS = 150;
 
 for (const store of ["memory", "kv"]) {
   Deno.test({
     name:
       `room state (${store}): joining and leaving ${ROOMS} rooms leaves no per-room entries behind`,
-    ...opts,
     async fn() {
       const dir = await Deno.makeTempDir({ prefix: "chat_room_state_" });
       try {
-        await withServer({
+        await withApp({
           CHAT_STORE: store,
           CHAT_KV_PATH: `${dir}/chat.kv`,
           CHAT_WORKERS: "1",

@@ -12,10 +12,9 @@ import {
   socket,
   upgradeStatus,
 } from "./support/rooms.ts";
-import { withServer } from "./support/server.ts";
+import { withApp } from "./support/app_server.ts";
 import { freshRoom } from "./support/ws_client.ts";
 
-const opts = { sanitizeResources: false, sanitizeOps: false };
 const SECRET = "the-embedding-site-secret-for-the-attempts";
 
 /** A site token for `claims` (ten minutes, our secret) unless told otherwise. */
@@ -41,9 +40,8 @@ function stripNonces(html: string): string {
 
 Deno.test({
   name: "attempts on private rooms, bans and mutes",
-  ...opts,
   fn: (t) =>
-    withServer(
+    withApp(
       { CHAT_TRUSTED_PROXIES: "127.0.0.1", CHAT_TOKEN_SECRET: SECRET },
       async (server) => {
         const base = server.url;

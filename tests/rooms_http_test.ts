@@ -1,6 +1,6 @@
 /** Part 2, "Rooms with access", row by row over real HTTP and sockets. */
 import assert from "node:assert/strict";
-import { withServer } from "./support/server.ts";
+import { withApp } from "./support/app_server.ts";
 import {
   account,
   call,
@@ -10,13 +10,10 @@ import {
 } from "./support/rooms.ts";
 import { freshRoom, joined } from "./support/ws_client.ts";
 
-const opts = { sanitizeResources: false, sanitizeOps: false };
-
 Deno.test({
   name: "rooms with access over HTTP: create, settings, private rooms",
-  ...opts,
   fn: (t) =>
-    withServer({}, async (server) => {
+    withApp({}, async (server) => {
       const base = server.url;
       const olga = await account(base, "olga");
       const eve = await account(base, "eve");

@@ -1,6 +1,6 @@
 /** Part 2, "Rooms with access": invites, moderators, members, and a room turning private. */
 import assert from "node:assert/strict";
-import { withServer } from "./support/server.ts";
+import { withApp } from "./support/app_server.ts";
 import {
   account,
   call,
@@ -11,13 +11,10 @@ import {
 } from "./support/rooms.ts";
 import { freshRoom, joined } from "./support/ws_client.ts";
 
-const opts = { sanitizeResources: false, sanitizeOps: false };
-
 Deno.test({
   name: "rooms with access over HTTP: invites, moderators, members",
-  ...opts,
   fn: (t) =>
-    withServer({}, async (server) => {
+    withApp({}, async (server) => {
       const base = server.url;
       const olga = await account(base, "olga");
       const eve = await account(base, "eve");

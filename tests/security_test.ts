@@ -11,10 +11,9 @@ import {
   tryUpgrade,
   UPGRADE_HEADERS,
 } from "./support/hostile.ts";
-import { withServer } from "./support/server.ts";
+import { withApp } from "./support/app_server.ts";
 import { connect, freshRoom } from "./support/ws_client.ts";
 
-const opts = { sanitizeResources: false, sanitizeOps: false };
 const ALLOWED = "https://app.example";
 
 /** Fails unless `res` is HTML with the CSP, nosniff and Referrer-Policy of the protocol. */
@@ -63,9 +62,8 @@ function propsText(html: string): string {
 Deno.test({
   name:
     "security: every HTML response carries CSP, nosniff, frame-ancestors and Referrer-Policy",
-  ...opts,
   async fn() {
-    await withServer({ ALLOWED_ORIGINS: ALLOWED }, async (server) => {
+    await withApp({ ALLOWED_ORIGINS: ALLOWED }, async (server) => {
       const room = freshRoom();
       const pages = [
         { path: "/", status: 200 },
@@ -115,9 +113,8 @@ const HOSTILE_ROOMS: { segment: string; needles: string[] }[] = [
 Deno.test({
   name:
     "security: hostile room paths get a 404 (or the home page for ..), never a 5xx or the input back",
-  ...opts,
   async fn() {
-    await withServer({ ALLOWED_ORIGINS: ALLOWED }, async (server) => {
+    await withApp({ ALLOWED_ORIGINS: ALLOWED }, async (server) => {
       const home = await rawRequest(server.port, { path: "/" });
       const homeTitle = /<title>[^<]*<\/title>/.exec(home.body)?.[0];
       assert.ok(homeTitle);
@@ -177,9 +174,8 @@ const PAYLOADS = [
 Deno.test({
   name:
     "security: what people type is escaped in the room page, its island props and the home form",
-  ...opts,
   async fn() {
-    await withServer({ ALLOWED_ORIGINS: ALLOWED }, async (server) => {
+    await withApp({ ALLOWED_ORIGINS: ALLOWED }, async (server) => {
       const room = freshRoom();
       const baseline = await (await fetch(`${server.url}/chat/${room}`)).text();
       const writer = await connect(server.url, `/api/rooms/${room}/ws`);
@@ -267,9 +263,8 @@ Deno.test({
 Deno.test({
   name:
     "security: cross-origin upgrades get 403 unless allowed; own origin over http or https passes; no prefix tricks",
-  ...opts,
   async fn() {
-    await withServer({ ALLOWED_ORIGINS: ALLOWED }, async (server) => {
+    await withApp({ ALLOWED_ORIGINS: ALLOWED }, async (server) => {
       const room = freshRoom();
       const host = `127.0.0.1:${server.port}`;
       const cases: [string | undefined, number][] = [
