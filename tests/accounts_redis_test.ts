@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { cookieOf, me, post, signUp } from "./support/auth.ts";
 import { redisSkipReason, startRedis } from "./support/redis.ts";
-import { startServer } from "./support/server.ts";
+import { startApp } from "./support/app_server.ts";
 import { connect, freshRoom } from "./support/ws_client.ts";
 
 const skip = redisSkipReason();
@@ -11,14 +11,12 @@ Deno.test({
   name:
     "a session made on one server is valid on the other, and sign-out ends it on both at once",
   ignore: skip !== undefined,
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn() {
     const redis = await startRedis();
     const env = { CHAT_STORE: "redis", REDIS_URL: redis.url };
     const [a, b] = await Promise.all([
-      startServer({ env }),
-      startServer({ env }),
+      startApp({ env }),
+      startApp({ env }),
     ]);
     try {
       const alice = await signUp(a.url, {

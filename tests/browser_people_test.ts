@@ -8,16 +8,14 @@ import {
 } from "./support/browser.ts";
 import { peopleScene } from "./support/people_browser.ts";
 import { SIGNED_OUT_ALERT } from "../lib/client/chat_client.ts";
-import { startServer } from "./support/server.ts";
+import { startApp } from "./support/app_server.ts";
 
 Deno.test({
   name:
     "a signed-in room page joins without a name prompt; accounts and guests are told apart by a badge",
   ignore: skipBrowserTests(),
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn() {
-    const server = await startServer();
+    const server = await startApp();
     const browser = await launchBrowser();
     try {
       const scene = await peopleScene(browser, {

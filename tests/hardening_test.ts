@@ -2,17 +2,14 @@
 import assert from "node:assert/strict";
 import { rawConnect } from "./support/raw_ws.ts";
 import { scrape, until } from "./support/hostile.ts";
-import { startServer } from "./support/server.ts";
+import { startApp } from "./support/app_server.ts";
 import { freshRoom, joined } from "./support/ws_client.ts";
-
-const opts = { sanitizeResources: false, sanitizeOps: false };
 
 Deno.test({
   name:
     "a client that stops reading is closed as a slow consumer; the others keep up",
-  ...opts,
   async fn() {
-    const server = await startServer({
+    const server = await startApp({
       env: { CHAT_RATE_LIMIT: "off", CHAT_MAX_BUFFERED_BYTES: "65536" },
     });
     try {

@@ -2,15 +2,13 @@
 import assert from "node:assert/strict";
 import { rawConnect } from "./support/raw_ws.ts";
 import { jsonLogs, scrape, until } from "./support/hostile.ts";
-import { startServer } from "./support/server.ts";
+import { startApp } from "./support/app_server.ts";
 import { connect, freshRoom } from "./support/ws_client.ts";
 
 Deno.test({
   name: "dead peers: the idle-timeout close is logged and counted as such",
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn() {
-    const server = await startServer({ env: { CHAT_IDLE_TIMEOUT_S: "1" } });
+    const server = await startApp({ env: { CHAT_IDLE_TIMEOUT_S: "1" } });
     try {
       const room = freshRoom();
       const alive = await connect(server.url, `/api/rooms/${room}/ws`);

@@ -1,17 +1,15 @@
 /** The kv store takes any `since` and `before` string as a position, end to end. */
 import assert from "node:assert/strict";
 import { jsonLogs } from "./support/hostile.ts";
-import { startServer } from "./support/server.ts";
+import { startApp } from "./support/app_server.ts";
 import { connect, freshRoom } from "./support/ws_client.ts";
 
 Deno.test({
   name:
     "kv: any since string gets a welcome and any before string a page, never server_error or 500",
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn() {
     const dir = await Deno.makeTempDir();
-    const server = await startServer({
+    const server = await startApp({
       env: { CHAT_STORE: "kv", CHAT_KV_PATH: `${dir}/chat.kv` },
     });
     try {

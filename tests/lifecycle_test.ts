@@ -1,11 +1,9 @@
 /** End to end over real sockets: edit, delete, react, reply and search (PROTOCOL.md part 2, "The message life cycle"). */
 import assert from "node:assert/strict";
 import { startRedis } from "./support/redis.ts";
-import { startServer, withServer } from "./support/server.ts";
+import { startApp, withApp } from "./support/app_server.ts";
 import { connect, type Frame, freshRoom, joined } from "./support/ws_client.ts";
 import type { TestClient } from "./support/ws_client.ts";
-
-const opts = { sanitizeResources: false, sanitizeOps: false };
 
 async function say(client: TestClient, text: string, extra: Frame = {}) {
   const nonce = crypto.randomUUID();
@@ -24,9 +22,8 @@ function errorOf(client: TestClient) {
 
 Deno.test({
   name: "message life cycle over real sockets",
-  ...opts,
   async fn(t) {
-    await withServer({}, async (server) => {
+    await withApp({}, async (server) => {
       const search = async (room: string, q: string, limit?: number) => {
         const url = new URL(`/api/rooms/${room}/search`, server.url);
         url.searchParams.set("q", q);
@@ -467,13 +464,12 @@ Deno.test({
 
 Deno.test({
   name: "life cycle across two servers on one Redis, and across a restart",
-  ...opts,
   async fn(t) {
     const redis = await startRedis();
     const env = { CHAT_STORE: "redis", REDIS_URL: redis.url };
     const [a, b] = await Promise.all([
-      startServer({ env }),
-      startServer({ env }),
+      startApp({ env }),
+      startApp({ env }),
     ]);
     try {
       await t.step(
@@ -541,7 +537,7 @@ Deno.test({
         const kvEnv = { CHAT_STORE: "kv", CHAT_KV_PATH: `${dir}/chat.kv` };
         try {
           const room = freshRoom();
-          let server = await startServer({ env: kvEnv });
+          let server = await startApp({ env: kvEnv });
           const alice = await joined(server, {
             room,
             username: "alice",
@@ -559,7 +555,7 @@ Deno.test({
             .map((f) => f.id);
           await alice.close();
           await server.stop();
-          server = await startServer({ env: kvEnv, port: server.port });
+          server = await startApp({ env: kvEnv, port: server.port });
           try {
             const page =
               await (await fetch(`${server.url}/api/rooms/${room}/messages`))

@@ -6,9 +6,10 @@
 import assert from "node:assert/strict";
 import { rawConnect, type RawSocket } from "./support/raw_ws.ts";
 import { residentBytes } from "./support/hostile.ts";
-import { withApp } from "./support/app_server.ts";
+import { withServer } from "./support/server.ts";
 import { type Frame, freshRoom, joined } from "./support/ws_client.ts";
 
+const opts = { sanitizeResources: false, sanitizeOps: false };
 const MIB = 1024 * 1024;
 /** Sockets that join and never read. */
 const STALLED = 10;
@@ -16,8 +17,9 @@ const STALLED = 10;
 Deno.test({
   name:
     "replay cap: a welcome never holds more history than CHAT_MAX_BUFFERED_BYTES; stalled joiners cost little",
+  ...opts,
   async fn() {
-    await withApp({ CHAT_RATE_LIMIT: "off" }, async (server) => {
+    await withServer({ CHAT_RATE_LIMIT: "off" }, async (server) => {
       const pid = server.pid;
       assert.ok(pid);
       const room = freshRoom();

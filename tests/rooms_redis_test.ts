@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { startRedis } from "./support/redis.ts";
 import { account, call, createRoom, invite, socket } from "./support/rooms.ts";
-import { startServer } from "./support/server.ts";
+import { startApp } from "./support/app_server.ts";
 import { freshRoom } from "./support/ws_client.ts";
 
 /** The contract's bound: a change holds on every server within this. */
@@ -10,8 +10,6 @@ const WITHIN_MS = 1000;
 
 Deno.test({
   name: "rooms with access on two servers of one Redis",
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn(t) {
     const redis = await startRedis();
     const env = {
@@ -19,8 +17,8 @@ Deno.test({
       REDIS_URL: redis.url,
       CHAT_TRUSTED_PROXIES: "127.0.0.1",
     };
-    const a = await startServer({ env });
-    const b = await startServer({ env });
+    const a = await startApp({ env });
+    const b = await startApp({ env });
     try {
       const olga = await account(a.url, "olga");
       const room = freshRoom("both");

@@ -3,12 +3,12 @@ import assert from "node:assert/strict";
 import { signUp } from "./support/auth.ts";
 import { startRedis } from "./support/redis.ts";
 import { call, createRoom, invite, socket } from "./support/rooms.ts";
-import { startServer } from "./support/server.ts";
+import { startApp } from "./support/app_server.ts";
 import { freshRoom } from "./support/ws_client.ts";
 
 async function survives(env: Record<string, string>): Promise<void> {
   const settings = { ...env, CHAT_TRUSTED_PROXIES: "127.0.0.1" };
-  let server = await startServer({ env: settings });
+  let server = await startApp({ env: settings });
   const room = freshRoom("kept");
   const open = freshRoom("open");
   const headers = { "x-forwarded-for": "10.9.0.1" };
@@ -38,7 +38,7 @@ async function survives(env: Record<string, string>): Promise<void> {
     await loud.next((f) => f.type === "notice" && f.action === "mute");
     await Promise.all([host.close(), loud.close()]);
     await server.stop();
-    server = await startServer({ env: settings });
+    server = await startApp({ env: settings });
     const meta = await call(server.url, {
       path: `/api/rooms/${room}`,
       as: olga,
@@ -86,8 +86,6 @@ async function survives(env: Record<string, string>): Promise<void> {
 
 Deno.test({
   name: "rooms with access survive a restart (kv)",
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn() {
     const dir = await Deno.makeTempDir();
     try {
@@ -100,8 +98,6 @@ Deno.test({
 
 Deno.test({
   name: "rooms with access survive a restart (redis)",
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn() {
     const redis = await startRedis();
     try {

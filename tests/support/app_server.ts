@@ -9,7 +9,8 @@
 import { loadConfig, readEnv } from "../../lib/config.ts";
 import type { Level, Logger } from "../../lib/log.ts";
 import { serveScaled } from "../../lib/scale/serve_scaled.ts";
-import type { RunningServer } from "./server.ts";
+import { until } from "./hostile.ts";
+import { type RunningServer, START_TIMEOUT_MS } from "./server.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url);
 const RANK: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
@@ -20,17 +21,22 @@ export type RunningApp = RunningServer;
 /**
  * Starts the app with `env` as its settings (CHAT_STORE=memory and one
  * isolate unless set; anything unset is read from the real environment, as a
- * child process would). Its JSON log lines go to `logs`, not to the console.
+ * child process would) and resolves once `/healthz` answers 200. Its JSON
+ * log lines go to `logs`, not to the console.
  */
 export async function startApp(
-  options: { env?: Record<string, string> } = {},
+  options: {
+    env?: Record<string, string>;
+    /** A port to bind again (a restart on the same address); port 0 when absent. */
+    port?: number;
+  } = {},
 ): Promise<RunningApp> {
   const settings: Record<string, string> = {
     CHAT_STORE: "memory",
     CHAT_WORKERS: "1",
     HOSTNAME: "127.0.0.1",
     ...options.env,
-    PORT: "0",
+    PORT: String(options.port ?? 0),
   };
   const env = (name: string) =>
     name in settings ? settings[name] : readEnv(name);
@@ -49,9 +55,21 @@ export async function startApp(
     );
   };
   const server = await serveScaled(config, { log, entry: MAIN, env });
+  const url = `http://127.0.0.1:${server.port}`;
+  try {
+    // As with startServer: a backend may still be connecting once it listens.
+    await until(async () => {
+      const res = await fetch(`${url}/healthz`);
+      await res.body?.cancel();
+      return res.ok;
+    }, { what: "/healthz answering 200", timeoutMs: START_TIMEOUT_MS });
+  } catch (error) {
+    await server.shutdown("start failed");
+    throw new Error(`${error}:\n${logs.join("\n")}`);
+  }
   let stopped: Promise<number> | undefined;
   return {
-    url: `http://127.0.0.1:${server.port}`,
+    url,
     port: server.port,
     pid: Deno.pid,
     logs,
