@@ -14,7 +14,7 @@ import {
   PAGE_TIMEOUT_MS,
   skipBrowserTests,
 } from "./support/browser.ts";
-import { type RunningServer, startServer } from "./support/server.ts";
+import { type RunningApp, startApp } from "./support/app_server.ts";
 
 const ignore = skipBrowserTests();
 const AXE_SOURCE = (axe as unknown as { source: string }).source;
@@ -52,13 +52,11 @@ Deno.test({
   name:
     "home page in Chromium: recent rooms, live active rooms; axe finds no serious violation on home and room",
   ignore,
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn(t) {
-    let server: RunningServer | null = null;
+    let server: RunningApp | null = null;
     let browser: Browser | null = null;
     try {
-      server = await startServer();
+      server = await startApp();
       browser = await launchBrowser();
       const url = server.url;
       const b = browser;

@@ -17,7 +17,7 @@ import {
   watchErrors,
 } from "./support/browser.ts";
 import { describeWeight, measurePages } from "./support/page_weight.ts";
-import { type RunningServer, startServer } from "./support/server.ts";
+import { type RunningApp, startApp } from "./support/app_server.ts";
 import type { Frame } from "./support/ws_client.ts";
 
 const ignore = skipBrowserTests();
@@ -45,13 +45,11 @@ Deno.test({
   name:
     "room page in Chromium: reply, react, edit in place, delete, search, mention notification",
   ignore,
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn(t) {
-    let server: RunningServer | null = null;
+    let server: RunningApp | null = null;
     let browser: Browser | null = null;
     try {
-      server = await startServer({ env: { CHAT_RATE_LIMIT: "off" } });
+      server = await startApp({ env: { CHAT_RATE_LIMIT: "off" } });
       browser = await launchBrowser();
       const room = `life-${crypto.randomUUID().slice(0, 8)}`;
       const bob = await joinBot(server.url, { room, username: "bob" });

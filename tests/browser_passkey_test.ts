@@ -8,7 +8,7 @@ import {
   skipBrowserTests,
   watchErrors,
 } from "./support/browser.ts";
-import { startServer } from "./support/server.ts";
+import { startApp } from "./support/app_server.ts";
 
 const AXE_SOURCE = (axe as unknown as { source: string }).source;
 
@@ -24,10 +24,8 @@ Deno.test({
   name:
     "passkeys in Chromium: create an account with a passkey alone, sign out, sign in with it",
   ignore: skipBrowserTests(),
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn() {
-    const server = await startServer({ env: { HOSTNAME: "127.0.0.1" } });
+    const server = await startApp({ env: { HOSTNAME: "127.0.0.1" } });
     const base = `http://localhost:${server.port}`;
     const browser = await launchBrowser();
     try {
@@ -111,10 +109,8 @@ Deno.test({
   name:
     "the sign-in page: errors in place by keyboard, password sign-up and sign-in, no serious axe violation",
   ignore: skipBrowserTests(),
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn() {
-    const server = await startServer();
+    const server = await startApp();
     const browser = await launchBrowser();
     try {
       const context = await browser.newContext({ bypassCSP: true });

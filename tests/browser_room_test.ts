@@ -15,7 +15,7 @@ import {
   watchErrors,
 } from "./support/browser.ts";
 import { until } from "./support/hostile.ts";
-import { type RunningServer, startServer } from "./support/server.ts";
+import { type RunningApp, startApp } from "./support/app_server.ts";
 
 const ignore = skipBrowserTests();
 
@@ -56,13 +56,11 @@ Deno.test({
   name:
     "room page in Chromium: messages, attention, people, offline, keyboard, themes",
   ignore,
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn(t) {
-    let server: RunningServer | null = null;
+    let server: RunningApp | null = null;
     let browser: Browser | null = null;
     try {
-      server = await startServer({ env: { CHAT_RATE_LIMIT: "off" } });
+      server = await startApp({ env: { CHAT_RATE_LIMIT: "off" } });
       browser = await launchBrowser();
       const url = server.url;
       const b = browser;

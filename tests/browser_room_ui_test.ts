@@ -16,7 +16,7 @@ import {
   skipBrowserTests,
   watchErrors,
 } from "./support/browser.ts";
-import { type RunningServer, startServer } from "./support/server.ts";
+import { type RunningApp, startApp } from "./support/app_server.ts";
 
 const ignore = skipBrowserTests();
 
@@ -69,13 +69,11 @@ Deno.test({
   name:
     "room page in Chromium: bounded render work, hostile text, reconnecting, no JavaScript, drawer, colours, header",
   ignore,
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn(t) {
-    let server: RunningServer | null = null;
+    let server: RunningApp | null = null;
     let browser: Browser | null = null;
     try {
-      server = await startServer({ env: { CHAT_RATE_LIMIT: "off" } });
+      server = await startApp({ env: { CHAT_RATE_LIMIT: "off" } });
       browser = await launchBrowser();
       const url = server.url;
       const b = browser;

@@ -5,7 +5,7 @@ import type { Page } from "playwright-core";
 import { launchBrowser, skipBrowserTests } from "./support/browser.ts";
 import { account } from "./support/rooms.ts";
 import { roomsFlow, signedIn } from "./support/rooms_browser.ts";
-import { withServer } from "./support/server.ts";
+import { withApp } from "./support/app_server.ts";
 
 const AXE_SOURCE = (axe as unknown as { source: string }).source;
 
@@ -27,10 +27,8 @@ async function seriousViolations(page: Page): Promise<string[]> {
 Deno.test({
   name: "rooms with access in Chromium, desktop and phone",
   ignore: skipBrowserTests(),
-  sanitizeResources: false,
-  sanitizeOps: false,
   fn: () =>
-    withServer({}, async (server) => {
+    withApp({}, async (server) => {
       const browser = await launchBrowser();
       try {
         for (

@@ -7,7 +7,7 @@ import {
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { MessageEvent, ServerEvent } from "../lib/protocol/events.ts";
 import { launchBrowser, skipBrowserTests } from "./support/browser.ts";
-import { freePort, type RunningServer, startServer } from "./support/server.ts";
+import { type RunningApp, startApp } from "./support/app_server.ts";
 
 const ignore = skipBrowserTests();
 const TIMEOUT = 15_000;
@@ -16,18 +16,23 @@ function randomRoom(): string {
   return `room-${crypto.randomUUID().slice(0, 8)}`;
 }
 
-/** Runs `fn` with a fresh server and browser, closing both whatever happens. */
+/** One Chromium for the whole file, launched on first use; each test makes its own contexts. */
+let shared: Promise<Browser> | undefined;
+Deno.test.afterAll(async () => {
+  await (await shared)?.close();
+});
+
+/** Runs `fn` with a fresh server and the file's browser, closing the server and the test's contexts whatever happens. */
 async function withBrowser(
-  fn: (env: { server: RunningServer; browser: Browser }) => Promise<void>,
+  fn: (env: { server: RunningApp; browser: Browser }) => Promise<void>,
   options: { env?: Record<string, string> } = {},
 ): Promise<void> {
-  const server = await startServer({ env: options.env });
-  let browser: Browser | null = null;
+  const server = await startApp({ env: options.env });
+  const browser = await (shared ??= launchBrowser());
   try {
-    browser = await launchBrowser();
     await fn({ server, browser });
   } finally {
-    await browser?.close();
+    await Promise.all(browser.contexts().map((context) => context.close()));
     await server.stop();
   }
 }
@@ -123,8 +128,6 @@ async function sendOverSocket(
 Deno.test({
   name: "two people chat: join notice, typing, message with sender name",
   ignore,
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn() {
     await withBrowser(async ({ server, browser }) => {
       const room = randomRoom();
@@ -180,8 +183,6 @@ Deno.test({
   name:
     "home form: islands hydrate, a bad name is refused, a good one opens the room",
   ignore,
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn() {
     await withBrowser(async ({ server, browser }) => {
       const context = await browser.newContext();
@@ -213,8 +214,6 @@ Deno.test({
 Deno.test({
   name: "without JavaScript: server-rendered history and the plain form",
   ignore,
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn() {
     await withBrowser(async ({ server, browser }) => {
       const room = randomRoom();
@@ -260,16 +259,13 @@ Deno.test({
   name:
     "reconnects after a server restart and resumes without gaps or duplicates",
   ignore,
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "chat_browser_" });
     const env = { CHAT_STORE: "kv", CHAT_KV_PATH: `${dir}/chat.kv` };
-    const port = freePort();
-    let server: RunningServer | null = await startServer({ env, port });
-    let browser: Browser | null = null;
+    let server: RunningApp | null = await startApp({ env });
+    const port = server.port;
+    const browser = await (shared ??= launchBrowser());
     try {
-      browser = await launchBrowser();
       const room = randomRoom();
       const page = await openRoom(await browser.newContext(), {
         url: server.url,
@@ -283,7 +279,7 @@ Deno.test({
       await server.stop();
       server = null;
       await page.locator(".status-reconnecting").waitFor();
-      server = await startServer({ env, port });
+      server = await startApp({ env, port });
       await sendOverSocket(server.url, {
         room,
         username: "frank",
@@ -305,7 +301,7 @@ Deno.test({
       const body = await res.json() as { messages: MessageEvent[] };
       assertEquals(body.messages.map((m) => m.text), texts);
     } finally {
-      await browser?.close();
+      await Promise.all(browser.contexts().map((context) => context.close()));
       await server?.stop();
       await Deno.remove(dir, { recursive: true });
     }
