@@ -16,15 +16,11 @@ export default function HomeRooms(props: HomeRoomsProps) {
   const { rooms, now, recent, timeZone, clearRecent } = useHomeRooms(props);
   return (
     <>
-      <ActiveRooms
-        rooms={rooms.value}
-        now={now.value}
-        timeZone={timeZone.value}
-      />
+      <ActiveRooms rooms={rooms} now={now} timeZone={timeZone} />
       <RecentRoomsCard
-        recent={recent.value}
-        now={now.value}
-        timeZone={timeZone.value}
+        recent={recent}
+        now={now}
+        timeZone={timeZone}
         onClear={clearRecent}
       />
     </>

@@ -1,5 +1,4 @@
-import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { ModeTabs } from "../lib/ui/sign_in/mode_tabs.tsx";
 import { SignInForm } from "../lib/ui/sign_in/sign_in_form.tsx";
 import { useSignIn } from "../lib/ui/sign_in/use_sign_in.ts";
@@ -17,16 +16,16 @@ export interface SignInProps {
  */
 export default function SignIn(props: SignInProps) {
   const form = useSignIn(props.next);
-  const hydrated = useSignal(false);
-  const passkeys = useSignal(false);
+  const [hydrated, setHydrated] = useState(false);
+  const [passkeys, setPasskeys] = useState(false);
   useEffect(() => {
-    hydrated.value = true;
-    passkeys.value = typeof PublicKeyCredential !== "undefined";
+    setHydrated(true);
+    setPasskeys(typeof PublicKeyCredential !== "undefined");
   }, []);
   return (
-    <div class="signin" data-hydrated={hydrated.value ? "true" : undefined}>
-      <ModeTabs mode={form.mode.value} onSwitch={form.switchTo} />
-      <SignInForm form={form} passkeys={passkeys.value} />
+    <div class="signin" data-hydrated={hydrated ? "true" : undefined}>
+      <ModeTabs mode={form.mode} onSwitch={form.switchTo} />
+      <SignInForm form={form} passkeys={passkeys} />
     </div>
   );
 }

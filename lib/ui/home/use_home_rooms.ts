@@ -1,6 +1,9 @@
-/** The home page's room lists in the browser: the active rooms kept fresh, the recent ones, the reader's time and zone. */
-import { type Signal, useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
+/**
+ * The home page's room lists in the browser: the active rooms kept fresh, the
+ * recent ones, the reader's time and zone. Plain hooks state: the home page
+ * ships no signals library (its JavaScript budget, tests/support/page_weight.ts).
+ */
+import { useEffect, useState } from "preact/hooks";
 import type { RoomSummary } from "../../protocol/events.ts";
 import {
   clearRecentRooms,
@@ -11,10 +14,10 @@ import { RoomsPoll } from "../../client/rooms_poll.ts";
 
 /** What {@linkcode useHomeRooms} gives the lists. */
 export interface HomeRooms {
-  rooms: Signal<RoomSummary[] | null>;
-  now: Signal<number>;
-  recent: Signal<RecentRoom[]>;
-  timeZone: Signal<string>;
+  rooms: RoomSummary[] | null;
+  now: number;
+  recent: RecentRoom[];
+  timeZone: string;
   /** Forgets the recent rooms. */
   clearRecent: () => void;
 }
@@ -23,18 +26,18 @@ export interface HomeRooms {
 export function useHomeRooms(
   initial: { rooms: RoomSummary[] | null; now: number },
 ): HomeRooms {
-  const rooms = useSignal(initial.rooms);
-  const now = useSignal(initial.now);
-  const recent = useSignal<RecentRoom[]>([]);
-  const timeZone = useSignal("UTC");
+  const [rooms, setRooms] = useState(initial.rooms);
+  const [now, setNow] = useState(initial.now);
+  const [recent, setRecent] = useState<RecentRoom[]>([]);
+  const [timeZone, setTimeZone] = useState("UTC");
   useEffect(() => {
-    recent.value = loadRecentRooms();
-    timeZone.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
-    now.value = Date.now();
+    setRecent(loadRecentRooms());
+    setTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC");
+    setNow(Date.now());
     const poll = new RoomsPoll({
       hidden: () => document.hidden,
-      onRooms: (list) => rooms.value = list,
-      onPolled: (at) => now.value = at,
+      onRooms: setRooms,
+      onPolled: setNow,
     });
     const onVisibility = () => poll.visibilityChanged();
     document.addEventListener("visibilitychange", onVisibility);
@@ -46,7 +49,7 @@ export function useHomeRooms(
   }, []);
   const clearRecent = () => {
     clearRecentRooms();
-    recent.value = [];
+    setRecent([]);
   };
   return { rooms, now, recent, timeZone, clearRecent };
 }

@@ -10,9 +10,9 @@ import type { SignInForm as Form } from "./use_sign_in.ts";
 /** The form for the current mode; `passkeys` when the browser offers them. */
 export function SignInForm(props: { form: Form; passkeys: boolean }) {
   const { form } = props;
-  const signin = form.mode.value === "signin";
-  const error = form.error.value;
-  const busy = form.busy.value;
+  const signin = form.mode === "signin";
+  const error = form.error;
+  const busy = form.busy;
   return (
     <form
       class="signin-form"
@@ -26,8 +26,8 @@ export function SignInForm(props: { form: Form; passkeys: boolean }) {
       <TextField
         id="signin-name"
         label="Name"
-        value={form.username.value}
-        onValue={(value) => form.username.value = value}
+        value={form.username}
+        onValue={form.setUsername}
         error={error?.field === "username" ? error.message : ""}
         hint={signin
           ? ""
@@ -44,8 +44,8 @@ export function SignInForm(props: { form: Form; passkeys: boolean }) {
       <TextField
         id="signin-password"
         label="Password"
-        value={form.password.value}
-        onValue={(value) => form.password.value = value}
+        value={form.password}
+        onValue={form.setPassword}
         error={error?.field === "password" ? error.message : ""}
         hint={signin ? "" : `At least ${MIN_PASSWORD_LENGTH} characters.`}
         inputRef={form.passwordRef}

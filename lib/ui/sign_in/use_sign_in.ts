@@ -1,7 +1,9 @@
-/** The sign-in form's state and actions: mode, fields, the refusal shown, and the request in flight. */
-import { type Signal, useSignal } from "@preact/signals";
+/**
+ * The sign-in form's state and actions: mode, fields, the refusal shown, and
+ * the request in flight. Plain hooks state: the page ships no signals library.
+ */
 import type { RefObject } from "preact";
-import { useRef } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import {
   type AuthResult,
   passkeySignIn,
@@ -19,11 +21,13 @@ import {
 
 /** What {@linkcode useSignIn} gives the form. */
 export interface SignInForm {
-  mode: Signal<SignInMode>;
-  username: Signal<string>;
-  password: Signal<string>;
-  error: Signal<AuthFailure | null>;
-  busy: Signal<boolean>;
+  mode: SignInMode;
+  username: string;
+  setUsername: (value: string) => void;
+  password: string;
+  setPassword: (value: string) => void;
+  error: AuthFailure | null;
+  busy: boolean;
   nameRef: RefObject<HTMLInputElement>;
   passwordRef: RefObject<HTMLInputElement>;
   /** Sends the password form. */
@@ -38,11 +42,11 @@ const UNREACHABLE = "The server could not be reached. Try again.";
 
 /** The form's state; once signed in the page goes to `next` (a path of this site). */
 export function useSignIn(next: string | undefined): SignInForm {
-  const mode = useSignal<SignInMode>("signin");
-  const username = useSignal("");
-  const password = useSignal("");
-  const error = useSignal<AuthFailure | null>(null);
-  const busy = useSignal(false);
+  const [mode, setMode] = useState<SignInMode>("signin");
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<AuthFailure | null>(null);
+  const [busy, setBusy] = useState(false);
   const nameRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
   const done = (result: AuthResult) => {
@@ -50,49 +54,45 @@ export function useSignIn(next: string | undefined): SignInForm {
       location.assign(safeNext(next));
       return;
     }
-    error.value = result;
+    setError(result);
     (result.field === "username" ? nameRef : passwordRef).current?.focus();
   };
   const run = async (work: () => Promise<AuthResult>) => {
-    busy.value = true;
-    error.value = null;
+    setBusy(true);
+    setError(null);
     try {
       done(await work());
     } catch {
       done({ ok: false, message: UNREACHABLE });
     } finally {
-      busy.value = false;
+      setBusy(false);
     }
   };
   const submit = (event: Event) => {
     event.preventDefault();
-    const form = { username: username.value, password: password.value };
-    const refused = checkPasswordForm(form);
+    const refused = checkPasswordForm({ username, password });
     if (refused) return done(refused);
     run(() =>
-      mode.value === "signin"
-        ? signIn(form.username, form.password)
-        : signUp(form.username, form.password)
+      mode === "signin"
+        ? signIn(username, password)
+        : signUp(username, password)
     );
   };
   const withPasskey = () => {
-    const refused = checkPasskeyForm({
-      mode: mode.value,
-      username: username.value,
-    });
+    const refused = checkPasskeyForm({ mode, username });
     if (refused) return done(refused);
-    run(() =>
-      mode.value === "signin" ? passkeySignIn() : passkeySignUp(username.value)
-    );
+    run(() => mode === "signin" ? passkeySignIn() : passkeySignUp(username));
   };
   const switchTo = (to: SignInMode) => {
-    mode.value = to;
-    error.value = null;
+    setMode(to);
+    setError(null);
   };
   return {
     mode,
     username,
+    setUsername,
     password,
+    setPassword,
     error,
     busy,
     nameRef,
