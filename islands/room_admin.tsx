@@ -2,7 +2,8 @@ import { useRef, useState } from "preact/hooks";
 import { AuditList } from "../lib/ui/room/audit_list.tsx";
 import { InviteLinks } from "../lib/ui/room/invite_links.tsx";
 import type { RoomRights } from "../lib/ui/room/room_rights.ts";
-import { ModeratorsForm, SettingsForm } from "../lib/ui/room/settings_form.tsx";
+import { ModeratorsForm } from "../lib/ui/room/moderators_form.tsx";
+import { SettingsForm } from "../lib/ui/room/settings_form.tsx";
 
 /** Props of the room's settings island. */
 export interface RoomAdminProps {

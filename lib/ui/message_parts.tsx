@@ -1,4 +1,4 @@
-/** The parts of a stored message beyond its text: reply quote, "(edited)", reactions, actions, edit box. */
+/** The parts of a stored message beyond its text: what the page can do with it, reply quote, "(edited)", reactions. */
 
 import type {
   MessageEvent,
@@ -7,9 +7,6 @@ import type {
 } from "../protocol/events.ts";
 import { canonicalName } from "../protocol/names.ts";
 import { formatFull } from "./format.ts";
-
-/** Emoji offered by the React button. */
-export const QUICK_REACTIONS = ["👍", "❤️", "😂", "🎉", "😮", "😢"];
 
 /** What the live page can do with a message; absent on the server render. */
 export interface MessageActions {
@@ -91,129 +88,5 @@ export function ReactionBar(
         );
       })}
     </ul>
-  );
-}
-
-/** Reply, react, edit and delete: shown on hover, on focus and after a long press. */
-export function ActionBar(
-  props: {
-    message: MessageEvent;
-    own: boolean;
-    self: string | null;
-    actions: MessageActions;
-  },
-) {
-  const { message, actions } = props;
-  const me = props.self ? canonicalName(props.self) : null;
-  const mine = (emoji: string) =>
-    me !== null &&
-    (message.reactions?.[emoji] ?? []).some((n) => canonicalName(n) === me);
-  return (
-    <div class="msg-actions" role="toolbar" aria-label="Message actions">
-      <button
-        type="button"
-        class="msg-action"
-        onClick={() => actions.reply(message)}
-      >
-        Reply
-      </button>
-      <details class="msg-react">
-        <summary class="msg-action">React</summary>
-        <div class="react-picker">
-          {QUICK_REACTIONS.map((emoji) => (
-            <button
-              key={emoji}
-              type="button"
-              class="msg-action"
-              aria-label={`React ${emoji}`}
-              aria-pressed={mine(emoji) ? "true" : "false"}
-              onClick={(event) => {
-                actions.react(message.id, { emoji, on: !mine(emoji) });
-                event.currentTarget.closest("details")?.removeAttribute("open");
-              }}
-            >
-              {emoji}
-            </button>
-          ))}
-        </div>
-      </details>
-      {props.own && (
-        <>
-          <button
-            type="button"
-            class="msg-action"
-            onClick={() => actions.startEdit(message.id)}
-          >
-            Edit
-          </button>
-          <button
-            type="button"
-            class="msg-action msg-action-danger"
-            onClick={() => actions.remove(message.id)}
-          >
-            Delete
-          </button>
-        </>
-      )}
-    </div>
-  );
-}
-
-/** The text of a message being edited in place: Enter saves, Escape cancels. */
-export function EditBox(
-  props: { message: MessageEvent; actions: MessageActions },
-) {
-  const { message, actions } = props;
-  const save = (box: HTMLTextAreaElement) => {
-    const problem = actions.saveEdit(message.id, box.value);
-    box.setCustomValidity(problem ?? "");
-    if (problem) box.reportValidity();
-  };
-  return (
-    <form
-      class="edit-box"
-      onSubmit={(event) => {
-        event.preventDefault();
-        save(
-          event.currentTarget.elements.namedItem("text") as HTMLTextAreaElement,
-        );
-      }}
-    >
-      <label class="visually-hidden" for={`edit-${message.id}`}>
-        Edit your message
-      </label>
-      <textarea
-        id={`edit-${message.id}`}
-        name="text"
-        class="input edit-input"
-        rows={2}
-        defaultValue={message.text}
-        ref={(el) => {
-          if (el && document.activeElement !== el) el.focus();
-        }}
-        onKeyDown={(event) => {
-          if (event.key === "Escape") {
-            event.preventDefault();
-            actions.cancelEdit();
-          } else if (
-            event.key === "Enter" && !event.shiftKey && !event.isComposing
-          ) {
-            event.preventDefault();
-            save(event.currentTarget);
-          }
-        }}
-      />
-      <div class="edit-buttons">
-        <button type="submit" class="btn btn-small btn-primary">Save</button>
-        <button
-          type="button"
-          class="btn btn-small btn-quiet"
-          onClick={() => actions.cancelEdit()}
-        >
-          Cancel
-        </button>
-        <span class="hint-keys">Enter saves, Escape cancels</span>
-      </div>
-    </form>
   );
 }

@@ -1,6 +1,6 @@
 /** Desktop notifications of mentions while the page is hidden, once the reader allowed them. */
 import type { MessageEvent } from "../../protocol/events.ts";
-import { mentionsSelf } from "../rich_text.tsx";
+import { mentionsSelf } from "../text_segments.ts";
 
 /** Characters of a message shown in its notification. */
 export const NOTIFICATION_CHARS = 160;
