@@ -50,6 +50,8 @@ export interface Allowed {
   room: string;
   asker: Asker;
   look: Look;
+  /** Writes a line of the room's audit log, by the asker, stamped now. */
+  audit(entry: { action: string; target: string }): Promise<void>;
 }
 
 /** Options of {@linkcode roomRoute}. */
@@ -84,13 +86,16 @@ export function roomRoute(
     }
     const room = parsed.canonical;
     const asker = await askerOf(req, ctx, room);
-    const { decision, look } = await ctx.state.access.may(
-      options.action,
-      room,
-      asker,
-    );
+    const { access } = ctx.state;
+    const { decision, look } = await access.may(options.action, room, asker);
     if (decision !== "allow") return refused(decision);
-    return await handle(req, ctx, { room, asker, look });
+    const audit = (entry: { action: string; target: string }) =>
+      access.rooms.audit(room, {
+        ...entry,
+        by: asker.identity?.username ?? "",
+        ts: access.clock.now(),
+      });
+    return await handle(req, ctx, { room, asker, look, audit });
   };
 }
 

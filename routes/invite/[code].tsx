@@ -28,7 +28,8 @@ export const handler: Handlers<null, AppState> = {
       });
     }
     const { access } = ctx.state;
-    const used = await access.rooms.useInvite(code, Date.now());
+    const now = access.clock.now();
+    const used = await access.rooms.useInvite(code, now);
     if (!used.ok) {
       if (used.reason === "unknown") return ctx.renderNotFound();
       return ctx.render(null, {
@@ -39,13 +40,13 @@ export const handler: Handlers<null, AppState> = {
     await access.rooms.addMember(used.room, {
       key: identity.key,
       username: identity.username ?? identity.key.slice(2),
-      since: Date.now(),
+      since: now,
     });
     await access.rooms.audit(used.room, {
       action: "join_by_invite",
       by: identity.username ?? "",
       target: identity.username ?? "",
-      ts: Date.now(),
+      ts: now,
     });
     return new Response(null, {
       status: 303,

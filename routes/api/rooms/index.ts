@@ -47,7 +47,7 @@ export const handler: Handlers<unknown, AppState> = {
       owner: asker.identity.username,
       visibility: visibility.value,
       topic: topic.value,
-      createdAt: Date.now(),
+      createdAt: access.clock.now(),
     };
     if (!(await access.rooms.create(settings))) {
       return json({ error: "room_exists" }, 409);

@@ -8,32 +8,30 @@ import {
 
 /** `POST {"maxUses"?, "expiresInS"?}`: the owner or a moderator makes an invite link. */
 export const handler: Handlers<unknown, AppState> = {
-  POST: roomRoute({ action: "invites" }, async (req, ctx, { room, asker }) => {
-    const { access } = ctx.state;
-    const body = await readBody(req);
-    if (body instanceof Response) return body;
-    const wanted = parseInviteRequest(body);
-    if (!wanted.ok) return json({ error: wanted.error }, 400);
-    const code = newInviteCode();
-    const expiresAt = Date.now() + wanted.value.expiresInS * 1000;
-    await access.rooms.createInvite({
-      code,
-      room,
-      by: asker.identity?.username ?? "",
-      expiresAt,
-      maxUses: wanted.value.maxUses,
-      uses: 0,
-    });
-    await access.rooms.audit(room, {
-      action: "invite",
-      by: asker.identity?.username ?? "",
-      target: `${wanted.value.maxUses} uses`,
-      ts: Date.now(),
-    });
-    return json({
-      url: `/invite/${code}`,
-      expiresAt,
-      maxUses: wanted.value.maxUses,
-    }, 201);
-  }),
+  POST: roomRoute(
+    { action: "invites" },
+    async (req, ctx, { room, asker, audit }) => {
+      const { access } = ctx.state;
+      const body = await readBody(req);
+      if (body instanceof Response) return body;
+      const wanted = parseInviteRequest(body);
+      if (!wanted.ok) return json({ error: wanted.error }, 400);
+      const code = newInviteCode();
+      const expiresAt = access.clock.now() + wanted.value.expiresInS * 1000;
+      await access.rooms.createInvite({
+        code,
+        room,
+        by: asker.identity?.username ?? "",
+        expiresAt,
+        maxUses: wanted.value.maxUses,
+        uses: 0,
+      });
+      await audit({ action: "invite", target: `${wanted.value.maxUses} uses` });
+      return json({
+        url: `/invite/${code}`,
+        expiresAt,
+        maxUses: wanted.value.maxUses,
+      }, 201);
+    },
+  ),
 };

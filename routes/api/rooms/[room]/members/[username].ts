@@ -7,7 +7,7 @@ import { json, roomRoute } from "../../../../../lib/http/room_routes.ts";
 export const handler: Handlers<unknown, AppState> = {
   DELETE: roomRoute(
     { action: "remove" },
-    async (_req, ctx, { room, asker }) => {
+    async (_req, ctx, { room, audit }) => {
       const { access } = ctx.state;
       const target = canonicalName(ctx.params.username ?? "");
       const found = (await access.rooms.members(room)).filter((m) =>
@@ -17,12 +17,7 @@ export const handler: Handlers<unknown, AppState> = {
       for (const member of found) {
         await access.rooms.removeMember(room, member.key);
       }
-      await access.rooms.audit(room, {
-        action: "remove",
-        by: asker.identity?.username ?? "",
-        target: found[0].username,
-        ts: Date.now(),
-      });
+      await audit({ action: "remove", target: found[0].username });
       access.control(room, {
         action: "remove",
         username: target,

@@ -7,7 +7,7 @@ import { json, roomRoute } from "../../../../../lib/http/room_routes.ts";
 export const handler: Handlers<unknown, AppState> = {
   DELETE: roomRoute(
     { action: "settings" },
-    async (_req, ctx, { room, asker, look }) => {
+    async (_req, ctx, { room, look, audit }) => {
       const { access } = ctx.state;
       const target = canonicalName(ctx.params.username ?? "");
       const moderators = look.settings.moderators.filter((m) =>
@@ -17,11 +17,9 @@ export const handler: Handlers<unknown, AppState> = {
         return json({ error: "not a moderator" }, 404);
       }
       await access.rooms.update(room, { moderators });
-      await access.rooms.audit(room, {
+      await audit({
         action: "moderator_remove",
-        by: asker.identity?.username ?? "",
         target: ctx.params.username ?? "",
-        ts: Date.now(),
       });
       access.control(room, { action: "settings" });
       return new Response(null, { status: 204 });

@@ -15,7 +15,7 @@ import { MAX_MODERATORS } from "../../../../../lib/rooms/settings_input.ts";
 export const handler: Handlers<unknown, AppState> = {
   POST: roomRoute(
     { action: "settings" },
-    async (req, ctx, { room, asker, look }) => {
+    async (req, ctx, { room, look, audit }) => {
       const { access } = ctx.state;
       const body = await readBody(req);
       if (body instanceof Response) return body;
@@ -34,12 +34,7 @@ export const handler: Handlers<unknown, AppState> = {
       const settings = await access.rooms.update(room, {
         moderators: [...moderators, holder.username],
       });
-      await access.rooms.audit(room, {
-        action: "moderator_add",
-        by: asker.identity?.username ?? "",
-        target: holder.username,
-        ts: Date.now(),
-      });
+      await audit({ action: "moderator_add", target: holder.username });
       access.control(room, { action: "settings" });
       return json({ moderators: settings?.moderators ?? [] }, 201);
     },
