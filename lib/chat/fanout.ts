@@ -30,6 +30,13 @@ export type RoomEvent =
 /** The channel every server listens on for sign-outs; no room name can be it (room names have no control characters). */
 export const SIGN_OUTS_CHANNEL = "\u0000sign-outs";
 
+/** How many rooms `held` (channels or listeners by name) holds: the sign-outs channel is no room. */
+export function roomsIn(
+  held: { size: number; get(name: string): unknown },
+): number {
+  return held.size - (held.get(SIGN_OUTS_CHANNEL) === undefined ? 0 : 1);
+}
+
 /** Receives the events of one room. */
 export type RoomListener = (event: RoomEvent) => void;
 
@@ -56,7 +63,7 @@ export class LocalFanout implements Fanout {
   }
 
   retained(): number {
-    return this.#listeners.size;
+    return roomsIn(this.#listeners);
   }
 
   /** Hands an event to this isolate's subscribers. */
@@ -118,7 +125,7 @@ export class BroadcastFanout implements Fanout {
   }
 
   retained(): number {
-    return this.#channels.size + this.#local.retained();
+    return roomsIn(this.#channels) + this.#local.retained();
   }
 
   publish(room: string, event: RoomEvent): void {

@@ -4,6 +4,7 @@ import {
   LocalFanout,
   type RoomEvent,
   type RoomListener,
+  roomsIn,
 } from "../../chat/fanout.ts";
 import { RoomChannels } from "../../chat/room_channels.ts";
 
@@ -52,7 +53,7 @@ export class KvFanout implements Fanout {
   }
 
   retained(): number {
-    return this.#watches.size;
+    return roomsIn(this.#watches);
   }
 
   publish(room: string, event: RoomEvent): void {

@@ -9,6 +9,7 @@ import {
   LocalFanout,
   type RoomEvent,
   type RoomListener,
+  roomsIn,
 } from "../../chat/fanout.ts";
 import { RoomChannels } from "../../chat/room_channels.ts";
 
@@ -83,7 +84,7 @@ export class RedisFanout implements Fanout {
   }
 
   retained(): number {
-    return this.#channels.size;
+    return roomsIn(this.#channels);
   }
 
   publish(room: string, event: RoomEvent): void {
