@@ -1,4 +1,4 @@
-/** Deno KV on a local file: another handle may hold SQLite's write lock for a moment. */
+/** Commits that may not go through at once: another handle may hold SQLite's write lock, another writer may win the check. */
 
 /** True for the error a commit throws while another handle on the same file writes. */
 export function isBusy(error: unknown): boolean {
@@ -15,4 +15,11 @@ export async function commitOrBusy(
     if (isBusy(error)) return undefined;
     throw error;
   }
+}
+
+/** A random pause of up to `spreadMs` × `attempt` ms before a commit that lost is tried again, so racing writers spread out. */
+export function retryPause(attempt: number, spreadMs = 4): Promise<void> {
+  return new Promise((resolve) =>
+    setTimeout(resolve, Math.random() * spreadMs * attempt)
+  );
 }

@@ -6,7 +6,7 @@
  */
 import type { ChangeEvent, MessageEvent } from "../../protocol/events.ts";
 import { formatId, parseId } from "../../chat/ids.ts";
-import { isBusy } from "./busy.ts";
+import { isBusy, retryPause } from "./busy.ts";
 import { expireLater } from "./expiry.ts";
 import {
   applyChange,
@@ -41,12 +41,6 @@ export function trimPosition(
   const old = formatId(options.seq - options.maxMessages);
   op.delete(["msg", options.room, old]);
   op.delete(["ev", options.room, old]);
-}
-
-function backoff(attempt: number): Promise<void> {
-  return new Promise((resolve) =>
-    setTimeout(resolve, Math.random() * 4 * attempt)
-  );
 }
 
 /** Adds to `op` the rewrite of edit events `ids` without their text. */
@@ -89,7 +83,7 @@ export async function commitChange(
   const seqKey = ["seq", room];
   const msgKey = ["msg", room, input.target];
   for (let attempt = 0; attempt < CHANGE_ATTEMPTS; attempt++) {
-    if (attempt > 0) await backoff(attempt);
+    if (attempt > 0) await retryPause(attempt);
     const [counter, entry] = await kv.getMany<[bigint, KvRecord]>([
       seqKey,
       msgKey,

@@ -1,5 +1,5 @@
 import { type Clock, repeat, systemClock } from "../../clock.ts";
-import { commitOrBusy } from "./busy.ts";
+import { commitOrBusy, retryPause } from "./busy.ts";
 import {
   type ClaimOutcome,
   decideClaim,
@@ -212,9 +212,7 @@ export class KvPresence implements Presence {
       if (next) op.set(key, next);
       else op.delete(key);
       if ((await commitOrBusy(op))?.ok) return result;
-      await new Promise((r) =>
-        setTimeout(r, Math.random() * 5 * (attempt + 1))
-      );
+      await retryPause(attempt + 1, 5);
     }
     throw new Error("presence update kept conflicting");
   }

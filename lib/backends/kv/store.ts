@@ -19,7 +19,7 @@ import {
   RoomLimitError,
   type StoredMessage,
 } from "../../store/store.ts";
-import { isBusy } from "./busy.ts";
+import { isBusy, retryPause } from "./busy.ts";
 import {
   collapseTwins,
   fail,
@@ -59,12 +59,6 @@ const MAX_CACHED_ROOMS = 10_000;
 interface Counter {
   seq: number;
   versionstamp: string | null;
-}
-
-function backoff(attempt: number): Promise<void> {
-  return new Promise((resolve) =>
-    setTimeout(resolve, Math.random() * 4 * attempt)
-  );
 }
 
 /**
@@ -253,7 +247,7 @@ export class KvStore implements MessageStore {
     let conflicted = false;
     try {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        if (attempt > 0) await backoff(attempt);
+        if (attempt > 0) await retryPause(attempt);
         await this.#loadCounters(pending, { fresh: conflicted });
         pending = await this.#settleDuplicates(pending);
         const admission = await this.#admitRooms(pending);
