@@ -1,7 +1,7 @@
 import type { AppState } from "../lib/app_state.ts";
 import { Head } from "../lib/framework/head.ts";
 import type { Handlers, PageProps } from "../lib/framework/types.ts";
-import { safeNext } from "../lib/client/auth.ts";
+import { safeNext } from "../lib/client/safe_next.ts";
 import { SiteHeader } from "../lib/ui/site_header.tsx";
 import SignIn from "../islands/sign_in.tsx";
 

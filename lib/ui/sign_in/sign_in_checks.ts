@@ -1,5 +1,5 @@
 /** What the sign-in form checks before it asks the server: a name, and a password unless a passkey is used. */
-import type { AuthResult } from "../../client/auth.ts";
+import type { AuthResult } from "../../client/auth_answers.ts";
 
 /** Signing in to an account, or creating one. */
 export type SignInMode = "signin" | "signup";

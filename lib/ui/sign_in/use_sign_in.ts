@@ -4,14 +4,10 @@
  */
 import type { RefObject } from "preact";
 import { useRef, useState } from "preact/hooks";
-import {
-  type AuthResult,
-  passkeySignIn,
-  passkeySignUp,
-  safeNext,
-  signIn,
-  signUp,
-} from "../../client/auth.ts";
+import type { AuthResult } from "../../client/auth_answers.ts";
+import { signIn, signUp } from "../../client/auth.ts";
+import { passkeySignIn, passkeySignUp } from "../../client/passkey_auth.ts";
+import { safeNext } from "../../client/safe_next.ts";
 import {
   type AuthFailure,
   checkPasskeyForm,

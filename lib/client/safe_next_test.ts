@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { safeNext } from "./auth.ts";
+import { safeNext } from "./safe_next.ts";
 
 Deno.test("safeNext: a path of this site is kept; anything leading elsewhere goes home", () => {
   for (const kept of ["/", "/chat/lobby", "/invite/abc?x=1#y", "/a%2F/b"]) {
