@@ -33,10 +33,15 @@ export interface RedisPresenceOptions {
 const LIVE = `
 local clock = redis.call("TIME")
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local live = nil
 local function alive(sid)
   if sid == ARGV[1] then return true end
-  local ends = redis.call("HGET", KEYS[2], sid)
-  return ends ~= false and tonumber(ends) > now
+  if not live then
+    live = {}
+    local all = redis.call("HGETALL", KEYS[2])
+    for i = 1, #all, 2 do live[all[i]] = tonumber(all[i + 1]) > now end
+  end
+  return live[sid] == true
 end
 local function prune(rec)
   local any = false
@@ -121,17 +126,28 @@ return out
 );
 
 /**
- * ARGV: server, ttl. Beats this server's heart in the room, forgets dead
- * servers and drops their names. Returns whether the heart was still
- * beating (not: Redis lost it, the claims must be written again), then the
- * names that vanished.
+ * ARGV: server, ttl, scan. Beats this server's heart in the room; when
+ * another server's heart has stopped (or `scan` is "1"), drops the names
+ * only dead servers held and forgets the dead servers. Returns whether the
+ * heart was still beating (not: Redis lost it, the claims must be written
+ * again), then the names that vanished. A beat with every server alive reads
+ * the servers alone, not every name.
  */
 const BEAT = new Script(
   LIVE + `
 local ends = redis.call("HGET", KEYS[2], ARGV[1])
 local was = (ends ~= false and tonumber(ends) > now) and 1 or 0
 beat(ARGV[2])
+local servers = redis.call("HGETALL", KEYS[2])
+local dead = {}
+live = {}
+for i = 1, #servers, 2 do
+  local up = servers[i] == ARGV[1] or tonumber(servers[i + 1]) > now
+  live[servers[i]] = up
+  if not up then dead[#dead + 1] = servers[i] end
+end
 local gone = {}
+if #dead == 0 and ARGV[3] ~= "1" then return {was, gone} end
 local all = redis.call("HGETALL", KEYS[1])
 for i = 1, #all, 2 do
   local rec = cjson.decode(all[i + 1])
@@ -140,10 +156,7 @@ for i = 1, #all, 2 do
     gone[#gone + 1] = rec.u
   end
 end
-local servers = redis.call("HGETALL", KEYS[2])
-for i = 1, #servers, 2 do
-  if not alive(servers[i]) then redis.call("HDEL", KEYS[2], servers[i]) end
-end
+for _, sid in ipairs(dead) do redis.call("HDEL", KEYS[2], sid) end
 return {was, gone}
 `,
 );
@@ -162,8 +175,22 @@ return 1
 `,
 );
 
+/** KEYS: the room's servers; ARGV: server. Marks its heart stopped, if it is listed. */
+const STOP = new Script(`
+if redis.call("HEXISTS", KEYS[1], ARGV[1]) == 1 then
+  redis.call("HSET", KEYS[1], ARGV[1], 0)
+end
+return 1
+`);
+
 /** Most rooms named in one `ZADD` of the heartbeat. */
 const ROOMS_PER_ZADD = 1000;
+/**
+ * Every this many heartbeats a server reads every name of its rooms even
+ * when no server died there (a name left by a server of an older version,
+ * which forgot itself at shutdown instead of marking its heart stopped).
+ */
+export const FULL_REAP_EVERY = 12;
 
 interface LocalClaim {
   username: string;
@@ -187,6 +214,7 @@ export class RedisPresence implements Presence {
   #claims = new Map<string, Map<string, LocalClaim>>();
   #stopBeating: () => void;
   #clock: Clock;
+  #beats = 0;
   #options: RedisPresenceOptions;
 
   /** Starts the heartbeat. */
@@ -217,10 +245,11 @@ export class RedisPresence implements Presence {
   /** Beats in every room held here (writing the claims again where Redis lost them), reaps, and lists the rooms. */
   async #beat(): Promise<void> {
     const rooms = [...this.#claims.keys()];
+    const scan = ++this.#beats % FULL_REAP_EVERY === 0 ? "1" : "0";
     await Promise.all(rooms.map(async (room) => {
       const [was, gone] = await BEAT.run(this.#client, {
         keys: this.#roomKeys(room),
-        args: [this.server, String(this.#ttlMs)],
+        args: [this.server, String(this.#ttlMs), scan],
       }) as [number, string[]];
       if (was === 0) await this.#reassert(room);
       if (gone.length > 0) this.#options.onExpired?.(room, gone);
@@ -342,6 +371,7 @@ export class RedisPresence implements Presence {
     return counted.filter((room) => room.online > 0);
   }
 
+  /** Stops the heartbeat and marks this server's heart stopped in its rooms, so the next beat there reaps what it still held. */
   async close(): Promise<void> {
     this.#stopBeating();
     const rooms = [...this.#claims.keys()];
@@ -349,7 +379,10 @@ export class RedisPresence implements Presence {
     try {
       await Promise.all(
         rooms.map((room) =>
-          command(this.#client, ["HDEL", this.#keys.servers(room), this.server])
+          STOP.run(this.#client, {
+            keys: [this.#keys.servers(room)],
+            args: [this.server],
+          })
         ),
       );
     } catch {

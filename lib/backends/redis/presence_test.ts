@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { redisSkipReason, startRedis } from "../../../tests/support/redis.ts";
 import { connectRedis, type RedisClient } from "./client.ts";
 import { testPresenceConformance } from "../../chat/presence_conformance.ts";
-import { RedisPresence } from "./presence.ts";
+import { FULL_REAP_EVERY, RedisPresence } from "./presence.ts";
+import { command } from "./client.ts";
+import { until } from "../../../tests/support/hostile.ts";
 import { within } from "../../../tests/support/within.ts";
 import { FakeClock } from "../../fake_clock.ts";
 
@@ -94,6 +96,80 @@ if (!skip) {
       });
       assert.deepEqual(expired, [["r", ["Cy"]]]);
       await b.close();
+    },
+  });
+
+  Deno.test({
+    name:
+      "redis presence: a name held only by a server no longer listed is reaped by a full beat",
+    sanitizeResources: false,
+    sanitizeOps: false,
+    async fn() {
+      const gone = Promise.withResolvers<[string, string[]]>();
+      const client = await connectRedis({ url: redis.url });
+      clients.push(client);
+      const a = new RedisPresence({
+        client,
+        prefix: "ghost:",
+        ttlMs: 150,
+        onExpired: (room, names) => gone.resolve([room, names]),
+      });
+      await a.claim("r", { username: "Ann", canonical: "ann" });
+      await command(client, [
+        "HSET",
+        "ghost:{r}:names",
+        "old",
+        JSON.stringify({ u: "Old", c: "", h: { "gone-server": 1 } }),
+      ]);
+      assert.deepEqual(await a.members("r"), ["Ann"]);
+      assert.deepEqual(
+        await within(gone.promise, { what: "the ghost reaped" }),
+        ["r", ["Old"]],
+      );
+      await a.close();
+    },
+  });
+
+  Deno.test({
+    name:
+      "redis presence: while every server of a room lives, a heartbeat reads its servers, not its names",
+    sanitizeResources: false,
+    sanitizeOps: false,
+    async fn() {
+      const own = await startRedis();
+      const client = await connectRedis({ url: own.url });
+      const [a, b] = [0, 1].map(() =>
+        new RedisPresence({ client, prefix: "cost:", ttlMs: 150 })
+      );
+      for (let i = 0; i < 50; i++) {
+        await (i % 2 ? a : b).claim("r", {
+          username: `n${i}`,
+          canonical: `n${i}`,
+        });
+      }
+      const stat = async (name: string) => {
+        const text = await command(client, ["INFO", "commandstats"]);
+        const calls = new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(
+          String(text),
+        );
+        return Number(calls?.[1] ?? 0);
+      };
+      await command(client, ["CONFIG", "RESETSTAT"]);
+      // One ZADD of the room list per beat of each server.
+      await until(async () => await stat("zadd") >= 4 * FULL_REAP_EVERY, {
+        timeoutMs: 60_000,
+        what: "heartbeats",
+      });
+      const beats = await stat("zadd");
+      const reads = await stat("hgetall");
+      assert.ok(
+        reads <= beats * (1 + 2 / FULL_REAP_EVERY) + 4,
+        `${reads} HGETALL for ${beats} beats`,
+      );
+      await a.close();
+      await b.close();
+      await client.close();
+      await own.stop();
     },
   });
 
