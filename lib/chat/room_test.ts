@@ -298,6 +298,38 @@ Deno.test("room: peers that coalesce presence get one presence event per window"
   }]);
 });
 
+Deno.test("room: when every peer coalesces presence, a join's member list is serialised once per window, not per join", () => {
+  const clock = new FakeClock();
+  const room = new Room("r", { load: () => Promise.resolve([]), clock });
+  let serialised = 0;
+  const members = (...names: string[]) =>
+    Object.assign(names, {
+      toJSON() {
+        serialised++;
+        return [...names];
+      },
+    });
+  room.add(coalescingPeer("watcher", { clock }));
+  room.receive({ type: "joined", username: "a", ts: 1, members: members("a") });
+  room.receive({
+    type: "joined",
+    username: "b",
+    ts: 2,
+    members: members("a", "b"),
+  });
+  assert.equal(serialised, 0);
+  clock.tick(PRESENCE_FLUSH_MS);
+  assert.equal(serialised, 1);
+  room.add(peer("plain"));
+  room.receive({
+    type: "joined",
+    username: "c",
+    ts: 3,
+    members: members("a", "b", "c"),
+  });
+  assert.equal(serialised, 2, "a peer that takes each join gets it at once");
+});
+
 function coalescingPeer(
   canonical: string,
   options: { clock: FakeClock; batch?: boolean },

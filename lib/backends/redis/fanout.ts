@@ -24,6 +24,25 @@ export interface RedisFanoutOptions {
   onError?(error: unknown): void;
 }
 
+/**
+ * The event of a pub/sub message `<origin> <event JSON>`, or undefined when
+ * this process (`origin`) sent it: every process hears its own events back,
+ * and skips them without parsing. A message of an older server
+ * (`[origin, event]`) is read too.
+ */
+export function foreignEvent(
+  message: string,
+  origin: string,
+): RoomEvent | undefined {
+  if (message.startsWith("[")) {
+    const [from, event] = JSON.parse(message) as [string, RoomEvent];
+    return from === origin ? undefined : event;
+  }
+  const space = message.indexOf(" ");
+  if (message.slice(0, space) === origin) return undefined;
+  return JSON.parse(message.slice(space + 1)) as RoomEvent;
+}
+
 interface Channel {
   ready: Promise<void>;
   handler: (message: string) => void;
@@ -43,8 +62,8 @@ export class RedisFanout implements Fanout {
   #channels = new RoomChannels<Channel>({
     open: (room) => {
       const handler = (message: string) => {
-        const [origin, event] = JSON.parse(message) as [string, RoomEvent];
-        if (origin !== this.#origin) this.#local.deliver(room, event);
+        const event = foreignEvent(message, this.#origin);
+        if (event) this.#local.deliver(room, event);
       };
       return {
         handler,
@@ -91,7 +110,7 @@ export class RedisFanout implements Fanout {
     this.#local.deliver(room, event);
     this.#publisher.publish(
       this.#channel(room),
-      JSON.stringify([this.#origin, event]),
+      `${this.#origin} ${JSON.stringify(event)}`,
     ).catch(this.#onError);
   }
 

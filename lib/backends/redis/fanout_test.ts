@@ -1,7 +1,8 @@
 import { redisSkipReason, startRedis } from "../../../tests/support/redis.ts";
 import { connectRedis, type RedisClient } from "./client.ts";
 import { testFanoutConformance } from "../../chat/fanout_conformance.ts";
-import { RedisFanout } from "./fanout.ts";
+import assert from "node:assert/strict";
+import { foreignEvent, RedisFanout } from "./fanout.ts";
 
 const skip = redisSkipReason();
 if (skip) console.warn(`redis fanout tests skipped: ${skip}`);
@@ -32,3 +33,15 @@ if (!skip) {
     },
   });
 }
+
+Deno.test("redis fanout: a message names its origin before the event; its own is skipped unread, an older server's read", () => {
+  const event = { type: "typing", username: "ann" } as const;
+  const line = `o1 ${JSON.stringify(event)}`;
+  assert.deepEqual(foreignEvent(line, "o2"), event);
+  assert.equal(foreignEvent(line, "o1"), undefined);
+  assert.equal(foreignEvent("o1 {not json", "o1"), undefined);
+  assert.throws(() => foreignEvent("o1 {not json", "o2"));
+  const older = JSON.stringify(["o1", event]);
+  assert.deepEqual(foreignEvent(older, "o2"), event);
+  assert.equal(foreignEvent(older, "o1"), undefined);
+});
