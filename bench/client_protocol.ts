@@ -89,6 +89,10 @@ export interface StepStats {
   errors: number;
   /** Sockets closed by the other side. */
   closed: number;
+  /** Sockets of this client open now (whatever the step). */
+  open: number;
+  /** Bytes of the text frames received (welcomes and presence included). */
+  bytesIn: number;
   latency: HistogramData;
   /** Latency of each sender's own messages (sent to echoed back). */
   ack: HistogramData;

@@ -56,6 +56,7 @@ class StepCounts {
   gaps = 0;
   errors = 0;
   closed = 0;
+  bytesIn = 0;
   latency = new Histogram();
   ack = new Histogram();
   firstError: string | undefined;
@@ -230,6 +231,7 @@ function connectStandard(
     socket.onerror = () => fail("socket error");
     socket.onmessage = (event) => {
       const data = event.data as string;
+      counts(currentStep).bytesIn += data.length;
       if (welcomed) return scanText(conn, data);
       if (data.startsWith(WELCOME)) {
         welcomed = true;
@@ -261,6 +263,7 @@ async function connectRaw(
     `${url}/api/rooms/${encodeURIComponent(spec.room)}/ws`,
     {
       frame(bytes, start, end) {
+        counts(currentStep).bytesIn += end - start;
         if (welcomed) return scanBytes(conn, bytes.subarray(start, end));
         const head = decoder.decode(bytes.subarray(start, start + 20));
         if (head.startsWith(WELCOME)) {
@@ -396,6 +399,8 @@ function stats(stepNumber: number): StepStats {
     gaps: c.gaps,
     errors: c.errors,
     closed: c.closed,
+    open: conns.filter((conn) => conn.link.open).length,
+    bytesIn: c.bytesIn,
     latency: c.latency.toJSON(),
     ack: c.ack.toJSON(),
     ...(c.firstError ? { firstError: c.firstError } : {}),

@@ -14,7 +14,7 @@
  */
 import { ClientPool } from "./client_pool.ts";
 import type { SocketSpec } from "./client_protocol.ts";
-import { CpuMeter, openFileLimits } from "./process.ts";
+import { CpuMeter, cpuSeconds, openFileLimits } from "./process.ts";
 import {
   type BenchContext,
   round,
@@ -92,8 +92,14 @@ export interface ScaleStep {
   connections: number;
   processes: number;
   joined: number;
+  /** Sockets still open when the broadcast starts (the others were closed after joining). */
+  alive: number;
   failed: number;
   firstError?: string;
+  /** What the load clients received while everyone joined (welcomes and presence events), in MiB. */
+  joinMibIn: number;
+  /** CPU seconds spent while everyone joined: servers, load clients, Redis. */
+  joinCpuSeconds: { servers: number; clients: number; redis: number };
   joinSeconds: number;
   kibPerConnection: number;
   heapKibPerConnection: number | null;
@@ -192,6 +198,8 @@ async function measure(
     processes: number;
     isolates: number;
     addresses: boolean;
+    /** Redis's process, past one process. */
+    redisPid?: number;
   },
 ): Promise<ScaleStep> {
   const { context, options, connections } = run;
@@ -209,6 +217,16 @@ async function measure(
     const sockets = plan({ connections, roomSize: options.roomSize, clients });
     const port = new URL(server.url).port;
     const startAt = Date.now() + 300;
+    const cpu = () => {
+      const sum = (pids: number[]) =>
+        pids.reduce((total, pid) => total + cpuSeconds(pid), 0);
+      return {
+        servers: sum(server.pids()),
+        clients: sum(pool.pids),
+        redis: run.redisPid ? cpuSeconds(run.redisPid) : 0,
+      };
+    };
+    const cpuBefore = cpu();
     const results = await Promise.all(
       pool.clients.map((client, i) =>
         client.open({
@@ -222,6 +240,12 @@ async function measure(
         })
       ),
     );
+    const cpuAfter = cpu();
+    const joinCpuSeconds = {
+      servers: round(cpuAfter.servers - cpuBefore.servers, 1),
+      clients: round(cpuAfter.clients - cpuBefore.clients, 1),
+      redis: round(cpuAfter.redis - cpuBefore.redis, 1),
+    };
     const joined = results.reduce((sum, r) => sum + r.opened, 0);
     const failed = results.reduce((sum, r) => sum + r.failed, 0);
     const lastWelcomeAt = Math.max(...results.map((r) => r.lastWelcomeAt));
@@ -233,6 +257,12 @@ async function measure(
     const rss = server.rss();
     const heap = await heapKib(server, run.isolates);
     const idle = await idleCpu(server.pids(), options.idleMs);
+    const settled = await pool.stats(0);
+    const alive = settled.reduce((sum, s) => sum + s.open, 0);
+    const joinMibIn = round(
+      settled.reduce((sum, s) => sum + s.bytesIn, 0) / 1024 / 1024,
+      0,
+    );
     const rate = run.processes > 1 ? options.processRate : options.rate;
     const broadcast = await runStep(server, pool, {
       senders: sockets.map((specs, index) => ({
@@ -250,7 +280,10 @@ async function measure(
       connections,
       processes: run.processes,
       joined,
+      alive,
       failed,
+      joinMibIn,
+      joinCpuSeconds,
       ...(results.find((r) => r.firstError)
         ? { firstError: results.find((r) => r.firstError)!.firstError }
         : {}),
@@ -264,6 +297,9 @@ async function measure(
       idlePeakCpu: idle.peak,
       broadcast,
     };
+    context.log(
+      `  ${run.name} ${connections}: ${alive} alive after settling; while joining clients received ${joinMibIn} MiB, cpu s servers ${joinCpuSeconds.servers} clients ${joinCpuSeconds.clients} redis ${joinCpuSeconds.redis}`,
+    );
     context.log(
       `  ${run.name} ${connections}: ${step.kibPerConnection} KiB/conn, heap ${step.heapKibPerConnection} KiB/conn, RSS ${step.rssMib} MiB, idle cpu ${idle.mean}% (peak ${idle.peak}%), broadcast p50 ${broadcast.p50Ms} p99 ${broadcast.p99Ms} ms lost ${broadcast.lost}`,
     );
@@ -329,6 +365,7 @@ export async function scale(
           processes: options.processes,
           isolates: options.processes,
           addresses: true,
+          redisPid: redisPid(redis.port),
         });
         step.redisMib = round(rssOfPid(redisPid(redis.port)) / 1024, 0);
         steps.push(step);

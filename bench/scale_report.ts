@@ -13,6 +13,7 @@ export function formatScaleTable(steps: ScaleStep[]): string {
     "sockets",
     "server",
     "joined",
+    "alive",
     "join s",
     "KiB/conn",
     "heap KiB/conn",
@@ -27,6 +28,7 @@ export function formatScaleTable(steps: ScaleStep[]): string {
     cell(s.connections),
     s.server,
     cell(s.joined),
+    cell(s.alive),
     cell(s.joinSeconds),
     cell(s.kibPerConnection),
     cell(s.heapKibPerConnection),
@@ -48,6 +50,7 @@ export function formatScaleTable(steps: ScaleStep[]): string {
     rows.push([
       cell(step.connections),
       "memory/ref",
+      "",
       "",
       ratio(step.joinSeconds, ref.joinSeconds),
       ratio(step.kibPerConnection, ref.kibPerConnection),
