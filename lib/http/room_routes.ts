@@ -6,16 +6,10 @@ import type { Asker, Look } from "../rooms/access.ts";
 import type { Action, Decision } from "../rooms/permissions.ts";
 import { readBoundedBody } from "./bounded_body.ts";
 import { requestAddress } from "./client_address.ts";
+import { json } from "./json.ts";
 
 /** Largest JSON body of a room route. */
 export const MAX_BODY_BYTES = 4096;
-
-const NO_STORE = { "cache-control": "no-store" };
-
-/** A JSON answer that no cache keeps. */
-export function json(body: unknown, status = 200): Response {
-  return Response.json(body, { status, headers: NO_STORE });
-}
 
 /**
  * The answer to a refusal. `hidden` reads exactly like a room that cannot

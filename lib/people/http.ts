@@ -1,20 +1,10 @@
-/** What the auth routes share: JSON answers that no cache keeps, bounded JSON bodies. */
+/** What the auth routes share: bounded JSON bodies, 429 answers. */
 import { readBoundedBody } from "../http/bounded_body.ts";
+import { json } from "../http/json.ts";
 import type { Verdict } from "./throttle.ts";
 
 /** Largest JSON body the auth routes read. */
 export const MAX_AUTH_BODY_BYTES = 4096;
-
-/** Headers of every auth answer. */
-export const NO_STORE = { "cache-control": "no-store" };
-
-/** A JSON answer that no cache keeps. */
-export function json(body: unknown, status: number, headers: HeadersInit = {}) {
-  return Response.json(body, {
-    status,
-    headers: { ...NO_STORE, ...headers },
-  });
-}
 
 /** A JSON object body of at most `limit` bytes ({@linkcode MAX_AUTH_BODY_BYTES}), or undefined. */
 export async function readJson(

@@ -9,7 +9,8 @@ import {
 } from "@simplewebauthn/server";
 import { parseUsername } from "../protocol/names.ts";
 import { decodeBase64Url, encodeBase64Url } from "./base64url.ts";
-import { json, readJson, type SignedInOptions, tooMany } from "./http.ts";
+import { json } from "../http/json.ts";
+import { readJson, type SignedInOptions, tooMany } from "./http.ts";
 import type { Logger } from "../log.ts";
 import type { AccountStore } from "./accounts.ts";
 import { lookAlikeKey } from "./skeleton.ts";

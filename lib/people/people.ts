@@ -17,13 +17,8 @@ import {
 import { Passkeys } from "./passkeys.ts";
 import { Sessions } from "./sessions.ts";
 import { lookAlikeKey } from "./skeleton.ts";
-import {
-  json,
-  NO_STORE,
-  readJson,
-  type SignedInOptions,
-  tooMany,
-} from "./http.ts";
+import { json, NO_STORE } from "../http/json.ts";
+import { readJson, type SignedInOptions, tooMany } from "./http.ts";
 import { Throttle } from "./throttle.ts";
 import { type TokenKeys, type TokenResult, verifyToken } from "./tokens.ts";
 

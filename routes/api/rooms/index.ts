@@ -2,12 +2,8 @@ import type { AppState } from "../../../lib/app_state.ts";
 import { parseRoom } from "../../../lib/protocol/names.ts";
 import type { Handlers } from "../../../lib/framework/types.ts";
 import { accountOf } from "../../../lib/rooms/identity.ts";
-import {
-  askerOf,
-  json,
-  readBody,
-  refused,
-} from "../../../lib/http/room_routes.ts";
+import { json } from "../../../lib/http/json.ts";
+import { askerOf, readBody, refused } from "../../../lib/http/room_routes.ts";
 import { visibleRooms } from "../../../lib/rooms/listing.ts";
 import { defaultSettings } from "../../../lib/rooms/room_store.ts";
 import {

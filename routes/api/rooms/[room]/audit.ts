@@ -1,6 +1,7 @@
 import type { AppState } from "../../../../lib/app_state.ts";
 import type { Handlers } from "../../../../lib/framework/types.ts";
-import { json, roomRoute } from "../../../../lib/http/room_routes.ts";
+import { json } from "../../../../lib/http/json.ts";
+import { roomRoute } from "../../../../lib/http/room_routes.ts";
 import { DEFAULT_AUDIT_PAGE } from "../../../../lib/protocol/limits.ts";
 import { MAX_AUDIT_ENTRIES } from "../../../../lib/rooms/room_store.ts";
 

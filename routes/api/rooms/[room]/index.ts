@@ -1,7 +1,7 @@
 import type { AppState } from "../../../../lib/app_state.ts";
 import type { Handlers } from "../../../../lib/framework/types.ts";
+import { json } from "../../../../lib/http/json.ts";
 import {
-  json,
   readBody,
   refused,
   roomRoute,

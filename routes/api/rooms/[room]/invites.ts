@@ -1,6 +1,7 @@
 import type { AppState } from "../../../../lib/app_state.ts";
 import type { Handlers } from "../../../../lib/framework/types.ts";
-import { json, readBody, roomRoute } from "../../../../lib/http/room_routes.ts";
+import { json } from "../../../../lib/http/json.ts";
+import { readBody, roomRoute } from "../../../../lib/http/room_routes.ts";
 import {
   newInviteCode,
   parseInviteRequest,

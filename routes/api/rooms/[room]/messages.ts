@@ -4,11 +4,8 @@ import {
   DEFAULT_HISTORY_PAGE,
   MAX_HISTORY_PAGE,
 } from "../../../../lib/protocol/limits.ts";
-import {
-  json,
-  limitParam,
-  roomRoute,
-} from "../../../../lib/http/room_routes.ts";
+import { json } from "../../../../lib/http/json.ts";
+import { limitParam, roomRoute } from "../../../../lib/http/room_routes.ts";
 
 /** Older history: `?before={id}&limit={n}` (`n` in plain decimal digits), oldest first. */
 export const handler: Handlers<unknown, AppState> = {

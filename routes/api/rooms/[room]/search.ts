@@ -5,11 +5,8 @@ import {
   MAX_QUERY_LENGTH,
   MAX_SEARCH_RESULTS,
 } from "../../../../lib/protocol/limits.ts";
-import {
-  json,
-  limitParam,
-  roomRoute,
-} from "../../../../lib/http/room_routes.ts";
+import { json } from "../../../../lib/http/json.ts";
+import { limitParam, roomRoute } from "../../../../lib/http/room_routes.ts";
 
 function bad(error: string): Response {
   return Response.json({ error }, { status: 400 });

@@ -1,6 +1,7 @@
 import type { AppState } from "../../../../../lib/app_state.ts";
 import type { Handlers } from "../../../../../lib/framework/types.ts";
-import { json, roomRoute } from "../../../../../lib/http/room_routes.ts";
+import { json } from "../../../../../lib/http/json.ts";
+import { roomRoute } from "../../../../../lib/http/room_routes.ts";
 
 /** The members of a room (by invite, token, or the owner's hand), for those inside it. */
 export const handler: Handlers<unknown, AppState> = {

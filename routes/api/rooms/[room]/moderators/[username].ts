@@ -1,7 +1,8 @@
 import type { AppState } from "../../../../../lib/app_state.ts";
 import { canonicalName } from "../../../../../lib/protocol/names.ts";
 import type { Handlers } from "../../../../../lib/framework/types.ts";
-import { json, roomRoute } from "../../../../../lib/http/room_routes.ts";
+import { json } from "../../../../../lib/http/json.ts";
+import { roomRoute } from "../../../../../lib/http/room_routes.ts";
 
 /** `DELETE`: the owner takes an account's moderator role away. */
 export const handler: Handlers<unknown, AppState> = {

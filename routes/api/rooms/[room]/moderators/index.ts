@@ -4,11 +4,8 @@ import {
   parseUsername,
 } from "../../../../../lib/protocol/names.ts";
 import type { Handlers } from "../../../../../lib/framework/types.ts";
-import {
-  json,
-  readBody,
-  roomRoute,
-} from "../../../../../lib/http/room_routes.ts";
+import { json } from "../../../../../lib/http/json.ts";
+import { readBody, roomRoute } from "../../../../../lib/http/room_routes.ts";
 import { MAX_MODERATORS } from "../../../../../lib/rooms/settings_input.ts";
 
 /** `POST {"username"}`: the owner makes an account a moderator. */
