@@ -1,3 +1,4 @@
+import { systemClock, type TimerId } from "../clock.ts";
 import { errorFields } from "../log.ts";
 import { Gate } from "../rooms/gate.ts";
 import type { Identity } from "../rooms/identity.ts";
@@ -120,12 +121,15 @@ export class Session implements Peer {
       this.#finish(event.code, event);
       // Counted as open until its name is given back (a join under way
       // included), for at most RELEASE_WAIT_MS.
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      const clock = options.context.clock ?? systemClock;
+      let timer: TimerId | undefined;
       Promise.race([
         this.#joining.then(() => this.#released),
-        new Promise((r) => timer = setTimeout(r, RELEASE_WAIT_MS)),
+        new Promise((r) =>
+          timer = clock.setTimeout(() => r(0), RELEASE_WAIT_MS)
+        ),
       ]).finally(() => {
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         options.onClosed?.();
       });
     };
