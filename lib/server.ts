@@ -17,6 +17,7 @@ import { loadTokenKeys } from "./people/tokens.ts";
 import { isolateHeader } from "./scale/isolate_header.ts";
 import { openBackend } from "./backends/open.ts";
 import { RoomAccess } from "./rooms/access.ts";
+import { preferVectoredWrites } from "./vectored_writes.ts";
 
 /** Longest wait for open connections to finish at shutdown. */
 export const SHUTDOWN_GRACE_MS = 5_000;
@@ -44,6 +45,8 @@ export async function serveChat(
   options: { log: Logger; isolate?: IsolateRole },
 ): Promise<ChatServer> {
   const { log, isolate } = options;
+  // Before the first WebSocket of the process: the runtime reads it once.
+  preferVectoredWrites();
   const { store, fanout, presence, accounts, rooms } = await openBackend(
     config,
     {

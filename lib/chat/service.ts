@@ -140,6 +140,11 @@ export class ChatService implements ChatApi {
       read: () => Deno.memoryUsage().heapUsed,
     });
     metrics.gauge({
+      name: "process_heap_total_bytes",
+      help: "JavaScript heap reserved (in use and free).",
+      read: () => Deno.memoryUsage().heapTotal,
+    });
+    metrics.gauge({
       name: "chat_rooms",
       help: "Rooms with a connection on this server.",
       read: () => this.#hub.rooms().length,
