@@ -105,14 +105,13 @@ export class Passkeys {
         userVerification: "preferred",
       },
     });
-    const ceremony = await this.#keep({
+    return await this.#offer(options, {
       purpose: "register",
       challenge: options.challenge,
       ...start,
       username: name.name,
       userHandle,
     });
-    return json({ ceremony, options }, 200);
   }
 
   /** `POST /api/auth/passkey/register/verify` `{ceremony, response}`: creates the account and signs it in (201). */
@@ -181,12 +180,11 @@ export class Passkeys {
       rpID: start.rpID,
       userVerification: "preferred",
     });
-    const ceremony = await this.#keep({
+    return await this.#offer(options, {
       purpose: "login",
       challenge: options.challenge,
       ...start,
     });
-    return json({ ceremony, options }, 200);
   }
 
   /** `POST /api/auth/passkey/login/verify` `{ceremony, response}`: signs in (200), or the same 401 as a wrong password. */
@@ -254,14 +252,15 @@ export class Passkeys {
     return party;
   }
 
-  async #keep(ceremony: Ceremony): Promise<string> {
+  /** Keeps `ceremony` for {@linkcode CHALLENGE_TTL_MS} and answers with its id and the browser's `options`. */
+  async #offer(options: unknown, ceremony: Ceremony): Promise<Response> {
     const id = encodeBase64Url(crypto.getRandomValues(new Uint8Array(24)));
     await this.#people.accounts.putChallenge(
       `passkey:${id}`,
       JSON.stringify(ceremony),
       CHALLENGE_TTL_MS,
     );
-    return id;
+    return json({ ceremony: id, options }, 200);
   }
 
   /** Reads `{ceremony, response}` and takes the ceremony (once); a Response when there is none. */
