@@ -1,6 +1,10 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
+import { repeat } from "../../clock.ts";
 import type { RoomModel } from "./room_model.ts";
+
+/** How often the reconnect countdown is updated. */
+export const COUNTDOWN_MS = 1000;
 
 /** "Connection lost. Retrying in 3 s…" above the messages (never over them), or "You are offline." */
 export function ConnectionBanner(props: { model: RoomModel }) {
@@ -8,12 +12,15 @@ export function ConnectionBanner(props: { model: RoomModel }) {
   const status = model.field("status").value;
   const retryAt = model.field("retryAt").value;
   const everOnline = useRef(false);
-  const now = useSignal(Date.now());
+  const { clock } = model;
+  const now = useSignal(clock.now());
   useEffect(() => {
     if (status !== "reconnecting") return;
-    now.value = Date.now();
-    const tick = setInterval(() => now.value = Date.now(), 1000);
-    return () => clearInterval(tick);
+    now.value = clock.now();
+    return repeat(() => now.value = clock.now(), {
+      everyMs: COUNTDOWN_MS,
+      clock,
+    });
   }, [status]);
   if (status === "online") everOnline.current = true;
   const mounted = model.mounted.value;

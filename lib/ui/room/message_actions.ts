@@ -4,6 +4,7 @@ import type { MessageEvent } from "../../protocol/events.ts";
 import type { ChatClient } from "../../client/chat_client.ts";
 import type { ChatState } from "../../client/chat_state.ts";
 import type { MessageActions } from "../message_parts.tsx";
+import type { Clock } from "../../clock.ts";
 
 /** The parts of the room model the actions read and set. */
 export interface ActionTarget {
@@ -12,6 +13,7 @@ export interface ActionTarget {
   editing: Signal<string | null>;
   replyTo: Signal<MessageEvent | null>;
   announcement: Signal<string>;
+  clock: Clock;
 }
 
 /** Pages of older history read at most to find a message to jump to. */
@@ -32,7 +34,10 @@ async function jumpTo(model: ActionTarget, id: string): Promise<void> {
       row.classList.add("msg-highlight");
       row.tabIndex = -1;
       row.focus({ preventScroll: true });
-      setTimeout(() => row.classList.remove("msg-highlight"), HIGHLIGHT_MS);
+      model.clock.setTimeout(
+        () => row.classList.remove("msg-highlight"),
+        HIGHLIGHT_MS,
+      );
       return;
     }
     const state = model.state.peek();

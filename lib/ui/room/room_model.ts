@@ -15,6 +15,7 @@ import { canonicalName } from "../../protocol/names.ts";
 import type { ChatClient } from "../../client/chat_client.ts";
 import { type ChatState, initialChatState } from "../../client/chat_state.ts";
 import { saveLastRead } from "../../client/storage.ts";
+import { type Clock, systemClock } from "../../clock.ts";
 import type { RoomRights } from "./room_rights.ts";
 import type { MessageActions } from "../message_parts.tsx";
 import { createActions } from "./message_actions.ts";
@@ -61,6 +62,8 @@ export interface RoomModel {
   /** True while new messages should keep the log at its newest end. */
   stick: { current: boolean };
   client: ChatClient | null;
+  /** Time and timers of the room in the browser (the client's too); the real clock by default. */
+  clock: Clock;
   /** Remembers the newest message as read when the reader can see it. */
   markRead(): void;
   /** Id of the message being edited in place. */
@@ -74,7 +77,10 @@ export interface RoomModel {
 }
 
 /** The signals of one room island, before it connects. */
-export function createRoomModel(props: ChatRoomProps): RoomModel {
+export function createRoomModel(
+  props: ChatRoomProps,
+  options: { clock?: Clock } = {},
+): RoomModel {
   const state = signal<ChatState>(initialChatState({
     history: props.history,
     historyComplete: props.historyComplete,
@@ -104,6 +110,7 @@ export function createRoomModel(props: ChatRoomProps): RoomModel {
     atBottom: signal(true),
     stick: { current: true },
     client: null,
+    clock: options.clock ?? systemClock,
     editing: signal<string | null>(null),
     replyTo: signal<MessageEvent | null>(null),
     actions: undefined as unknown as MessageActions,

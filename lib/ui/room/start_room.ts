@@ -16,7 +16,7 @@ import {
 } from "../../client/storage.ts";
 import { rememberRoom } from "../../client/recent_rooms.ts";
 import { messagesUrl, socketUrl } from "../../client/urls.ts";
-import { type Clock, repeat, systemClock } from "../../clock.ts";
+import { repeat } from "../../clock.ts";
 import {
   announcementFor,
   arrivals,
@@ -30,12 +30,8 @@ import type { RoomModel } from "./room_model.ts";
 export const CLOCK_MS = 30_000;
 
 /** Connects the room in the browser: socket, storage, title, clock; returns the cleanup. */
-export function startRoom(
-  model: RoomModel,
-  options: { clock?: Clock } = {},
-): () => void {
-  const { props, state } = model;
-  const clock = options.clock ?? systemClock;
+export function startRoom(model: RoomModel): () => void {
+  const { props, state, clock } = model;
   const chat = new ChatClient({
     room: props.room,
     history: props.history,
