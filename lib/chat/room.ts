@@ -25,13 +25,14 @@ interface Queued {
 
 /** How often, at most, a room sends coalesced `presence` events. */
 export const PRESENCE_FLUSH_MS = 100;
-/** Connections per step of the presence window: each 10 more on this server add {@linkcode PRESENCE_FLUSH_MS}. */
+/** Connections (or people) per step of the presence window: each 10 more add {@linkcode PRESENCE_FLUSH_MS}. */
 export const PRESENCE_PEERS_PER_STEP = 10;
-/** The longest presence window (rooms of 100 connections or more on this server). */
+/** The longest presence window (rooms of 100 connections here or 100 people in all, or more). */
 export const MAX_PRESENCE_FLUSH_MS = 1000;
 
 /**
- * The presence window of a room with `peers` connections here. Every
+ * The presence window of a room with `peers` connections here, or people
+ * over every server, whichever is more. Every
  * presence event carries the whole member list to every peer, so a fixed
  * window would cost the square of the room's size per second while it
  * fills; widening it with the room keeps that cost linear.
@@ -183,7 +184,9 @@ export class Room {
     };
     this.#presenceTimer ??= this.#clock.setTimeout(
       () => this.#flushPresence(),
-      presenceWindowMs(this.#peers.size),
+      // The room's people count over every server: its members spread over
+      // N processes would otherwise get windows N times too short.
+      presenceWindowMs(Math.max(this.#peers.size, event.members.length)),
     );
     const [undo, add] = event.type === "joined"
       ? [pending.left, pending.joined]

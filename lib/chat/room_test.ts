@@ -473,3 +473,21 @@ Deno.test("room: in a big room presence waits for the wide window, but a newcome
   assert.deepEqual(got, ["presence", "presence", "message"]);
   assert.equal(presence()[1].at - presence()[0].at, PRESENCE_FLUSH_MS);
 });
+
+Deno.test("room: a room of 100 people over several servers gets the wide presence window here too", () => {
+  const clock = new FakeClock();
+  const room = new Room("r", { load: () => Promise.resolve([]), clock });
+  const watcher = coalescingPeer("watcher", { clock });
+  room.add(watcher);
+  room.add(coalescingPeer("other", { clock }));
+  const members = Array.from({ length: 100 }, (_, i) => `p${i}`);
+  room.receive({ type: "joined", username: "p98", ts: 1, members });
+  room.receive({ type: "joined", username: "p99", ts: 2, members });
+  clock.tick(PRESENCE_FLUSH_MS);
+  assert.equal(watcher.got.length, 0, "two peers here, 100 people in all");
+  clock.tick(MAX_PRESENCE_FLUSH_MS - PRESENCE_FLUSH_MS);
+  assert.deepEqual(
+    watcher.got.map(({ event }) => event.joined),
+    [["p98", "p99"]],
+  );
+});
