@@ -133,6 +133,9 @@ ${
   SCALE_FULL.processSteps.join(",")
 }; empty for none)
   --scale-processes=N     server processes of those steps (default ${SCALE_FULL.processes})
+  --scale-join-order=ORDER  interleaved (default: one member of every room,
+                          then the next; no join of a room can be coalesced)
+                          or rooms (the senders, then room after room)
   --scale-svg=FILE        where the scale curve goes (default docs/scale.svg;
                           not written by --smoke unless given)`;
 
@@ -214,6 +217,7 @@ async function main(): Promise<void> {
       "scale-steps": { type: "string" },
       "scale-process-steps": { type: "string" },
       "scale-processes": { type: "string" },
+      "scale-join-order": { type: "string" },
       "scale-svg": { type: "string" },
       ...Object.fromEntries(
         numeric.map((name) => [name, { type: "string" as const }]),
@@ -270,6 +274,15 @@ async function main(): Promise<void> {
   scaleOptions.processSteps = counts("scale-process-steps") ??
     scaleOptions.processSteps;
   scaleOptions.processes = number("scale-processes") ?? scaleOptions.processes;
+  const order = raw["scale-join-order"];
+  if (order !== undefined) {
+    if (order !== "interleaved" && order !== "rooms") {
+      throw new Error(
+        `--scale-join-order must be interleaved or rooms, got "${order}"`,
+      );
+    }
+    scaleOptions.joinOrder = order;
+  }
   const place = placement({
     pin: !values["no-pin"],
     nofile: Math.max(

@@ -49,6 +49,14 @@ export interface ScaleOptions {
   /** Length of the idle CPU measurement (1 s samples). */
   idleMs: number;
   settleMs: number;
+  /**
+   * Order in which each client's sockets join: `interleaved` (one member of
+   * every room, then the next: every room fills through the whole storm, so
+   * each join sends its member list to everyone already in the room, with
+   * nothing to coalesce) or `rooms` (one member of every room first, the
+   * senders, then room after room, as people who arrive together).
+   */
+  joinOrder: "interleaved" | "rooms";
 }
 
 /** The full run: what issue 16 asks for. */
@@ -66,6 +74,7 @@ export const SCALE_FULL: ScaleOptions = {
   processBroadcastMs: 10_000,
   idleMs: 16_000,
   settleMs: 2_000,
+  joinOrder: "interleaved",
 };
 
 /** Tiny sizes for `--smoke` (CI): every code path, a few seconds. */
@@ -83,6 +92,7 @@ export const SCALE_SMOKE: ScaleOptions = {
   processBroadcastMs: 500,
   idleMs: 500,
   settleMs: 100,
+  joinOrder: "interleaved",
 };
 
 /** The figures of one step of one server. */
@@ -143,7 +153,12 @@ async function heapKib(server: BenchServer, isolates: number): Promise<number> {
 
 /** Rooms of `roomSize`, each whole in one client; each client's list starts with one member of each of its rooms (the senders). */
 function plan(
-  options: { connections: number; roomSize: number; clients: number },
+  options: {
+    connections: number;
+    roomSize: number;
+    clients: number;
+    order: ScaleOptions["joinOrder"];
+  },
 ): SocketSpec[][] {
   const rooms = Math.ceil(options.connections / options.roomSize);
   const perClient: number[][] = Array.from(
@@ -159,16 +174,24 @@ function plan(
   });
   return perClient.map((mine) => {
     const specs: SocketSpec[] = [];
-    for (let m = 0; m < options.roomSize; m++) {
-      for (const r of mine) {
-        if (m < sizes[r]) {
-          specs.push({
-            room: `scale-${r}`,
-            username: `u${m}`,
-            roomSize: sizes[r],
-          });
-        }
+    const add = (r: number, m: number) => {
+      if (m < sizes[r]) {
+        specs.push({
+          room: `scale-${r}`,
+          username: `u${m}`,
+          roomSize: sizes[r],
+        });
       }
+    };
+    for (const r of mine) add(r, 0);
+    if (options.order === "rooms") {
+      for (const r of mine) {
+        for (let m = 1; m < options.roomSize; m++) add(r, m);
+      }
+      return specs;
+    }
+    for (let m = 1; m < options.roomSize; m++) {
+      for (const r of mine) add(r, m);
     }
     return specs;
   });
@@ -214,7 +237,12 @@ async function measure(
     await sleep(options.settleMs);
     const rssBefore = server.rss();
     const heapBefore = await heapKib(server, run.isolates);
-    const sockets = plan({ connections, roomSize: options.roomSize, clients });
+    const sockets = plan({
+      connections,
+      roomSize: options.roomSize,
+      clients,
+      order: options.joinOrder,
+    });
     const port = new URL(server.url).port;
     const startAt = Date.now() + 300;
     const cpu = () => {
@@ -251,7 +279,7 @@ async function measure(
     const lastWelcomeAt = Math.max(...results.map((r) => r.lastWelcomeAt));
     const joinSeconds = round((lastWelcomeAt - startAt) / 1000, 2);
     context.log(
-      `  ${run.name} ${connections}: ${joined} joined in ${joinSeconds} s, ${failed} failed`,
+      `  ${run.name} ${connections}: ${joined} joined in ${joinSeconds} s (${options.joinOrder}), ${failed} failed`,
     );
     await sleep(options.settleMs);
     const rss = server.rss();
