@@ -309,8 +309,25 @@ Deno.test({
             requests.join(),
           );
           assert(requests[0].includes(`before=`), requests[0]);
+          // Back down and up to the top again, so the scroll handler runs at
+          // the top; then a barrier: two frames (scroll events fire before
+          // them), and a request the page makes after that reaches the test
+          // after any request the handler made.
+          const frames = () =>
+            page.evaluate(() =>
+              new Promise((resolve) =>
+                requestAnimationFrame(() => requestAnimationFrame(resolve))
+              )
+            );
+          await log.evaluate((el) => el.scrollTop = 0);
+          await frames();
           await log.evaluate((el) => el.scrollTop = -el.scrollHeight);
-          await new Promise((resolve) => setTimeout(resolve, 200));
+          await frames();
+          const barrier = page.waitForRequest((r) =>
+            r.url().endsWith("/healthz?barrier")
+          );
+          await page.evaluate(() => fetch("/healthz?barrier").then(() => {}));
+          await barrier;
           assertEquals(requests.length, 3, "no request after the empty page");
 
           await bob.say("fresh news");
@@ -531,7 +548,15 @@ Deno.test({
             await page.goto(`${url}/chat/${room}`);
             await page.locator(storageState ? ".status-online" : "#chat-name")
               .waitFor();
-            await new Promise((resolve) => setTimeout(resolve, 300));
+            // Two frames after the page settled, and the task after them,
+            // in which the observer has been told of every shift so far.
+            await page.evaluate(() =>
+              new Promise((resolve) =>
+                requestAnimationFrame(() =>
+                  requestAnimationFrame(() => setTimeout(resolve, 0))
+                )
+              )
+            );
             const shift = await page.evaluate(() =>
               (globalThis as unknown as { __shift: number }).__shift
             );
