@@ -1,5 +1,6 @@
 import type { MessageEvent, RoomSummary } from "./protocol/events.ts";
 import type { Refusal, Ticket } from "./chat/limits.ts";
+import type { Auth } from "./http/auth.ts";
 import type { People } from "./people/people.ts";
 import type { RoomAccess } from "./rooms/access.ts";
 import type { Identity } from "./rooms/identity.ts";
@@ -47,6 +48,8 @@ export interface AppState {
   chat: ChatApi;
   /** Accounts, sessions, and who a request is. */
   people: People;
+  /** The `/api/auth/…` routes over `people`. */
+  auth: Auth;
   /** Rooms with access: who may see, join and moderate which room. */
   access: RoomAccess;
   /** Origins allowed besides the server's own (WebSocket upgrades, state-changing requests). */

@@ -12,6 +12,7 @@ import {
   serveHttp,
 } from "./listener.ts";
 import type { Logger } from "./log.ts";
+import { Auth } from "./http/auth.ts";
 import { People } from "./people/people.ts";
 import { loadTokenKeys } from "./people/tokens.ts";
 import { isolateHeader } from "./scale/isolate_header.ts";
@@ -58,12 +59,10 @@ export async function serveChat(
     log,
     mode: config.accounts,
     admins: config.admins,
-    trustedProxies: config.trustedProxies,
     tokenKeys: await loadTokenKeys({
       secret: config.tokenSecret,
       publicKey: config.tokenPublicKey,
     }),
-    onSignedOut: (session) => chat.signedOut(session),
   });
   const access = new RoomAccess({
     rooms,
@@ -96,6 +95,10 @@ export async function serveChat(
     build,
     state: {
       ...chat.state,
+      auth: new Auth(people, {
+        trustedProxies: config.trustedProxies,
+        onSignedOut: (session) => chat.signedOut(session),
+      }),
       allowedOrigins: config.allowedOrigins,
       trustedProxies: config.trustedProxies,
     },

@@ -3,5 +3,5 @@ import type { Handlers } from "../../../lib/framework/types.ts";
 
 /** `POST /api/auth/login` (docs/protocol.md, "Accounts over HTTP"). */
 export const handler: Handlers<unknown, AppState> = {
-  POST: (req, ctx) => ctx.state.people.login(req, ctx.info),
+  POST: (req, ctx) => ctx.state.auth.login(req, ctx.info),
 };

@@ -3,5 +3,5 @@ import type { Handlers } from "../../../lib/framework/types.ts";
 
 /** `POST /api/auth/signup` (docs/protocol.md, "Accounts over HTTP"). */
 export const handler: Handlers<unknown, AppState> = {
-  POST: (req, ctx) => ctx.state.people.signup(req, ctx.info),
+  POST: (req, ctx) => ctx.state.auth.signup(req, ctx.info),
 };

@@ -3,5 +3,5 @@ import type { Handlers } from "../../../../../lib/framework/types.ts";
 
 /** `POST /api/auth/passkey/login/verify` (docs/protocol.md, "Passkeys"). */
 export const handler: Handlers<unknown, AppState> = {
-  POST: (req, ctx) => ctx.state.people.passkeys.loginVerify(req, ctx.info),
+  POST: (req, ctx) => ctx.state.auth.passkeys.loginVerify(req, ctx.info),
 };

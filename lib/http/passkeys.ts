@@ -8,13 +8,13 @@ import {
   verifyRegistrationResponse,
 } from "@simplewebauthn/server";
 import { parseUsername } from "../protocol/names.ts";
-import { decodeBase64Url, encodeBase64Url } from "./base64url.ts";
-import { json } from "../http/json.ts";
-import { readJson, type SignedInOptions, tooMany } from "./http.ts";
+import { decodeBase64Url, encodeBase64Url } from "../people/base64url.ts";
+import { json } from "./json.ts";
+import { readJson, type SignedInOptions, tooMany } from "./auth_body.ts";
 import type { Logger } from "../log.ts";
-import type { AccountStore } from "./accounts.ts";
-import { lookAlikeKey } from "./skeleton.ts";
-import type { Throttle } from "./throttle.ts";
+import type { AccountStore } from "../people/accounts.ts";
+import { lookAlikeKey } from "../people/skeleton.ts";
+import type { Throttle } from "../people/throttle.ts";
 import type { Clock } from "../clock.ts";
 
 /** How long a ceremony's challenge waits for its answer. */
@@ -51,7 +51,7 @@ function relyingParty(
   return { origin, rpID: new URL(origin).hostname };
 }
 
-/** What the passkey routes use of the server's people (`People` in people.ts). */
+/** What the passkey routes use of the server's people (`Auth` in auth.ts). */
 export interface PasskeyPeople {
   readonly mode: "optional" | "required" | "off";
   readonly accounts: AccountStore;

@@ -1,7 +1,7 @@
 /** What the auth routes share: bounded JSON bodies, 429 answers. */
-import { readBoundedBody } from "../http/bounded_body.ts";
-import { json } from "../http/json.ts";
-import type { Verdict } from "./throttle.ts";
+import { readBoundedBody } from "./bounded_body.ts";
+import { json } from "./json.ts";
+import type { Verdict } from "../people/throttle.ts";
 
 /** Largest JSON body the auth routes read. */
 export const MAX_AUTH_BODY_BYTES = 4096;
