@@ -3,7 +3,8 @@
  * free of Preact: join and resume with `since`, de-duplication, typing, the
  * outbox of unacknowledged messages and paging back through history. The
  * state's shape is in chat_state.ts, how events change it in chat_reducer.ts,
- * the outbox in outbox.ts.
+ * the outbox in outbox.ts, the pages of history in older_history.ts and
+ * history_pages.ts.
  */
 
 import type {
@@ -14,17 +15,14 @@ import type {
   ModerationFrame,
   ServerEvent,
 } from "../protocol/events.ts";
-import {
-  DEFAULT_HISTORY_PAGE,
-  TYPING_INTERVAL_MS,
-} from "../protocol/limits.ts";
+import { TYPING_INTERVAL_MS } from "../protocol/limits.ts";
 import { parseUsername } from "../protocol/names.ts";
 import { type Clock, systemClock } from "../clock.ts";
-import { fetchPage, fillGap } from "./history_pages.ts";
+import { fillGap } from "./history_pages.ts";
+import { loadOlder } from "./older_history.ts";
 import {
   type ChatState,
   initialChatState,
-  mergeMessages,
   type OutgoingMessage,
 } from "./chat_state.ts";
 import {
@@ -215,27 +213,11 @@ export class ChatClient {
    * Loads the page of messages before the oldest one held (oldest first);
    * stops for good once the server answers with an empty page.
    */
-  async loadOlder(): Promise<void> {
-    const state = this.#state.older;
-    const oldest = this.#state.messages[0]?.id;
-    if (state === "loading" || state === "done" || this.#closed) return;
-    if (oldest === undefined) return this.#update({ older: "done" });
-    this.#update({ older: "loading" });
-    let messages: MessageEvent[];
-    try {
-      messages = await fetchPage(this.#options, {
-        before: oldest,
-        limit: DEFAULT_HISTORY_PAGE,
-      });
-    } catch {
-      if (!this.#closed) this.#update({ older: "error" });
-      return;
-    }
-    if (this.#closed) return;
-    const fresh = messages.filter((m) => m.id < oldest);
-    this.#update({
-      messages: mergeMessages(this.#state.messages, fresh),
-      older: messages.length === 0 ? "done" : "idle",
+  loadOlder(): Promise<void> {
+    return loadOlder(this.#options, {
+      state: () => this.#state,
+      update: (patch) => this.#update(patch),
+      stopped: () => this.#closed,
     });
   }
 
