@@ -1,6 +1,7 @@
 import type { AppState } from "../lib/app_state.ts";
 import { Head } from "../lib/framework/head.ts";
 import type { Handlers, PageProps } from "../lib/framework/types.ts";
+import { sessionIdOf } from "../lib/http/session_cookie.ts";
 import { safeNext } from "../lib/client/safe_next.ts";
 import { SiteHeader } from "../lib/ui/site_header.tsx";
 import SignIn from "../islands/sign_in.tsx";
@@ -14,7 +15,7 @@ interface SignInData {
 export const handler: Handlers<SignInData, AppState> = {
   async GET(req, ctx) {
     if (ctx.state.people.mode === "off") return ctx.renderNotFound();
-    const who = await ctx.state.people.identify(req);
+    const who = await ctx.state.people.identify(sessionIdOf(req));
     return ctx.render({
       next: safeNext(ctx.url.searchParams.get("next")),
       account: who?.username ?? null,

@@ -4,11 +4,6 @@ import type { Logger } from "../log.ts";
 import type { AccountStore } from "../people/accounts.ts";
 import { encodeBase64Url } from "../people/base64url.ts";
 import {
-  clearedCookie,
-  sessionCookie,
-  sessionIdOf,
-} from "../people/cookies.ts";
-import {
   HashesBusy,
   hashPassword,
   passwordProblem,
@@ -22,6 +17,7 @@ import { canonicalName, parseUsername } from "../protocol/names.ts";
 import { readJson, type SignedInOptions, tooMany } from "./auth_body.ts";
 import { clientAddress, peerAddress } from "./client_address.ts";
 import { json, NO_STORE } from "./json.ts";
+import { clearedCookie, sessionCookie, sessionIdOf } from "./session_cookie.ts";
 import { type PasskeyPeople, Passkeys } from "./passkeys.ts";
 
 /** Options of {@linkcode Auth}. */

@@ -1,7 +1,7 @@
 /** Cross-site request forgery: state-changing requests from elsewhere are refused. */
 import type { AppState } from "../app_state.ts";
 import type { Middleware } from "../framework/types.ts";
-import { hasSessionCookie } from "../people/cookies.ts";
+import { hasSessionCookie } from "./session_cookie.ts";
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 

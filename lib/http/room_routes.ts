@@ -7,6 +7,7 @@ import type { Action, Decision } from "../rooms/permissions.ts";
 import { readBoundedBody } from "./bounded_body.ts";
 import { requestAddress } from "./client_address.ts";
 import { json } from "./json.ts";
+import { credentialsOf } from "./session_cookie.ts";
 
 /** Largest JSON body of a room route. */
 export const MAX_BODY_BYTES = 4096;
@@ -34,7 +35,7 @@ export async function askerOf(
   room?: string,
 ): Promise<Asker> {
   return {
-    identity: await ctx.state.people.whoIs(req, room),
+    identity: await ctx.state.people.whoIs(credentialsOf(req), room),
     address: requestAddress(req, ctx),
   };
 }

@@ -2,7 +2,6 @@
 import { type Clock, systemClock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import type { AccountStore } from "./accounts.ts";
-import { sessionIdOf } from "./cookies.ts";
 import { accountKey, type Identity, tokenKey } from "./identity.ts";
 import { Sessions } from "./sessions.ts";
 import { lookAlikeKey } from "./skeleton.ts";
@@ -11,6 +10,14 @@ import { type TokenKeys, type TokenResult, verifyToken } from "./tokens.ts";
 
 /** `CHAT_ACCOUNTS`: all three kinds of people, accounts and tokens only, or guests only. */
 export type AccountsMode = "optional" | "required" | "off";
+
+/** What a request carries of who sends it (read by lib/http/session_cookie.ts). */
+export interface Credentials {
+  /** The `?token=` of an embedding site. */
+  token?: string;
+  /** The session id of the session cookie. */
+  session?: string;
+}
 
 /** Options of {@linkcode People}. */
 export interface PeopleOptions {
@@ -60,14 +67,14 @@ export class People {
   }
 
   /**
-   * Who a request speaks for in `room`: the bearer of a valid `?token=`
-   * (with the rooms it names), else the signed-in account, else null.
+   * Who a request speaks for in `room`: the bearer of a valid token (with
+   * the rooms it names), else the account of the session, else null.
    */
   async whoIs(
-    req: Request,
+    sent: Credentials,
     room?: string,
   ): Promise<(Identity & { rooms?: readonly string[] }) | null> {
-    const token = new URL(req.url).searchParams.get("token");
+    const { token } = sent;
     if (token && room !== undefined && this.mode !== "off") {
       const result = await this.verifyToken(token, room);
       if (result.ok) {
@@ -79,13 +86,12 @@ export class People {
         };
       }
     }
-    return await this.identify(req);
+    return await this.identify(sent.session);
   }
 
-  /** The signed-in account of a request (its session cookie), or null. */
-  async identify(req: Request): Promise<Identity | null> {
+  /** The signed-in account of session id `id` (from the session cookie), or null. */
+  async identify(id: string | undefined): Promise<Identity | null> {
     if (this.mode === "off") return null;
-    const id = sessionIdOf(req);
     if (!id) return null;
     const live = await this.sessions.resolve(id);
     if (!live) return null;

@@ -1,7 +1,11 @@
 /** Server-side sign-in sessions: made at each sign-in, looked up per request, slid forward with use, revoked at sign-out. */
 import { type Clock, systemClock } from "../clock.ts";
 import type { AccountStore, SessionRecord } from "./accounts.ts";
-import { newSessionId, SESSION_TTL_MS, sessionStoreKey } from "./cookies.ts";
+import {
+  newSessionId,
+  SESSION_TTL_MS,
+  sessionStoreKey,
+} from "./session_ids.ts";
 
 /** A session's end is pushed forward at most once per this long (one store write an hour, not one per request). */
 export const SESSION_TOUCH_INTERVAL_MS = 60 * 60_000;

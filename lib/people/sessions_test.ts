@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../fake_clock.ts";
-import { SESSION_TTL_MS, sessionStoreKey } from "./cookies.ts";
+import { SESSION_TTL_MS, sessionStoreKey } from "./session_ids.ts";
 import { MemoryAccounts } from "../backends/memory/accounts.ts";
 import { SESSION_TOUCH_INTERVAL_MS, Sessions } from "./sessions.ts";
 

@@ -1,30 +1,11 @@
 /** The sign-in session cookie: its name, attributes, and the opaque id it carries. */
-import { encodeBase64Url } from "./base64url.ts";
+import type { Credentials } from "../people/people.ts";
+import { SESSION_TTL_MS } from "../people/session_ids.ts";
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = "chat_session";
-/** A session ends after this long without use (30 days). */
-export const SESSION_TTL_MS = 30 * 24 * 60 * 60_000;
-/** Random bytes in a session id (256 bits). */
-export const SESSION_ID_BYTES = 32;
 /** Longest cookie value taken as a session id; longer ones are not looked up. */
 const MAX_ID_LENGTH = 64;
-
-/** A new unguessable session id, base64url. */
-export function newSessionId(): string {
-  return encodeBase64Url(
-    crypto.getRandomValues(new Uint8Array(SESSION_ID_BYTES)),
-  );
-}
-
-/** The key a session is stored under: SHA-256 of its id, so a copy of the store signs nobody in. */
-export async function sessionStoreKey(id: string): Promise<string> {
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    new TextEncoder().encode(id),
-  );
-  return encodeBase64Url(new Uint8Array(digest));
-}
 
 /** The session id in a request's cookies, if it has a plausible one. */
 export function sessionIdOf(req: Request): string | undefined {
@@ -76,4 +57,12 @@ export function clearedCookie(options: { secure: boolean }): string {
     "Max-Age=0",
     ...(options.secure ? ["Secure"] : []),
   ].join("; ");
+}
+
+/** What `req` carries of who sends it: its `?token=` and its session cookie's id. */
+export function credentialsOf(req: Request): Credentials {
+  return {
+    token: new URL(req.url).searchParams.get("token") || undefined,
+    session: sessionIdOf(req),
+  };
 }
