@@ -2,6 +2,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { repeat } from "../../clock.ts";
 import type { RoomModel } from "./room_model.ts";
+import { connectionNotice } from "./connection_notice.ts";
 
 /** How often the reconnect countdown is updated. */
 export const COUNTDOWN_MS = 1000;
@@ -23,25 +24,20 @@ export function ConnectionBanner(props: { model: RoomModel }) {
     });
   }, [status]);
   if (status === "online") everOnline.current = true;
-  const mounted = model.mounted.value;
-  const offline = mounted && !model.online.value;
-  const reconnecting = mounted && everOnline.current &&
-    (status === "reconnecting" || status === "connecting");
-  const secondsLeft = retryAt === null
-    ? 0
-    : Math.max(0, Math.ceil((retryAt - now.value) / 1000));
+  const notice = connectionNotice({
+    mounted: model.mounted.value,
+    online: model.online.value,
+    everOnline: everOnline.current,
+    status,
+    retryAt,
+    now: now.value,
+  });
   return (
     <div class="banner-slot" role="status">
-      {(reconnecting || offline) && (
+      {notice && (
         <div class="banner">
-          <span class="banner-text">
-            {offline
-              ? "You are offline."
-              : secondsLeft > 0
-              ? `Connection lost. Retrying in ${secondsLeft} s…`
-              : "Connection lost. Reconnecting…"}
-          </span>
-          {!offline && (
+          <span class="banner-text">{notice.text}</span>
+          {notice.retry && (
             <button
               type="button"
               class="btn btn-small btn-quiet"
