@@ -4,8 +4,6 @@ import { signedInJoin } from "../bench/signed_in_join.ts";
 
 Deno.test({
   name: "bench: signed-in and guest joins both complete and are timed",
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn() {
     const result = await signedInJoin({
       joins: 40,

@@ -41,8 +41,6 @@ async function pageOnIsolate(
 Deno.test({
   name: "Chromium: two pages of one room on different isolates talk",
   ignore: skipBrowserTests(),
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn() {
     const dir = await Deno.makeTempDir();
     let server: RunningServer | undefined;

@@ -15,7 +15,6 @@ import {
   runTask,
 } from "./support/standalone.ts";
 
-const opts = { sanitizeResources: false, sanitizeOps: false };
 const denort = await denortStatus();
 const offline = await offlineSupport();
 const NAME = Deno.build.os === "windows" ? "chat.exe" : "chat";
@@ -26,7 +25,6 @@ Deno.test({
   name: `compile: dist/${NAME} alone in an empty directory` +
     (offline.ok ? ", no network" : ""),
   ignore: !denort.ok,
-  ...opts,
   async fn() {
     await runTask("compile");
     const tmp = await Deno.makeTempDir({ prefix: "chat_compile_" });

@@ -16,7 +16,6 @@ import {
 import { startServer } from "./support/server.ts";
 import { freshRoom } from "./support/ws_client.ts";
 
-const opts = { sanitizeResources: false, sanitizeOps: false };
 const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 
 /** Resolves with how long the server took to close a connection that sent `bytes` and then nothing. */
@@ -42,7 +41,6 @@ async function closedAfter(port: number, bytes: string): Promise<number> {
 Deno.test({
   name:
     "header timeout: connections that send no complete request head are closed",
-  ...opts,
   async fn() {
     const timeout = 600;
     const server = await startServer({
@@ -73,7 +71,6 @@ Deno.test({
 Deno.test({
   name:
     "descriptors: under ulimit -n 256 the server refuses with 503 past its cap and keeps serving",
-  ...opts,
   async fn() {
     const limit = 256;
     const server = await startServer({
@@ -157,7 +154,6 @@ Deno.test({
 Deno.test({
   name:
     "descriptors: when accept itself fails (no budget, ulimit -n 64) the listener pauses, recovers and serves",
-  ...opts,
   async fn() {
     const fixture = fileURLToPath(
       new URL("./fixtures/accept_loop_server.ts", import.meta.url),

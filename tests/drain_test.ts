@@ -8,13 +8,11 @@ import { jsonLogs } from "./support/hostile.ts";
 import { startServer } from "./support/server.ts";
 import { connect, type Frame, freshRoom } from "./support/ws_client.ts";
 
-const opts = { sanitizeResources: false, sanitizeOps: false };
 const BURST = 50;
 
 Deno.test({
   name:
     "drain: SIGTERM right after a burst of 50 keeps every acknowledged message, and resends are not stored twice",
-  ...opts,
   async fn() {
     const dir = await Deno.makeTempDir();
     try {

@@ -18,7 +18,6 @@ import { startServer } from "./support/server.ts";
 import { startTaskFlags } from "./support/start_task.ts";
 import { freshRoom } from "./support/ws_client.ts";
 
-const opts = { sanitizeResources: false, sanitizeOps: false };
 const ROOT = new URL("../", import.meta.url);
 const MAIN = fileURLToPath(new URL("main.ts", ROOT));
 const LIMIT = 300;
@@ -50,7 +49,6 @@ async function healthy(port: number): Promise<boolean> {
 Deno.test({
   name:
     "file limit: without --allow-all the cap is learned when accept runs out of descriptors; later sockets get 503",
-  ...opts,
   async fn() {
     const server = await startServer({
       command: await limitedCommand(),
@@ -111,7 +109,6 @@ Deno.test({
 Deno.test({
   name:
     "file limit: CHAT_FILE_LIMIT sets the cap at start without --allow-all, and says so",
-  ...opts,
   async fn() {
     const server = await startServer({
       command: await limitedCommand(),

@@ -23,7 +23,6 @@ import {
 import { startServer } from "./support/server.ts";
 import { connect, freshRoom } from "./support/ws_client.ts";
 
-const opts = { sanitizeResources: false, sanitizeOps: false };
 const encoder = new TextEncoder();
 
 /** Most growth of the server's resident memory a fuzz run may cause. */
@@ -514,7 +513,6 @@ async function badHandshake(
 Deno.test({
   name:
     "fuzz: random frames from many sockets leave the server alive, healthy and chatting",
-  ...opts,
   async fn() {
     const seed = Number(
       Deno.env.get("FUZZ_SEED") ?? Math.floor(Math.random() * 2 ** 32),

@@ -51,8 +51,6 @@ for (const fanout of ["broadcast", "kv"] as const) {
   Deno.test({
     name:
       `isolates on one KV, fan-out ${fanout}: messages, presence and typing cross`,
-    sanitizeResources: false,
-    sanitizeOps: false,
     async fn() {
       const dir = await Deno.makeTempDir();
       const config = {

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { redisServerPath, startRedis } from "./support/redis.ts";
 import { account, createRoom, socket } from "./support/rooms.ts";
-import { startServer } from "./support/server.ts";
+import { startApp } from "./support/app_server.ts";
 import { freshRoom } from "./support/ws_client.ts";
 
 /** Generous: the suite runs on a busy 2-core machine. */
@@ -25,8 +25,6 @@ async function redisCli(port: number, args: string[]): Promise<string> {
 Deno.test({
   name:
     "a ban missed by a server's subscriber during a Redis outage is applied when it resubscribes",
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn() {
     const redis = await startRedis();
     const env = {
@@ -35,8 +33,8 @@ Deno.test({
       CHAT_TRUSTED_PROXIES: "127.0.0.1",
     };
     const [a, b] = await Promise.all([
-      startServer({ env }),
-      startServer({ env }),
+      startApp({ env }),
+      startApp({ env }),
     ]);
     const cli = (...args: string[]) => redisCli(redis.port, args);
     try {

@@ -45,8 +45,6 @@ Deno.test({
   name:
     "nginx in front of two servers: a rolling restart under 20 senders loses, doubles and reorders nothing",
   ignore: Boolean(skip),
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn() {
     const redis = await startRedis();
     const ports = [freePort(), freePort()];

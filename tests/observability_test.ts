@@ -12,8 +12,6 @@ import {
 import { startServer } from "./support/server.ts";
 import { connect, freshRoom } from "./support/ws_client.ts";
 
-const opts = { sanitizeResources: false, sanitizeOps: false };
-
 /** One sample line of the text format: a name, optional labels, a number. */
 const SAMPLE =
   /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*"(,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*")*\})? (-?[0-9.e+-]+|NaN|[+-]Inf)$/;
@@ -43,7 +41,6 @@ function assertPrometheusText(text: string): void {
 Deno.test({
   name:
     "observability: /metrics counts a short chat, and every log line is one JSON object",
-  ...opts,
   async fn() {
     const server = await startServer({ env: { CHAT_LOG_LEVEL: "debug" } });
     let stopped = false;

@@ -12,7 +12,6 @@ import {
   runTask,
 } from "./support/standalone.ts";
 
-const opts = { sanitizeResources: false, sanitizeOps: false };
 const offline = await offlineSupport();
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -57,7 +56,6 @@ Deno.test({
   name: offline.ok
     ? "one file: dist/chat.js alone, empty DENO_DIR, no network (unshare -rn)"
     : "one file: dist/chat.js alone, empty DENO_DIR, --cached-only (no unshare here)",
-  ...opts,
   async fn() {
     if (!offline.ok) {
       console.log(`one-file test runs with --cached-only: ${offline.reason}`);

@@ -9,7 +9,7 @@ import type { LogEvent, MessageEvent } from "../lib/protocol/events.ts";
 import { mergeMessages } from "../lib/client/chat_state.ts";
 import { applyChanges } from "../lib/client/message_changes.ts";
 import { redisSkipReason, startRedis } from "./support/redis.ts";
-import { type RunningServer, startServer } from "./support/server.ts";
+import { type RunningApp, startApp } from "./support/app_server.ts";
 import {
   connect,
   type Frame,
@@ -44,7 +44,7 @@ function random(seed: number): () => number {
   };
 }
 
-async function history(server: RunningServer, room: string): Promise<Frame[]> {
+async function history(server: RunningApp, room: string): Promise<Frame[]> {
   const all: Frame[] = [];
   let before = "";
   while (true) {
@@ -95,7 +95,7 @@ function someMessage(
   return ids.length === 0 ? undefined : options.pick(ids);
 }
 
-async function resume(person: Person, server: RunningServer): Promise<void> {
+async function resume(person: Person, server: RunningApp): Promise<void> {
   const client = await connect(server.url, `/api/rooms/${person.room}/ws`);
   const since = delivered(person).at(-1)?.id ?? "";
   const welcome = await client.join(person.name, {
@@ -113,8 +113,6 @@ Deno.test({
   name:
     "randomised sends, drops and resumes across processes: every list equals the store",
   ignore: Boolean(skip),
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn() {
     const seed = Number(Deno.env.get("CHAT_TEST_SEED") ?? Date.now() % 100_000);
     console.log(`seed ${seed} (CHAT_TEST_SEED=${seed} replays it)`);
@@ -127,7 +125,7 @@ Deno.test({
       CHAT_RATE_LIMIT: "off",
     };
     const servers = await Promise.all(
-      Array.from({ length: SERVERS }, () => startServer({ env })),
+      Array.from({ length: SERVERS }, () => startApp({ env })),
     );
     const people: Person[] = [];
     try {

@@ -39,8 +39,6 @@ import { type Frame, freshRoom } from "./support/ws_client.ts";
 const skip = redisSkipReason();
 if (skip) console.warn(`redis cluster tests skipped: ${skip}`);
 
-const opts = { sanitizeResources: false, sanitizeOps: false };
-
 /** Every acknowledged message is stored once; every client got the stored history once, in order. */
 function assertExactlyOnce(clients: SteadyClient[], history: Frame[]): void {
   const ids = history.map((m) => m.id);
@@ -143,7 +141,6 @@ if (!skip) {
   Deno.test({
     name:
       "redis cluster: a stopped server's people vanish and are announced, in rooms on every shard",
-    ...opts,
     async fn() {
       const shared = await client();
       const keys = `dead${++prefix}:`;
@@ -188,7 +185,6 @@ if (!skip) {
   Deno.test({
     name:
       "redis cluster: a room's keys share one slot; rooms spread over shards",
-    ...opts,
     async fn() {
       const keys = new RedisKeys();
       const slots = new Set<string>();
@@ -224,7 +220,6 @@ if (!skip) {
   Deno.test({
     name:
       "redis cluster: two chat servers with WAIT 1, a slot migration and a primary killed mid-burst",
-    ...opts,
     async fn(t) {
       const servers = [await early, await startServer({ env })];
       assert.ok(
@@ -419,7 +414,6 @@ if (!skip) {
 
   Deno.test({
     name: "redis cluster teardown",
-    ...opts,
     async fn() {
       for (const made of clients) made.destroy();
       await cluster.stop();

@@ -14,8 +14,6 @@ import {
 const skip = redisSkipReason();
 if (skip) console.warn(`multi-process tests skipped: ${skip}`);
 const opts = {
-  sanitizeResources: false,
-  sanitizeOps: false,
   ignore: Boolean(skip),
 };
 

@@ -9,7 +9,6 @@ import { residentBytes } from "./support/hostile.ts";
 import { withServer } from "./support/server.ts";
 import { type Frame, freshRoom, joined } from "./support/ws_client.ts";
 
-const opts = { sanitizeResources: false, sanitizeOps: false };
 const MIB = 1024 * 1024;
 /** Sockets that join and never read. */
 const STALLED = 10;
@@ -17,7 +16,6 @@ const STALLED = 10;
 Deno.test({
   name:
     "replay cap: a welcome never holds more history than CHAT_MAX_BUFFERED_BYTES; stalled joiners cost little",
-  ...opts,
   async fn() {
     await withServer({ CHAT_RATE_LIMIT: "off" }, async (server) => {
       const pid = server.pid;

@@ -3,10 +3,18 @@
  * `tests: N passed, M failed` (steps not counted) that CI reads.
  */
 
+/**
+ * Test files run at once (`DENO_JOBS` overrides): most of their time is spent
+ * waiting on sockets, Chromium and child processes, so twice the cores keeps
+ * the CPU busy; their waits are event-driven with generous bounds.
+ */
+const JOBS = Deno.env.get("DENO_JOBS") ||
+  String(2 * navigator.hardwareConcurrency);
+
 async function run(args: string[]): Promise<{ code: number; output: string }> {
   const child = new Deno.Command(Deno.execPath(), {
     args,
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", DENO_JOBS: JOBS },
     stdout: "piped",
     stderr: "inherit",
   }).spawn();

@@ -111,7 +111,6 @@ async function exerciseAcross(
 
 Deno.test({
   name: "CHAT_WORKERS=2 with kv: one room over two isolates of one port",
-  sanitizeResources: false,
   async fn() {
     const dir = await Deno.makeTempDir();
     try {
@@ -137,7 +136,6 @@ Deno.test({
 
 Deno.test({
   name: "CHAT_WORKERS=2 with redis: one room over two isolates of one port",
-  sanitizeResources: false,
   async fn() {
     const redis = await startRedis();
     try {
@@ -163,7 +161,6 @@ Deno.test({
 Deno.test({
   name:
     "CHAT_PROCESSES=3 with redis: one room over three processes of one port",
-  sanitizeResources: false,
   async fn() {
     const redis = await startRedis();
     try {
@@ -190,7 +187,6 @@ Deno.test({
 
 Deno.test({
   name: "the isolates of one process share one connection cap",
-  sanitizeResources: false,
   async fn() {
     const dir = await Deno.makeTempDir();
     const server = await startServer({
@@ -228,7 +224,6 @@ Deno.test({
 
 Deno.test({
   name: "the memory store keeps to one isolate and says so at start",
-  sanitizeResources: false,
   async fn() {
     const server = await startServer({
       env: { CHAT_STORE: "memory", CHAT_WORKERS: "2" },
@@ -249,7 +244,6 @@ Deno.test({
 Deno.test({
   name:
     "with redis, a join storm asking for coalesced presence gets presence events only, never one joined per person",
-  sanitizeResources: false,
   async fn() {
     const redis = await startRedis();
     try {
@@ -327,7 +321,6 @@ Deno.test("CHAT_PROCESSES without redis stops at start with one line naming CHAT
 Deno.test({
   name:
     "the processes of CHAT_PROCESSES drain and exit when their supervisor is killed outright",
-  sanitizeResources: false,
   async fn() {
     const redis = await startRedis();
     const supervisor = new Deno.Command(Deno.execPath(), {

@@ -2,15 +2,14 @@
 import assert from "node:assert/strict";
 import { cookieOf, post, signUp } from "./support/auth.ts";
 import { redisSkipReason, startRedis } from "./support/redis.ts";
-import { type RunningServer, startServer } from "./support/server.ts";
+import { type RunningApp, startApp } from "./support/app_server.ts";
 import { connect, freshRoom, type TestClient } from "./support/ws_client.ts";
 
-const opts = { sanitizeResources: false, sanitizeOps: false };
 /** Generous: the suite runs on a busy 2-core machine. */
 const WAIT_MS = 15_000;
 
 async function joinAs(
-  server: RunningServer,
+  server: RunningApp,
   options: { room: string; cookie?: string; username?: string },
 ): Promise<TestClient> {
   const client = await connect(server.url, `/api/rooms/${options.room}/ws`, {
@@ -42,7 +41,7 @@ async function assertStillIn(client: TestClient, text: string): Promise<void> {
   assert.equal(echo.text, text);
 }
 
-async function signOutScenario(servers: RunningServer[]): Promise<void> {
+async function signOutScenario(servers: RunningApp[]): Promise<void> {
   const [a, b] = [servers[0], servers.at(-1)!];
   const room = freshRoom("signout");
   const alice = await signUp(a.url, {
@@ -91,9 +90,8 @@ async function signOutScenario(servers: RunningServer[]): Promise<void> {
 
 Deno.test({
   name: "sign-out closes that session's sockets with 4001 (memory store)",
-  ...opts,
   async fn() {
-    const server = await startServer({ env: { CHAT_STORE: "memory" } });
+    const server = await startApp({ env: { CHAT_STORE: "memory" } });
     try {
       await signOutScenario([server]);
     } finally {
@@ -106,13 +104,12 @@ Deno.test({
   name:
     "sign-out on one server closes that session's sockets on the other (Redis)",
   ignore: redisSkipReason() !== undefined,
-  ...opts,
   async fn() {
     const redis = await startRedis();
     const env = { CHAT_STORE: "redis", REDIS_URL: redis.url };
     const [a, b] = await Promise.all([
-      startServer({ env }),
-      startServer({ env }),
+      startApp({ env }),
+      startApp({ env }),
     ]);
     try {
       await signOutScenario([a, b]);

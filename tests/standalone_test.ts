@@ -13,14 +13,12 @@ import { denoDir } from "./support/denort.ts";
 import { startServer } from "./support/server.ts";
 import { chatSurvivesRestart, entries, ROOT } from "./support/standalone.ts";
 
-const opts = { sanitizeResources: false, sanitizeOps: false };
 const MAIN = join(ROOT, "main.ts");
 const ENV = `--allow-env=${SETTINGS.join(",")}`;
 
 Deno.test({
   name:
     "standalone readiness: main.ts from another directory, kv-only file access, named settings only",
-  ...opts,
   async fn() {
     const tmp = await Deno.makeTempDir({ prefix: "chat_standalone_" });
     try {
@@ -52,7 +50,6 @@ Deno.test({
 
 Deno.test({
   name: "Deploy permissions: no write and no read permission at all",
-  ...opts,
   async fn(t) {
     const cwd = await Deno.makeTempDir({ prefix: "chat_deploy_" });
     const permissions = ["--no-prompt", "--unstable-kv", "--allow-net", ENV];

@@ -16,8 +16,6 @@ function existsSync(path: string): boolean {
 Deno.test({
   name: "islands hydrate in Chromium under the CSP, with no errors",
   ignore: missing,
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn() {
     const server = await serveFixture();
     const browser = await chromium.launch({

@@ -17,8 +17,6 @@ if (!skip) {
   );
   Deno.test({
     name: "redis server teardown",
-    sanitizeResources: false,
-    sanitizeOps: false,
     async fn() {
       await client.close();
       await redis.stop();

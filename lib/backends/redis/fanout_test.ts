@@ -25,8 +25,6 @@ if (!skip) {
   });
   Deno.test({
     name: "redis fanout teardown",
-    sanitizeResources: false,
-    sanitizeOps: false,
     async fn() {
       for (const client of clients) await client.close();
       await redis.stop();

@@ -32,8 +32,6 @@ if (!skip) {
   Deno.test({
     name:
       "redis presence: servers share names; a dead server's people are reaped and announced",
-    sanitizeResources: false,
-    sanitizeOps: false,
     async fn() {
       const expired: [string, string[]][] = [];
       const announced = Promise.withResolvers<void>();
@@ -175,8 +173,6 @@ if (!skip) {
 
   Deno.test({
     name: "redis presence teardown",
-    sanitizeResources: false,
-    sanitizeOps: false,
     async fn() {
       for (const client of clients) await client.close();
       await redis.stop();

@@ -16,8 +16,6 @@ testRoomStoreConformance(
 Deno.test({
   name:
     "redis rooms: every key of a room shares its hash tag; data survives a restart",
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn() {
     const rooms = new RedisRooms(client, { prefix: "keys:" });
     await rooms.create({ ...defaultSettings("r"), owner: "olga" });

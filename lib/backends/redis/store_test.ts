@@ -77,8 +77,6 @@ if (!skip) {
 
   Deno.test({
     name: "redis server teardown",
-    sanitizeResources: false,
-    sanitizeOps: false,
     fn: () => redis.stop(),
   });
 }

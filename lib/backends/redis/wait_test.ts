@@ -26,8 +26,6 @@ Deno.test({
   name:
     "CHAT_REDIS_WAIT_REPLICAS: refused until a replica has it, then the resend is stored once",
   ignore: Boolean(skip),
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn() {
     const primary = await startRedis();
     const store = await RedisStore.open({ url: primary.url, waitReplicas: 1 });
