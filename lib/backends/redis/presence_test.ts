@@ -100,8 +100,6 @@ if (!skip) {
   Deno.test({
     name:
       "redis presence: a name held only by a server no longer listed is reaped by a full beat",
-    sanitizeResources: false,
-    sanitizeOps: false,
     async fn() {
       const gone = Promise.withResolvers<[string, string[]]>();
       const client = await connectRedis({ url: redis.url });
@@ -131,8 +129,6 @@ if (!skip) {
   Deno.test({
     name:
       "redis presence: while every server of a room lives, a heartbeat reads its servers, not its names",
-    sanitizeResources: false,
-    sanitizeOps: false,
     async fn() {
       const own = await startRedis();
       const client = await connectRedis({ url: own.url });
