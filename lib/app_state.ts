@@ -3,17 +3,7 @@ import type { Refusal, Ticket } from "./chat/limits.ts";
 import type { Auth } from "./http/auth.ts";
 import type { People } from "./people/people.ts";
 import type { RoomAccess } from "./rooms/access.ts";
-import type { Identity } from "./rooms/identity.ts";
-
-/** What {@linkcode ChatApi.open} runs a socket with. */
-export interface SocketOptions {
-  room: string;
-  ticket: Ticket;
-  /** Who opens it (session cookie, `?token=`); null for a guest. */
-  identity?: Identity | null;
-  /** The `?token=` of the WebSocket URL. */
-  urlToken?: string;
-}
+import type { SocketOptions } from "./chat/service.ts";
 
 /** What the routes ask of the chat service. */
 export interface ChatApi {

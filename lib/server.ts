@@ -94,7 +94,9 @@ export async function serveChat(
     manifest,
     build,
     state: {
-      ...chat.state,
+      chat,
+      people,
+      access,
       auth: new Auth(people, {
         trustedProxies: config.trustedProxies,
         onSignedOut: (session) => chat.signedOut(session),

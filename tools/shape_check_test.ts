@@ -66,7 +66,7 @@ Deno.test("the chat core may not import the framework or lib/http, nor the frame
     ["lib/rooms/http.ts", ["lib/framework/types.ts", "lib/rooms/access.ts"]],
     ["lib/people/csrf_test.ts", ["lib/framework/types.ts"]],
     ["lib/framework/app.ts", ["lib/people/people.ts"]],
-    ["lib/chat/service.ts", ["lib/http/client_address.ts"]],
+    ["lib/chat/service.ts", ["lib/http/client_address.ts", "lib/app_state.ts"]],
     ["lib/people/people.ts", ["lib/http/client_address.ts"]],
     ["lib/http/room_routes.ts", [
       "lib/framework/types.ts",
@@ -79,7 +79,8 @@ Deno.test("the chat core may not import the framework or lib/http, nor the frame
     "lib/framework imports only lib/framework (its tests: their fixtures): lib/framework/app.ts → lib/people/people.ts",
     "the chat core (lib/chat, lib/people, lib/rooms, lib/search) imports no framework (lib/framework): lib/people/csrf_test.ts → lib/framework/types.ts",
     "the chat core (lib/chat, lib/people, lib/rooms, lib/search) imports no framework (lib/framework): lib/rooms/http.ts → lib/framework/types.ts",
-    "the chat core (lib/chat, lib/people, lib/rooms, lib/search) knows no HTTP: it imports nothing of lib/http: lib/chat/service.ts → lib/http/client_address.ts",
-    "the chat core (lib/chat, lib/people, lib/rooms, lib/search) knows no HTTP: it imports nothing of lib/http: lib/people/people.ts → lib/http/client_address.ts",
+    "the chat core (lib/chat, lib/people, lib/rooms, lib/search) knows no HTTP: it imports nothing of lib/http nor the routes' state (lib/app_state.ts): lib/chat/service.ts → lib/app_state.ts",
+    "the chat core (lib/chat, lib/people, lib/rooms, lib/search) knows no HTTP: it imports nothing of lib/http nor the routes' state (lib/app_state.ts): lib/chat/service.ts → lib/http/client_address.ts",
+    "the chat core (lib/chat, lib/people, lib/rooms, lib/search) knows no HTTP: it imports nothing of lib/http nor the routes' state (lib/app_state.ts): lib/people/people.ts → lib/http/client_address.ts",
   ]);
 });

@@ -1,5 +1,5 @@
-import type { AppState, ChatApi, SocketOptions } from "../app_state.ts";
 import type { RoomAccess } from "../rooms/access.ts";
+import type { Identity } from "../rooms/identity.ts";
 import type { Logger } from "../log.ts";
 import type { People } from "../people/people.ts";
 import { ChatMetrics } from "../metrics.ts";
@@ -14,6 +14,16 @@ import type { Presence } from "./presence.ts";
 import { Session } from "./session.ts";
 import { CLOSE_GOING_AWAY } from "../protocol/close_codes.ts";
 import type { SessionContext } from "./session_context.ts";
+
+/** What {@linkcode ChatService.open} runs a socket with. */
+export interface SocketOptions {
+  room: string;
+  ticket: Ticket;
+  /** Who opens it (session cookie, `?token=`); null for a guest. */
+  identity?: Identity | null;
+  /** The `?token=` of the WebSocket URL. */
+  urlToken?: string;
+}
 
 /** Most rooms listed by `/api/rooms` and the home page: the busiest ones. */
 export const MAX_LISTED_ROOMS = 50;
@@ -60,7 +70,7 @@ export function jitterIdleTimeout(
 }
 
 /** The chat behind the routes: rooms, history, sockets, and an orderly shutdown. */
-export class ChatService implements ChatApi {
+export class ChatService {
   #store: MessageStore;
   #fanout: Fanout;
   #hub: Hub;
@@ -190,11 +200,6 @@ export class ChatService implements ChatApi {
   /** Ends, on every server, the sockets opened with this sign-in session (by its store key). */
   signedOut(session: string): void {
     this.#fanout.publish(SIGN_OUTS_CHANNEL, { type: "signed_out", session });
-  }
-
-  /** The state handed to every route. */
-  get state(): Pick<AppState, "chat" | "people" | "access"> {
-    return { chat: this, people: this.#people, access: this.#access };
   }
 
   /** Open sockets. */
