@@ -1,3 +1,4 @@
+import type { Clock } from "../clock.ts";
 import type { MessageStore } from "../store/store.ts";
 import type { ControlEvent, MessageEvent } from "../protocol/events.ts";
 import type { Fanout } from "./fanout.ts";
@@ -23,6 +24,8 @@ export interface HubOptions {
   batchFlushMs?: number;
   /** Takes the control events of a room (bans, kicks, settings) from any server. */
   onControl?(room: string, event: ControlEvent): void;
+  /** The rooms' time and timers; the real clock by default. */
+  clock?: Clock;
 }
 
 /**
@@ -61,8 +64,15 @@ export class Hub {
       existing.refs++;
       return existing.ready;
     }
-    const { store, fanout, onError, onDeliver, batchFlushMs, onControl } =
-      this.#options;
+    const {
+      store,
+      fanout,
+      onError,
+      onDeliver,
+      batchFlushMs,
+      onControl,
+      clock,
+    } = this.#options;
     const room = new Room(name, {
       load: async (since) =>
         (await store.after(name, { since, limit: MAX_GAP_FILL })).messages,
@@ -70,6 +80,7 @@ export class Hub {
       onDeliver,
       batchFlushMs,
       onControl: (event) => onControl?.(name, event),
+      clock,
     });
     const entry: Entry = { room, refs: 1, ready: Promise.resolve(room) };
     entry.ready = (async () => {

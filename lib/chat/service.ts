@@ -1,5 +1,6 @@
 import type { RoomAccess } from "../rooms/access.ts";
 import type { Identity } from "../rooms/identity.ts";
+import { type Clock, systemClock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import type { People } from "../people/people.ts";
 import { ChatMetrics } from "../metrics.ts";
@@ -52,6 +53,8 @@ export interface ChatServiceOptions {
   maxBufferedBytes?: number;
   /** Accounts and sessions. */
   people: People;
+  /** Time and timers of rooms, sessions and address rate limits; the real clock by default. */
+  clock?: Clock;
 }
 
 /**
@@ -82,7 +85,7 @@ export class ChatService {
   #inflight = new Set<Promise<unknown>>();
   #context: SessionContext;
   #closing = false;
-  #addressRates = new AddressRates();
+  #addressRates: AddressRates;
   #limiter: ConnectionLimiter;
   #idleTimeout: number;
   #people: People;
@@ -111,8 +114,11 @@ export class ChatService {
     this.#idleTimeout = options.idleTimeoutSeconds ?? 30;
     this.#search = new SearchService(this.#store);
     this.#people = options.people;
+    const clock = options.clock ?? systemClock;
+    this.#addressRates = new AddressRates({ clock });
     const { metrics } = this;
     this.#hub = new Hub({
+      clock,
       store: this.#store,
       fanout: this.#fanout,
       onError: (error, room) =>
@@ -131,7 +137,7 @@ export class ChatService {
       },
       onDeliver: (message, recipients) => {
         metrics.delivered.inc("", recipients);
-        metrics.latency.observe(Math.max(0, Date.now() - message.ts) / 1000);
+        metrics.latency.observe(Math.max(0, clock.now() - message.ts) / 1000);
       },
     });
     metrics.gauge({
@@ -179,6 +185,7 @@ export class ChatService {
       people: this.#people,
       log: this.#log,
       rateLimit: options.rateLimit ?? true,
+      clock,
       addressRates: this.#addressRates,
       maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
       metrics,
