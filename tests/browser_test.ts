@@ -6,11 +6,14 @@ import {
 } from "node:assert/strict";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { MessageEvent, ServerEvent } from "../lib/protocol/events.ts";
-import { launchBrowser, skipBrowserTests } from "./support/browser.ts";
+import {
+  launchBrowser,
+  PAGE_TIMEOUT_MS as TIMEOUT,
+  skipBrowserTests,
+} from "./support/browser.ts";
 import { type RunningApp, startApp } from "./support/app_server.ts";
 
 const ignore = skipBrowserTests();
-const TIMEOUT = 15_000;
 
 function randomRoom(): string {
   return `room-${crypto.randomUUID().slice(0, 8)}`;

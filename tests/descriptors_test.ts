@@ -20,8 +20,9 @@ const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 
 /** Resolves with how long the server took to close a connection that sent `bytes` and then nothing. */
 async function closedAfter(port: number, bytes: string): Promise<number> {
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  // Timed from before the connect: the server's timer cannot start earlier.
   const started = performance.now();
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
   try {
     if (bytes) await conn.write(new TextEncoder().encode(bytes));
     const buffer = new Uint8Array(4096);

@@ -57,7 +57,7 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** Default timeout of page actions in the browser tests: generous, for a busy 2-core machine. */
-export const PAGE_TIMEOUT_MS = 15_000;
+export const PAGE_TIMEOUT_MS = 30_000;
 
 /** Opens `/chat/<room>` in a new page of `context`. */
 export async function openRoom(

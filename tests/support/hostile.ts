@@ -300,12 +300,12 @@ export function serverEvents(
   return { events, closeCode };
 }
 
-/** Polls `check` every 50 ms until it holds; fails with `what` after `timeoutMs`. */
+/** Polls `check` every 50 ms until it holds; fails with `what` after `timeoutMs` (30 s by default, for a busy machine). */
 export async function until(
   check: () => Promise<boolean> | boolean,
   options: { timeoutMs?: number; what?: string } = {},
 ): Promise<void> {
-  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   while (!(await check())) {
     if (Date.now() > deadline) {
       throw new Error(`${options.what ?? "condition"} not reached in time`);

@@ -76,7 +76,7 @@ export async function startSteadyClient(
       transmit(nonce);
       return nonce;
     },
-    async settled(timeoutMs = 20_000) {
+    async settled(timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       while (client.pending.size > 0) {
         const left = deadline - Date.now();
