@@ -1,5 +1,20 @@
 import assert from "node:assert/strict";
-import { limitParam, MAX_BODY_BYTES, readBody } from "./room_routes.ts";
+import type { AppState } from "../app_state.ts";
+import { MemoryAccounts } from "../backends/memory/accounts.ts";
+import { MemoryRooms } from "../backends/memory/rooms.ts";
+import { MemoryStore } from "../backends/memory/store.ts";
+import { LocalFanout } from "../chat/fanout.ts";
+import { FakeClock } from "../fake_clock.ts";
+import type { RouteContext } from "../framework/types.ts";
+import { People } from "../people/people.ts";
+import { RoomAccess } from "../rooms/access.ts";
+import { json } from "./json.ts";
+import {
+  limitParam,
+  MAX_BODY_BYTES,
+  readBody,
+  roomRoute,
+} from "./room_routes.ts";
 
 function chunked(text: string): Request {
   const bytes = new TextEncoder().encode(text);
@@ -41,4 +56,72 @@ Deno.test("limitParam: absent is the fallback; 1..max in plain digits; anything 
     assert.equal(answer.status, 400);
     assert.match((await answer.json()).error, /from 1 to 200/);
   }
+});
+
+function routeContext(room: string) {
+  const clock = new FakeClock(5_000);
+  const rooms = new MemoryRooms();
+  const access = new RoomAccess({
+    rooms,
+    messages: new MemoryStore(),
+    fanout: new LocalFanout(),
+    clock,
+  });
+  const people = new People({
+    accounts: new MemoryAccounts({ clock }),
+    log: () => {},
+    clock,
+  });
+  const ctx = {
+    params: { room },
+    url: new URL(`http://x/api/rooms/${room}`),
+    info: {
+      remoteAddr: { transport: "tcp", hostname: "10.0.0.9", port: 1 },
+    } as Deno.ServeHandlerInfo,
+    state: { access, people, trustedProxies: [] } as unknown as AppState,
+  } as unknown as RouteContext<unknown, AppState>;
+  return { ctx, rooms };
+}
+
+Deno.test("roomRoute: an invalid name is 404 (with its reason only where asked), a refusal answers before the handler", async () => {
+  let ran = 0;
+  const handle = () => {
+    ran++;
+    return json({ ok: true });
+  };
+  const plain = roomRoute({ action: "metadata" }, handle);
+  const explained = roomRoute({ action: "history", nameReason: true }, handle);
+  const req = new Request("http://x/");
+  const bad = routeContext("no spaces");
+  const hidden = await plain(req, bad.ctx);
+  assert.equal(hidden.status, 404);
+  assert.deepEqual(await hidden.json(), { error: "no such room" });
+  const reasoned = await explained(req, bad.ctx);
+  assert.equal(reasoned.status, 404);
+  assert.equal(typeof (await reasoned.json()).reason, "string");
+  const { ctx } = routeContext("lobby");
+  const audit = roomRoute({ action: "audit" }, handle);
+  assert.equal((await audit(req, ctx)).status, 403, "a guest reads no audit");
+  assert.equal(ran, 0);
+  assert.equal((await plain(req, ctx)).status, 200);
+  assert.equal(ran, 1);
+});
+
+Deno.test("roomRoute: the handler gets the canonical room, the asker from the peer, and an audit stamped on the access clock", async () => {
+  const { ctx, rooms } = routeContext("LoBBy");
+  const route = roomRoute(
+    { action: "metadata" },
+    async (_req, _ctx, { room, asker, audit }) => {
+      await audit({ action: "invite", target: "2 uses" });
+      return json({ room, address: asker.address });
+    },
+  );
+  const answer = await route(new Request("http://x/"), ctx);
+  assert.deepEqual(await answer.json(), {
+    room: "lobby",
+    address: "10.0.0.9",
+  });
+  assert.deepEqual(await rooms.auditLog("lobby", 10), [
+    { action: "invite", by: "", target: "2 uses", ts: 5_000 },
+  ]);
 });
