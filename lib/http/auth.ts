@@ -15,7 +15,7 @@ import { lookAlikeKey } from "../people/skeleton.ts";
 import type { Throttle } from "../people/throttle.ts";
 import { canonicalName, parseUsername } from "../protocol/names.ts";
 import { readJson, type SignedInOptions, tooMany } from "./auth_body.ts";
-import { clientAddress, peerAddress } from "./client_address.ts";
+import { peerAddress, requestAddress } from "./client_address.ts";
 import { json, NO_STORE } from "./json.ts";
 import { clearedCookie, sessionCookie, sessionIdOf } from "./session_cookie.ts";
 import { type PasskeyPeople, Passkeys } from "./passkeys.ts";
@@ -222,9 +222,9 @@ export class Auth implements PasskeyPeople {
 
   /** The client's address (the peer's, or what a trusted proxy says). */
   address(req: Request, info: Deno.ServeHandlerInfo): string {
-    return clientAddress(req, {
-      peer: peerAddress(info),
-      trustedProxies: this.#trustedProxies,
+    return requestAddress(req, {
+      info,
+      state: { trustedProxies: this.#trustedProxies },
     });
   }
 
