@@ -29,7 +29,7 @@ export interface AuthOptions {
 }
 
 /** The `{"username","password"}` body of a sign-up or sign-in, or the 400 answer. */
-async function credentialsOf(
+async function usernameAndPassword(
   req: Request,
 ): Promise<{ username: string; password: string } | Response> {
   const body = await readJson(req);
@@ -95,7 +95,7 @@ export class Auth implements PasskeyPeople {
   /** `POST /api/auth/signup`. */
   async signup(req: Request, info: Deno.ServeHandlerInfo): Promise<Response> {
     if (this.mode === "off") return json({ error: "not_found" }, 404);
-    const body = await credentialsOf(req);
+    const body = await usernameAndPassword(req);
     if (body instanceof Response) return body;
     const name = parseUsername(body.username);
     if (!name.ok) {
@@ -133,7 +133,7 @@ export class Auth implements PasskeyPeople {
   /** `POST /api/auth/login`: the same answer, after the same work, for an unknown name and a wrong password. */
   async login(req: Request, info: Deno.ServeHandlerInfo): Promise<Response> {
     if (this.mode === "off") return json({ error: "not_found" }, 404);
-    const body = await credentialsOf(req);
+    const body = await usernameAndPassword(req);
     if (body instanceof Response) return body;
     const password = body.password.slice(0, 1024);
     const canonical = canonicalName(body.username.trim()).slice(0, 64);
