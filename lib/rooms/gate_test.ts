@@ -3,12 +3,13 @@ import { LocalFanout } from "../chat/fanout.ts";
 import { MemoryStore } from "../backends/memory/store.ts";
 import { RoomAccess } from "./access.ts";
 import { Gate, LOOK_MAX_AGE_MS } from "./gate.ts";
+import { defaultSettings } from "./room_store.ts";
 import { MemoryRooms } from "../backends/memory/rooms.ts";
 import { FakeClock } from "../fake_clock.ts";
 
 function setup() {
-  const rooms = new MemoryRooms();
   const clock = new FakeClock(1_000_000);
+  const rooms = new MemoryRooms({ clock });
   const access = new RoomAccess({
     rooms,
     messages: new MemoryStore(),
@@ -20,7 +21,13 @@ function setup() {
     identity: null,
     address: "10.0.0.1",
   });
-  return { rooms, gate, clock, advance: (ms: number) => clock.tick(ms) };
+  return {
+    rooms,
+    access,
+    gate,
+    clock,
+    advance: (ms: number) => clock.tick(ms),
+  };
 }
 
 Deno.test("a mute stored without a control event holds from the first frame after LOOK_MAX_AGE_MS", async () => {
@@ -73,4 +80,24 @@ Deno.test("a timed mute ends on the gate's clock, without a new reading", async 
   advance(60_000);
   assert.equal(gate.muted, false);
   assert.equal(gate.check("message"), "allow");
+});
+
+Deno.test("slow mode holds a guest by its address on the clock: one message per slowModeS, a new clientId no way round it", async () => {
+  const { rooms, access, gate, clock, advance } = setup();
+  await rooms.create({ ...defaultSettings("r"), owner: "own", slowModeS: 2 });
+  await gate.admit({ canonical: "ann", username: "ann", guestKey: "g:a" });
+  assert.equal(await gate.slowModePasses(), true);
+  assert.equal(await gate.slowModePasses(), false);
+  const again = new Gate(access, {
+    room: "r",
+    identity: null,
+    address: "10.0.0.1",
+  });
+  await again.admit({ canonical: "ann2", username: "ann2", guestKey: "g:b" });
+  assert.equal(await again.slowModePasses(), false, "same address");
+  advance(1_999);
+  assert.equal(await gate.slowModePasses(), false);
+  advance(1);
+  assert.equal(await again.slowModePasses(), true);
+  assert.equal(clock.now(), 1_002_000);
 });

@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from "../../clock.ts";
 import {
   type AuditEntry,
   type Invite,
@@ -28,6 +29,12 @@ interface RoomData {
 export class MemoryRooms implements RoomStore {
   #rooms = new Map<string, RoomData>();
   #invites = new Map<string, Invite>();
+  #clock: Clock;
+
+  /** Invites, remembered names and slow-mode slots expire on `clock` (the real one by default). */
+  constructor(options: { clock?: Clock } = {}) {
+    this.#clock = options.clock ?? systemClock;
+  }
 
   #room(room: string): RoomData {
     let data = this.#rooms.get(room);
@@ -89,7 +96,7 @@ export class MemoryRooms implements RoomStore {
   }
 
   createInvite(invite: Invite): Promise<void> {
-    const now = Date.now();
+    const now = this.#clock.now();
     for (const [code, held] of this.#invites) {
       if (held.expiresAt + INVITE_GRACE_MS <= now) this.#invites.delete(code);
     }
@@ -150,7 +157,7 @@ export class MemoryRooms implements RoomStore {
     options: { canonical: string; keys: readonly string[] },
   ): Promise<void> {
     const seen = this.#room(room).seen;
-    const now = Date.now();
+    const now = this.#clock.now();
     for (const [name, entry] of seen) {
       if (entry.until <= now) seen.delete(name);
     }
@@ -165,7 +172,7 @@ export class MemoryRooms implements RoomStore {
   recall(room: string, canonical: string): Promise<string[]> {
     const entry = this.#rooms.get(room)?.seen.get(canonical);
     return Promise.resolve(
-      entry && entry.until > Date.now() ? [...entry.keys] : [],
+      entry && entry.until > this.#clock.now() ? [...entry.keys] : [],
     );
   }
 
@@ -189,7 +196,7 @@ export class MemoryRooms implements RoomStore {
     options: { key: string; ms: number },
   ): Promise<boolean> {
     const slots = this.#room(room).slots;
-    const now = Date.now();
+    const now = this.#clock.now();
     if ((slots.get(options.key) ?? 0) > now) return Promise.resolve(false);
     slots.set(options.key, now + options.ms);
     if (slots.size > 10_000) {
