@@ -22,12 +22,6 @@ export function refused(decision: Decision | "unauthorized"): Response {
   return json({ error: "forbidden" }, 403);
 }
 
-/** The canonical room of the route, or null (answer 404). */
-export function roomParam(ctx: RouteContext<unknown, AppState>): string | null {
-  const room = parseRoom(ctx.params.room ?? "");
-  return room.ok ? room.canonical : null;
-}
-
 /** Who sent the request, for the room (cookie, `?token=`) and from where. */
 export async function askerOf(
   req: Request,
@@ -55,6 +49,8 @@ export interface RoomRouteOptions {
   action: Action;
   /** Answer an invalid room name with `{"error":"no such room","reason"}` (the history and search routes). */
   nameReason?: boolean;
+  /** Refuse only a room the asker may not see; what it may do there is decided later (the WebSocket, per frame). */
+  hiddenOnly?: boolean;
 }
 
 /**
@@ -83,7 +79,10 @@ export function roomRoute(
     const asker = await askerOf(req, ctx, room);
     const { access } = ctx.state;
     const { decision, look } = await access.may(options.action, room, asker);
-    if (decision !== "allow") return refused(decision);
+    const allowed = options.hiddenOnly
+      ? decision !== "hidden"
+      : decision === "allow";
+    if (!allowed) return refused(decision);
     const audit = (entry: { action: string; target: string }) =>
       access.rooms.audit(room, {
         ...entry,

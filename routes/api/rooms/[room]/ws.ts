@@ -4,11 +4,7 @@ import {
   isWebSocketUpgrade,
   refusalResponse,
 } from "../../../../lib/http/socket_guards.ts";
-import {
-  askerOf,
-  refused,
-  roomParam,
-} from "../../../../lib/http/room_routes.ts";
+import { roomRoute } from "../../../../lib/http/room_routes.ts";
 
 /**
  * The WebSocket of one room. Invalid names, and private rooms the request
@@ -17,12 +13,8 @@ import {
  * `_middleware.ts`, which holds the socket's place in `ctx.state.ticket`.
  */
 export const handler: Handlers<unknown, AppState> = {
-  async GET(req, ctx) {
-    const room = roomParam(ctx);
-    if (!room) return refused("hidden");
-    const asker = await askerOf(req, ctx, room);
-    const { decision } = await ctx.state.access.may("page", room, asker);
-    if (decision === "hidden") return refused("hidden");
+  GET: roomRoute({ action: "page", hiddenOnly: true }, (req, ctx, allowed) => {
+    const { room, asker } = allowed;
     if (!isWebSocketUpgrade(req)) {
       return Response.json({ error: "expected a WebSocket upgrade" }, {
         status: 426,
@@ -45,5 +37,5 @@ export const handler: Handlers<unknown, AppState> = {
       urlToken: new URL(req.url).searchParams.get("token") ?? undefined,
     });
     return upgraded.response;
-  },
+  }),
 };
