@@ -2,7 +2,6 @@
 import assert from "node:assert/strict";
 import type { Config } from "../lib/config.ts";
 import { until } from "./support/hostile.ts";
-import { freePort } from "./support/server.ts";
 import {
   type Frame,
   freshRoom,
@@ -33,7 +32,7 @@ async function startIsolate(config: Partial<Config>): Promise<Isolate> {
   const ready = reply("ready");
   worker.postMessage({
     type: "start",
-    config: { ...config, port: freePort() },
+    config: { ...config, port: 0 },
   });
   const { port } = await ready;
   return {

@@ -6,7 +6,6 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { freePort } from "./support/server.ts";
 import { diskSupport, onSmallDisk, warnNoDisk } from "./support/small_disk.ts";
 import { startTaskFlags } from "./support/start_task.ts";
 
@@ -66,7 +65,6 @@ Deno.test("CHAT_KV_PATH outside ./data under deno task start's permissions: one 
 
 Deno.test("a KV file outside ./data works when its folder may be written", async () => {
   const dir = await Deno.makeTempDir({ prefix: "chat_kv_allowed_" });
-  const port = freePort();
   const flags = (await startTaskFlags()).map((flag) =>
     flag.startsWith("--allow-write=") ? `${flag},${dir}` : flag
   );
@@ -76,7 +74,7 @@ Deno.test("a KV file outside ./data works when its folder may be written", async
     env: {
       NO_COLOR: "1",
       HOSTNAME: "127.0.0.1",
-      PORT: String(port),
+      PORT: "0",
       CHAT_KV_PATH: `${dir}/chat.kv`,
     },
     stdin: "null",
@@ -87,11 +85,16 @@ Deno.test("a KV file outside ./data works when its folder may be written", async
     const reader = child.stdout.pipeThrough(new TextDecoderStream())
       .getReader();
     let seen = "";
-    while (!seen.includes('"event":"start"')) {
+    // The start line, whole: it names the port the server bound (PORT=0).
+    while (!/"event":"start"[^\n]*\n/.test(seen)) {
       const { value, done } = await reader.read();
       if (done) throw new Error(`exited before listening: ${seen}`);
       seen += value;
     }
+    const start = seen.split("\n").find((line) =>
+      line.includes('"event":"start"')
+    )!;
+    const { port } = JSON.parse(start);
     const res = await fetch(`http://127.0.0.1:${port}/healthz`);
     assert.equal(res.status, 200);
     await res.body?.cancel();
