@@ -8,6 +8,7 @@ import { FakeClock } from "../fake_clock.ts";
 import type { RouteContext } from "../framework/types.ts";
 import { People } from "../people/people.ts";
 import { RoomAccess } from "../rooms/access.ts";
+import { defaultSettings } from "../rooms/room_store.ts";
 import { json } from "./json.ts";
 import {
   limitParam,
@@ -124,4 +125,26 @@ Deno.test("roomRoute: the handler gets the canonical room, the asker from the pe
   assert.deepEqual(await rooms.auditLog("lobby", 10), [
     { action: "invite", by: "", target: "2 uses", ts: 5_000 },
   ]);
+});
+
+Deno.test("roomRoute hiddenOnly: a room the asker may see lets the handler decide; a private one is 404", async () => {
+  const { ctx, rooms } = routeContext("closed");
+  await rooms.create({
+    ...defaultSettings("closed"),
+    owner: "o",
+    guests: false,
+  });
+  const handle = () => json({ ok: true });
+  const req = new Request("http://x/");
+  const strict = roomRoute({ action: "join" }, handle);
+  const seen = roomRoute({ action: "join", hiddenOnly: true }, handle);
+  assert.equal((await strict(req, ctx)).status, 403);
+  assert.equal((await seen(req, ctx)).status, 200);
+  const secret = routeContext("secret");
+  await secret.rooms.create({
+    ...defaultSettings("secret"),
+    owner: "o",
+    visibility: "private",
+  });
+  assert.equal((await seen(req, secret.ctx)).status, 404);
 });
