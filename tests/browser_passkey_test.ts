@@ -1,7 +1,7 @@
 /** Passkeys end to end in real Chromium, with the DevTools protocol's virtual authenticator; the sign-in page's errors and accessibility. */
 import assert from "node:assert/strict";
 import axe from "axe-core";
-import type { Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import {
   launchBrowser,
   PAGE_TIMEOUT_MS,
@@ -11,6 +11,12 @@ import {
 import { startApp } from "./support/app_server.ts";
 
 const AXE_SOURCE = (axe as unknown as { source: string }).source;
+
+/** One Chromium for both tests, launched on first use; each test closes its own contexts. */
+let shared: Promise<Browser> | undefined;
+Deno.test.afterAll(async () => {
+  await (await shared)?.close();
+});
 
 async function me(page: Page): Promise<{ status: number; username?: string }> {
   return await page.evaluate(async () => {
@@ -27,7 +33,7 @@ Deno.test({
   async fn() {
     const server = await startApp({ env: { HOSTNAME: "127.0.0.1" } });
     const base = `http://localhost:${server.port}`;
-    const browser = await launchBrowser();
+    const browser = await (shared ??= launchBrowser());
     try {
       const context = await browser.newContext();
       const page = await context.newPage();
@@ -99,7 +105,7 @@ Deno.test({
         "no script error (answers 401 and 409 are logged by the browser)",
       );
     } finally {
-      await browser.close();
+      await Promise.all(browser.contexts().map((context) => context.close()));
       await server.stop();
     }
   },
@@ -111,7 +117,7 @@ Deno.test({
   ignore: skipBrowserTests(),
   async fn() {
     const server = await startApp();
-    const browser = await launchBrowser();
+    const browser = await (shared ??= launchBrowser());
     try {
       const context = await browser.newContext({ bypassCSP: true });
       const page = await context.newPage();
@@ -165,7 +171,7 @@ Deno.test({
       );
       assert.deepEqual(serious.map((v) => v.id), []);
     } finally {
-      await browser.close();
+      await Promise.all(browser.contexts().map((context) => context.close()));
       await server.stop();
     }
   },
