@@ -55,12 +55,13 @@ export function placement(
   };
 }
 
-/** The command line that runs `args` on `cpus` with room for `nofile` open files. */
+/** The command line that runs `args` on `cpus` with room for `nofile` open files, at `nice` (lower priority) when given. */
 export function wrap(
   args: string[],
-  options: { cpus?: string; nofile: number },
+  options: { cpus?: string; nofile: number; nice?: number },
 ): string[] {
   let command = args;
+  if (options.nice) command = ["nice", "-n", String(options.nice), ...command];
   if (options.cpus !== undefined) {
     command = ["taskset", "-c", options.cpus, ...command];
   }

@@ -38,6 +38,8 @@ export interface ServerOptions {
   isolates?: number;
   /** False: not pinned even when the placement pins servers. */
   pin?: boolean;
+  /** Runs the server at this `nice` (lower priority than the load clients). */
+  nice?: number;
 }
 
 /** The process `pid` and every process below it, from /proc. */
@@ -122,6 +124,7 @@ export async function startServer(
     {
       cpus: options.pin === false ? undefined : options.placement.serverCpus,
       nofile: options.placement.nofile,
+      nice: options.nice,
     },
   );
   const child = new Deno.Command(program, {
