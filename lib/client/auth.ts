@@ -21,11 +21,11 @@ export async function signIn(
   });
   const body = await res.json().catch(() => null);
   if (res.ok) return finish({ status: res.status, body });
-  return explain(
-    res.status,
+  return explain({
+    status: res.status,
     body,
-    Number(res.headers.get("retry-after") ?? "60"),
-  );
+    retryAfterS: Number(res.headers.get("retry-after") ?? "60"),
+  });
 }
 
 /** Signs out here and on every server. */

@@ -30,11 +30,10 @@ export async function post(path: string, body?: unknown): Promise<Answer> {
 
 /** A sentence for an error answer of the auth routes. */
 export function explain(
-  status: number,
   // deno-lint-ignore no-explicit-any
-  body: any,
-  retryAfterS?: number,
+  answer: { status: number; body: any; retryAfterS?: number },
 ): Extract<AuthResult, { ok: false }> {
+  const { status, body, retryAfterS } = answer;
   const error = body?.error;
   if (status === 429) {
     const minutes = Math.max(1, Math.ceil((retryAfterS ?? 60) / 60));
@@ -90,5 +89,5 @@ export function finish(
   if ((status === 200 || status === 201) && body?.username) {
     return { ok: true, username: body.username };
   }
-  return explain(status, body);
+  return explain({ status, body });
 }

@@ -8,21 +8,33 @@ Deno.test("auth answers: an account's name, or a sentence about the field at fau
   });
   assertEquals(finish({ status: 200, body: {} }).ok, false);
   assertEquals(
-    explain(429, null, 61).message,
+    explain({ status: 429, body: null, retryAfterS: 61 }).message,
     "Too many attempts. Try again in 2 minutes.",
   );
   assertEquals(
-    explain(429, null).message,
+    explain({ status: 429, body: null }).message,
     "Too many attempts. Try again in 1 minute.",
   );
-  assertEquals(explain(401, { error: "bad_credentials" }).field, "password");
-  assertEquals(explain(409, { error: "name_taken" }).field, "username");
   assertEquals(
-    explain(400, { error: "invalid_username", message: "Too long." }),
+    explain({ status: 401, body: { error: "bad_credentials" } }).field,
+    "password",
+  );
+  assertEquals(
+    explain({ status: 409, body: { error: "name_taken" } }).field,
+    "username",
+  );
+  assertEquals(
+    explain({
+      status: 400,
+      body: { error: "invalid_username", message: "Too long." },
+    }),
     { ok: false, message: "Too long.", field: "username" },
   );
-  assertEquals(explain(400, { error: "weak_password" }).field, "password");
-  assertEquals(explain(500, "<html>"), {
+  assertEquals(
+    explain({ status: 400, body: { error: "weak_password" } }).field,
+    "password",
+  );
+  assertEquals(explain({ status: 500, body: "<html>" }), {
     ok: false,
     message: "Something went wrong (500). Try again.",
   });

@@ -18,7 +18,9 @@ function cancelled(error: unknown): AuthResult {
 /** Creates an account with a passkey alone. */
 export async function passkeySignUp(username: string): Promise<AuthResult> {
   const start = await post("/api/auth/passkey/register/options", { username });
-  if (start.status !== 200) return explain(start.status, start.body);
+  if (start.status !== 200) {
+    return explain({ status: start.status, body: start.body });
+  }
   let response;
   try {
     response = await startRegistration({ optionsJSON: start.body.options });
@@ -36,7 +38,9 @@ export async function passkeySignUp(username: string): Promise<AuthResult> {
 /** Signs in with any passkey of this site. */
 export async function passkeySignIn(): Promise<AuthResult> {
   const start = await post("/api/auth/passkey/login/options");
-  if (start.status !== 200) return explain(start.status, start.body);
+  if (start.status !== 200) {
+    return explain({ status: start.status, body: start.body });
+  }
   let response;
   try {
     response = await startAuthentication({ optionsJSON: start.body.options });

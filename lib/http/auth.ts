@@ -40,7 +40,7 @@ async function usernameAndPassword(
     return json({
       error: "bad_request",
       message: "Send a username and a password.",
-    }, 400);
+    }, { status: 400 });
   }
   return { username: body.username, password: body.password };
 }
@@ -94,15 +94,21 @@ export class Auth implements PasskeyPeople {
 
   /** `POST /api/auth/signup`. */
   async signup(req: Request, info: Deno.ServeHandlerInfo): Promise<Response> {
-    if (this.mode === "off") return json({ error: "not_found" }, 404);
+    if (this.mode === "off") {
+      return json({ error: "not_found" }, { status: 404 });
+    }
     const body = await usernameAndPassword(req);
     if (body instanceof Response) return body;
     const name = parseUsername(body.username);
     if (!name.ok) {
-      return json({ error: "invalid_username", message: name.reason }, 400);
+      return json({ error: "invalid_username", message: name.reason }, {
+        status: 400,
+      });
     }
     const weak = passwordProblem(body.password);
-    if (weak) return json({ error: "weak_password", message: weak }, 400);
+    if (weak) {
+      return json({ error: "weak_password", message: weak }, { status: 400 });
+    }
     const address = this.address(req, info);
     const verdict = await this.throttle.signup(address);
     if (!verdict.ok) return tooMany(verdict);
@@ -132,7 +138,9 @@ export class Auth implements PasskeyPeople {
 
   /** `POST /api/auth/login`: the same answer, after the same work, for an unknown name and a wrong password. */
   async login(req: Request, info: Deno.ServeHandlerInfo): Promise<Response> {
-    if (this.mode === "off") return json({ error: "not_found" }, 404);
+    if (this.mode === "off") {
+      return json({ error: "not_found" }, { status: 404 });
+    }
     const body = await usernameAndPassword(req);
     if (body instanceof Response) return body;
     const password = body.password.slice(0, 1024);
@@ -155,7 +163,7 @@ export class Auth implements PasskeyPeople {
     if (!ok || !account) {
       await this.throttle.failed(address);
       this.log("info", "login_failed", { address });
-      return json({ error: "bad_credentials" }, 401);
+      return json({ error: "bad_credentials" }, { status: 401 });
     }
     await this.throttle.succeeded(canonical);
     return await this.signedIn(req, {
@@ -168,7 +176,9 @@ export class Auth implements PasskeyPeople {
 
   /** `POST /api/auth/logout`: revokes the session on every server and clears the cookie. */
   async logout(req: Request, info: Deno.ServeHandlerInfo): Promise<Response> {
-    if (this.mode === "off") return json({ error: "not_found" }, 404);
+    if (this.mode === "off") {
+      return json({ error: "not_found" }, { status: 404 });
+    }
     const id = sessionIdOf(req);
     if (id) this.#onSignedOut(await this.people.sessions.end(id));
     return new Response(null, {
@@ -182,18 +192,19 @@ export class Auth implements PasskeyPeople {
 
   /** `GET /api/auth/me`. */
   async me(req: Request, info: Deno.ServeHandlerInfo): Promise<Response> {
-    if (this.mode === "off") return json({ error: "not_found" }, 404);
+    if (this.mode === "off") {
+      return json({ error: "not_found" }, { status: 404 });
+    }
     const id = sessionIdOf(req);
     const live = id ? await this.people.sessions.resolve(id) : null;
-    if (!id || !live) return json({ error: "unauthorized" }, 401);
+    if (!id || !live) return json({ error: "unauthorized" }, { status: 401 });
     const headers: Record<string, string> = live.touched
       ? { "set-cookie": sessionCookie(id, { secure: this.isHttps(req, info) }) }
       : {};
-    return json(
-      { username: live.record.username, kind: "account" },
-      200,
-      headers,
-    );
+    return json({ username: live.record.username, kind: "account" }, {
+      status: 200,
+      headers: headers,
+    });
   }
 
   /**
@@ -206,10 +217,13 @@ export class Auth implements PasskeyPeople {
     const old = sessionIdOf(req);
     if (old) await this.people.sessions.end(old);
     const id = await this.people.sessions.start({ canonical, username });
-    return json({ username }, options.event === "signup" ? 201 : 200, {
-      "set-cookie": sessionCookie(id, {
-        secure: this.isHttps(req, options.info),
-      }),
+    return json({ username }, {
+      status: options.event === "signup" ? 201 : 200,
+      headers: {
+        "set-cookie": sessionCookie(id, {
+          secure: this.isHttps(req, options.info),
+        }),
+      },
     });
   }
 
@@ -233,12 +247,15 @@ export class Auth implements PasskeyPeople {
     return json({
       error: "name_taken",
       message: "That name, or one that looks the same, is taken.",
-    }, 409);
+    }, { status: 409 });
   }
 
   /** `503` when too many password hashes wait; rethrows anything else. */
   busy(error: unknown): Response {
     if (!(error instanceof HashesBusy)) throw error;
-    return json({ error: "busy" }, 503, { "retry-after": "1" });
+    return json({ error: "busy" }, {
+      status: 503,
+      headers: { "retry-after": "1" },
+    });
   }
 }

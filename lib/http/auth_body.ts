@@ -27,8 +27,11 @@ export async function readJson(
 
 /** `429` with `Retry-After`. */
 export function tooMany(verdict: Verdict & { ok: false }): Response {
-  return json({ error: "too_many_attempts" }, 429, {
-    "retry-after": String(verdict.retryAfterS),
+  return json({ error: "too_many_attempts" }, {
+    status: 429,
+    headers: {
+      "retry-after": String(verdict.retryAfterS),
+    },
   });
 }
 

@@ -6,8 +6,10 @@ export const NO_STORE = { "cache-control": "no-store" };
 /** A JSON answer that no cache keeps. */
 export function json(
   body: unknown,
-  status = 200,
-  headers: HeadersInit = {},
+  init: { status?: number; headers?: Record<string, string> } = {},
 ): Response {
-  return Response.json(body, { status, headers: { ...NO_STORE, ...headers } });
+  return Response.json(body, {
+    status: init.status ?? 200,
+    headers: { ...NO_STORE, ...init.headers },
+  });
 }

@@ -84,11 +84,15 @@ export class Passkeys {
     if (start instanceof Response) return start;
     const body = await readJson(req);
     if (!body || typeof body.username !== "string") {
-      return json({ error: "bad_request", message: "Send a username." }, 400);
+      return json({ error: "bad_request", message: "Send a username." }, {
+        status: 400,
+      });
     }
     const name = parseUsername(body.username);
     if (!name.ok) {
-      return json({ error: "invalid_username", message: name.reason }, 400);
+      return json({ error: "invalid_username", message: name.reason }, {
+        status: 400,
+      });
     }
     if (await this.#people.ownerOf(name.name)) return this.#people.taken();
     const userHandle = encodeBase64Url(
@@ -234,7 +238,9 @@ export class Passkeys {
     req: Request,
     info: Deno.ServeHandlerInfo,
   ): Promise<{ origin: string; rpID: string } | Response> {
-    if (this.#people.mode === "off") return json({ error: "not_found" }, 404);
+    if (this.#people.mode === "off") {
+      return json({ error: "not_found" }, { status: 404 });
+    }
     const party = relyingParty(req, {
       https: this.#people.isHttps(req, info),
     });
@@ -242,7 +248,7 @@ export class Passkeys {
       return json({
         error: "bad_request",
         message: "Passkeys work from this server's own pages only.",
-      }, 400);
+      }, { status: 400 });
     }
     const verdict = await this.#people.throttle.take(
       `ceremony:${this.#people.address(req, info)}`,
@@ -260,7 +266,7 @@ export class Passkeys {
       JSON.stringify(ceremony),
       CHALLENGE_TTL_MS,
     );
-    return json({ ceremony: id, options }, 200);
+    return json({ ceremony: id, options }, { status: 200 });
   }
 
   /** Reads `{ceremony, response}` and takes the ceremony (once); a Response when there is none. */
@@ -272,13 +278,15 @@ export class Passkeys {
     | { ceremony: Ceremony; response: Record<string, unknown> }
     | Response
   > {
-    if (this.#people.mode === "off") return json({ error: "not_found" }, 404);
+    if (this.#people.mode === "off") {
+      return json({ error: "not_found" }, { status: 404 });
+    }
     const body = await readJson(req, MAX_PASSKEY_BODY_BYTES);
     if (
       !body || typeof body.ceremony !== "string" || body.ceremony.length > 64 ||
       typeof body.response !== "object" || body.response === null
     ) {
-      return json({ error: "bad_request" }, 400);
+      return json({ error: "bad_request" }, { status: 400 });
     }
     const raw = await this.#people.accounts.takeChallenge(
       `passkey:${body.ceremony}`,
@@ -288,7 +296,7 @@ export class Passkeys {
       return json({
         error: "expired",
         message: "That passkey request is over; try again.",
-      }, 400);
+      }, { status: 400 });
     }
     const party = relyingParty(req, {
       https: this.#people.isHttps(req, info),
@@ -301,6 +309,6 @@ export class Passkeys {
     const address = this.#people.address(req, info);
     await this.#people.throttle.failed(address);
     this.#people.log("info", "passkey_failed", { address });
-    return json({ error: "bad_credentials" }, 401);
+    return json({ error: "bad_credentials" }, { status: 401 });
   }
 }

@@ -17,19 +17,23 @@ export const MAX_BODY_BYTES = 4096;
  * exist, so it says nothing about the room.
  */
 export function refused(decision: Decision | "unauthorized"): Response {
-  if (decision === "hidden") return json({ error: "no such room" }, 404);
-  if (decision === "unauthorized") return json({ error: "unauthorized" }, 401);
-  return json({ error: "forbidden" }, 403);
+  if (decision === "hidden") {
+    return json({ error: "no such room" }, { status: 404 });
+  }
+  if (decision === "unauthorized") {
+    return json({ error: "unauthorized" }, { status: 401 });
+  }
+  return json({ error: "forbidden" }, { status: 403 });
 }
 
 /** Who sent the request, for the room (cookie, `?token=`) and from where. */
 export async function askerOf(
   req: Request,
   ctx: RouteContext<unknown, AppState>,
-  room?: string,
+  options: { room?: string } = {},
 ): Promise<Asker> {
   return {
-    identity: await ctx.state.people.whoIs(credentialsOf(req), room),
+    identity: await ctx.state.people.whoIs(credentialsOf(req), options.room),
     address: requestAddress(req, ctx),
   };
 }
@@ -76,7 +80,7 @@ export function roomRoute(
         : refused("hidden");
     }
     const room = parsed.canonical;
-    const asker = await askerOf(req, ctx, room);
+    const asker = await askerOf(req, ctx, { room });
     const { access } = ctx.state;
     const { decision, look } = await access.may(options.action, room, asker);
     const allowed = options.hiddenOnly
@@ -122,12 +126,12 @@ export async function readBody(
   try {
     bytes = await readBoundedBody(req, MAX_BODY_BYTES);
   } catch {
-    return json({ error: "unreadable body" }, 400);
+    return json({ error: "unreadable body" }, { status: 400 });
   }
-  if (bytes === null) return json({ error: "body too large" }, 413);
+  if (bytes === null) return json({ error: "body too large" }, { status: 413 });
   const text = new TextDecoder().decode(bytes);
   if (new TextEncoder().encode(text).length > MAX_BODY_BYTES) {
-    return json({ error: "body too large" }, 413);
+    return json({ error: "body too large" }, { status: 413 });
   }
   if (text.trim() === "") return {};
   try {
@@ -138,5 +142,5 @@ export async function readBody(
   } catch {
     // answered below
   }
-  return json({ error: "the body must be a JSON object" }, 400);
+  return json({ error: "the body must be a JSON object" }, { status: 400 });
 }

@@ -52,7 +52,7 @@ export const handler: Handlers<RoomData, AppState> = {
     const { decision, look } = await ctx.state.access.may(
       "page",
       room,
-      await askerOf(req, ctx, room),
+      await askerOf(req, ctx, { room }),
     );
     if (decision !== "allow") return ctx.renderNotFound();
     const history = await ctx.state.chat.history(room, {

@@ -154,9 +154,9 @@ export function collapseTwins(group: Pending[]): Pending[] {
 /** Answers an append and its twins (those as duplicates). */
 export function settle(
   append: Pending,
-  message: MessageEvent,
-  duplicate: boolean,
+  result: { message: MessageEvent; duplicate: boolean },
 ): void {
+  const { message, duplicate } = result;
   append.resolve({ message, duplicate });
   for (const twin of append.twins) twin.resolve({ message, duplicate: true });
 }

@@ -230,7 +230,7 @@ export class KvStore implements MessageStore {
           id,
         ]);
         if (!original.value) return;
-        settle(append, toWire(original.value), true);
+        settle(append, { message: toWire(original.value), duplicate: true });
         settled.add(append);
       }),
     );
@@ -277,7 +277,7 @@ export class KvStore implements MessageStore {
             this.#remember(room, { seq, versionstamp: result.versionstamp });
           }
           for (const [append, message] of written) {
-            settle(append, message, false);
+            settle(append, { message, duplicate: false });
           }
           return;
         }

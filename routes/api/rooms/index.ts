@@ -28,15 +28,19 @@ export const handler: Handlers<unknown, AppState> = {
     if (body instanceof Response) return body;
     const room = parseRoom(typeof body.room === "string" ? body.room : "");
     if (!room.ok) {
-      return json({ error: "invalid_room", reason: room.reason }, 400);
+      return json({ error: "invalid_room", reason: room.reason }, {
+        status: 400,
+      });
     }
     const visibility = parseVisibility(body.visibility);
-    if (!visibility.ok) return json({ error: visibility.error }, 400);
+    if (!visibility.ok) {
+      return json({ error: visibility.error }, { status: 400 });
+    }
     const topic = parseTopic(body.topic ?? "");
-    if (!topic.ok) return json({ error: topic.error }, 400);
+    if (!topic.ok) return json({ error: topic.error }, { status: 400 });
     const { access } = ctx.state;
     if (await access.messages.lastMessageAt(room.canonical) !== null) {
-      return json({ error: "room_exists" }, 409);
+      return json({ error: "room_exists" }, { status: 409 });
     }
     const settings = {
       ...defaultSettings(room.canonical),
@@ -46,7 +50,7 @@ export const handler: Handlers<unknown, AppState> = {
       createdAt: access.clock.now(),
     };
     if (!(await access.rooms.create(settings))) {
-      return json({ error: "room_exists" }, 409);
+      return json({ error: "room_exists" }, { status: 409 });
     }
     await access.rooms.audit(room.canonical, {
       action: "create",
@@ -55,6 +59,6 @@ export const handler: Handlers<unknown, AppState> = {
       ts: settings.createdAt,
     });
     access.control(room.canonical, { action: "settings" });
-    return json(settings, 201);
+    return json(settings, { status: 201 });
   },
 };

@@ -13,7 +13,7 @@ export const handler: Handlers<unknown, AppState> = {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_AUDIT_ENTRIES) {
       return json({
         error: `limit must be a whole number from 1 to ${MAX_AUDIT_ENTRIES}`,
-      }, 400);
+      }, { status: 400 });
     }
     return json({
       entries: await ctx.state.access.rooms.auditLog(room, limit),

@@ -33,7 +33,7 @@ export const handler: Handlers<unknown, AppState> = {
     const body = await readBody(req);
     if (body instanceof Response) return body;
     const patch = parsePatch(body);
-    if (!patch.ok) return json({ error: patch.error }, 400);
+    if (!patch.ok) return json({ error: patch.error }, { status: 400 });
     const settings = await access.rooms.update(room, patch.value);
     if (!settings) return refused("forbidden");
     access.control(room, { action: "settings" });

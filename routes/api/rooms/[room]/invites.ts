@@ -16,7 +16,7 @@ export const handler: Handlers<unknown, AppState> = {
       const body = await readBody(req);
       if (body instanceof Response) return body;
       const wanted = parseInviteRequest(body);
-      if (!wanted.ok) return json({ error: wanted.error }, 400);
+      if (!wanted.ok) return json({ error: wanted.error }, { status: 400 });
       const code = newInviteCode();
       const expiresAt = access.clock.now() + wanted.value.expiresInS * 1000;
       await access.rooms.createInvite({
@@ -32,7 +32,7 @@ export const handler: Handlers<unknown, AppState> = {
         url: `/invite/${code}`,
         expiresAt,
         maxUses: wanted.value.maxUses,
-      }, 201);
+      }, { status: 201 });
     },
   ),
 };

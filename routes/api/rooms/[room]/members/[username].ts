@@ -14,7 +14,9 @@ export const handler: Handlers<unknown, AppState> = {
       const found = (await access.rooms.members(room)).filter((m) =>
         canonicalName(m.username) === target
       );
-      if (found.length === 0) return json({ error: "not a member" }, 404);
+      if (found.length === 0) {
+        return json({ error: "not a member" }, { status: 404 });
+      }
       for (const member of found) {
         await access.rooms.removeMember(room, member.key);
       }

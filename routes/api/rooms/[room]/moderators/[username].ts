@@ -15,7 +15,7 @@ export const handler: Handlers<unknown, AppState> = {
         canonicalName(m) !== target
       );
       if (moderators.length === look.settings.moderators.length) {
-        return json({ error: "not a moderator" }, 404);
+        return json({ error: "not a moderator" }, { status: 404 });
       }
       await access.rooms.update(room, { moderators });
       await audit({

@@ -19,21 +19,23 @@ export const handler: Handlers<unknown, AppState> = {
       const name = parseUsername(
         typeof body.username === "string" ? body.username : "",
       );
-      if (!name.ok) return json({ error: "invalid_username" }, 400);
+      if (!name.ok) return json({ error: "invalid_username" }, { status: 400 });
       const holder = await ctx.state.people.accounts.get(name.canonical);
-      if (!holder) return json({ error: "no_such_account" }, 404);
+      if (!holder) return json({ error: "no_such_account" }, { status: 404 });
       const moderators = look.settings.moderators.filter((m) =>
         canonicalName(m) !== name.canonical
       );
       if (moderators.length >= MAX_MODERATORS) {
-        return json({ error: `at most ${MAX_MODERATORS} moderators` }, 400);
+        return json({ error: `at most ${MAX_MODERATORS} moderators` }, {
+          status: 400,
+        });
       }
       const settings = await access.rooms.update(room, {
         moderators: [...moderators, holder.username],
       });
       await audit({ action: "moderator_add", target: holder.username });
       access.control(room, { action: "settings" });
-      return json({ moderators: settings?.moderators ?? [] }, 201);
+      return json({ moderators: settings?.moderators ?? [] }, { status: 201 });
     },
   ),
 };
