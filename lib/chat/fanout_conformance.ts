@@ -35,8 +35,9 @@ function collector() {
   };
 }
 
-const names = (events: RoomEvent[]) =>
-  events.map((event) => (event as { username: string }).username);
+function names(events: RoomEvent[]): string[] {
+  return events.map((event) => (event as { username: string }).username);
+}
 
 /** Registers the behaviour every fan-out shared between servers must have. */
 export function testFanoutConformance(
