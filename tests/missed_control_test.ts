@@ -1,26 +1,12 @@
 /** A ban made while a server's Redis subscriber was away still shuts that server's socket once it is back. */
 import assert from "node:assert/strict";
-import { redisServerPath, startRedis } from "./support/redis.ts";
+import { redisCli, startRedis } from "./support/redis.ts";
 import { account, createRoom, socket } from "./support/rooms.ts";
 import { startApp } from "./support/app_server.ts";
 import { freshRoom } from "./support/ws_client.ts";
 
 /** Generous: the suite runs on a busy 2-core machine. */
 const WAIT_MS = 20_000;
-
-async function redisCli(port: number, args: string[]): Promise<string> {
-  const cli = redisServerPath()!.replace(/redis-server$/, "redis-cli");
-  const out = await new Deno.Command(cli, {
-    args: ["-p", String(port), ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  if (!out.success || text.startsWith("ERR")) {
-    throw new Error(`redis-cli ${args.join(" ")}: ${text}`);
-  }
-  return text;
-}
 
 Deno.test({
   name:
@@ -52,8 +38,8 @@ Deno.test({
 
       // Connections already signed in keep working; new ones (the killed
       // subscribers coming back) are refused until the password goes.
-      await cli("CONFIG", "SET", "requirepass", "outage");
-      await cli(
+      assert.equal(await cli("CONFIG", "SET", "requirepass", "outage"), "OK\n");
+      const killed = await cli(
         "-a",
         "outage",
         "--no-auth-warning",
@@ -62,13 +48,14 @@ Deno.test({
         "TYPE",
         "pubsub",
       );
+      assert.match(killed, /^[1-9]\d*\n$/, "the servers' subscribers were cut");
 
       owner.send({ type: "ban", username: "troll", reason: "spam" });
       await owner.next((f) => f.type === "notice" || f.type === "left");
       const early = troll.received.find((f) => f.code === "kicked");
       assert.equal(early, undefined, "B's subscriber was away: no kick yet");
 
-      await cli(
+      const reopened = await cli(
         "-a",
         "outage",
         "--no-auth-warning",
@@ -77,6 +64,7 @@ Deno.test({
         "requirepass",
         "",
       );
+      assert.equal(reopened, "OK\n");
       const kicked = await troll.next((f) => f.type === "error", WAIT_MS);
       assert.equal(kicked.code, "kicked");
       assert.equal((await troll.closed).code, 4003);

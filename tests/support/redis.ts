@@ -26,6 +26,26 @@ export function redisServerPath(): string | undefined {
   return undefined;
 }
 
+/** Runs `redis-cli -p port ...args` and returns what it printed (an error reply too); throws when redis-cli fails. */
+export async function redisCli(port: number, args: string[]): Promise<string> {
+  const server = redisServerPath();
+  if (!server) throw new Error("redis-server is not installed");
+  const out = await new Deno.Command(
+    server.replace(/redis-server$/, "redis-cli"),
+    {
+      args: ["-p", String(port), ...args],
+      stdout: "piped",
+      stderr: "piped",
+    },
+  ).output();
+  const text = new TextDecoder().decode(out.stdout);
+  if (!out.success) {
+    const stderr = new TextDecoder().decode(out.stderr);
+    throw new Error(`redis-cli ${args.join(" ")}: ${text}${stderr}`);
+  }
+  return text;
+}
+
 /**
  * Why Redis tests cannot run here, or undefined when they can. In CI a
  * missing redis-server is a failure, not a reason to skip.

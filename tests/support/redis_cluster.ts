@@ -1,5 +1,5 @@
 /** Starts a real Redis Cluster (3 primaries, 3 replicas) on free loopback ports for tests. */
-import { redisServerPath } from "./redis.ts";
+import { redisCli, redisServerPath } from "./redis.ts";
 
 /** How long a silent primary takes to be failed over in the test cluster. */
 export const TEST_NODE_TIMEOUT_MS = 1000;
@@ -36,12 +36,6 @@ export interface RunningCluster {
   settled(): Promise<void>;
   /** Kills everything and removes the temp dir. */
   stop(): Promise<void>;
-}
-
-function cliPath(): string {
-  const server = redisServerPath();
-  if (!server) throw new Error("redis-server is not installed");
-  return server.replace(/redis-server$/, "redis-cli");
 }
 
 /**
@@ -101,25 +95,11 @@ export async function startRedisCluster(
 ): Promise<RunningCluster> {
   const server = redisServerPath();
   if (!server) throw new Error("redis-server is not installed");
-  const cli = cliPath();
   const dir = await Deno.makeTempDir({ prefix: "redis-cluster-" });
   const ports = options.ports ?? clusterPorts();
   const children = new Map<number, Deno.ChildProcess>();
 
-  const run = async (port: number, args: string[]) => {
-    const out = await new Deno.Command(cli, {
-      args: ["-p", String(port), ...args],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder().decode(out.stdout);
-    if (!out.success) {
-      throw new Error(
-        `redis-cli ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`,
-      );
-    }
-    return text;
-  };
+  const run = redisCli;
   const launch = async (port: number) => {
     const nodeDir = `${dir}/${port}`;
     await Deno.mkdir(nodeDir, { recursive: true });
