@@ -21,6 +21,7 @@ import {
   UPGRADE_HEADERS,
 } from "./support/hostile.ts";
 import { startServer } from "./support/server.ts";
+import { within } from "./support/within.ts";
 import { connect, freshRoom } from "./support/ws_client.ts";
 
 const encoder = new TextEncoder();
@@ -243,6 +244,7 @@ function textFrame(rng: Random, only?: "join"): string {
 class FuzzClient {
   #url: string;
   #socket: WebSocket | undefined;
+  #welcomed = Promise.withResolvers<void>();
   closes = 0;
 
   constructor(url: string) {
@@ -259,8 +261,17 @@ class FuzzClient {
       socket.onclose = () => reject(new Error(`could not open ${this.#url}`));
     });
     socket.onclose = null;
+    socket.onmessage = (event) => {
+      const data = typeof event.data === "string" ? event.data : "";
+      if (data.includes('"type":"welcome"')) this.#welcomed.resolve();
+    };
     this.#socket = socket;
     return socket;
+  }
+
+  /** Resolves once any of this client's sockets got a welcome. */
+  welcomed(): Promise<void> {
+    return this.#welcomed.promise;
   }
 
   async send(data: string | Uint8Array): Promise<void> {
@@ -548,7 +559,9 @@ Deno.test({
           c.send(JSON.stringify({ type: "join", username: `warm${i}` }))
         ),
       );
-      await new Promise((r) => setTimeout(r, 200));
+      await within(Promise.all(clients.map((c) => c.welcomed())), {
+        what: "every warm-up join welcomed",
+      });
       const rssBefore = pid === undefined ? undefined : residentBytes(pid);
 
       const started = Date.now();
