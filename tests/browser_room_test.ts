@@ -346,21 +346,31 @@ Deno.test({
         async () => {
           const room = randomRoom();
           const context = await b.newContext();
-          let refuse = false;
-          let refused = 0;
+          // "refuse" closes each attempt at once; "hold" keeps it connecting
+          // (never open, never failed), so no retry of the client's own is
+          // pending and only "Retry now" can make the next attempt.
+          let mode: "accept" | "refuse" | "hold" = "accept";
+          let attempts = 0;
+          let held = 0;
+          const release = Promise.withResolvers<void>();
           const sockets: WebSocketRoute[] = [];
-          await context.routeWebSocket(/\/ws$/, (ws) => {
-            if (refuse) {
-              refused++;
+          await context.routeWebSocket(/\/ws$/, async (ws) => {
+            if (mode === "accept") {
+              ws.connectToServer();
+              sockets.push(ws);
+              return;
+            }
+            attempts++;
+            if (mode === "refuse") {
               ws.close({ code: 1011, reason: "test" });
               return;
             }
-            ws.connectToServer();
-            sockets.push(ws);
+            held++;
+            await release.promise;
           });
           const page = await openRoom(context, { url, room });
           await joinAs(page, "gail");
-          refuse = true;
+          mode = "refuse";
           await sockets.at(-1)!.close({ code: 1006, reason: "cut" });
           const banner = page.locator(".banner");
           await banner.waitFor();
@@ -371,22 +381,19 @@ Deno.test({
             .waitFor();
           assert(await page.locator("#chat-input").isDisabled());
           assert(await page.locator(".btn-send").isDisabled());
-          // While refused the banner stays, so the click cannot race the
-          // client's own retry: "Retry now" makes an attempt at once.
-          const before = refused;
-          await banner.getByRole("button", { name: "Retry now" }).click();
-          await until(() => refused > before, {
-            timeoutMs: 15_000,
-            what: "an attempt made by Retry now",
-          });
-          refuse = false;
-          // The client's own backoff may win the race to reconnect and take
-          // the banner (and its button) away: then there is nothing to click.
-          await banner.getByRole("button", { name: "Retry now" })
-            .click({ timeout: 5_000 }).catch(() => {});
+          mode = "hold";
+          await until(() => held === 1, { what: "an attempt held" });
+          const before = attempts;
+          const retry = banner.getByRole("button", { name: "Retry now" });
+          await retry.click();
+          await until(() => held === 2, { what: "an attempt by Retry now" });
+          assertEquals(attempts, before + 1, "one attempt, made by Retry now");
+          mode = "accept";
+          await retry.click();
           await page.locator(".status-online").waitFor({ timeout: 60_000 });
           await banner.waitFor({ state: "detached" });
           assert(await page.locator("#chat-input").isEnabled());
+          release.resolve();
           await context.close();
         },
       );

@@ -16,6 +16,7 @@ import {
   skipBrowserTests,
   watchErrors,
 } from "./support/browser.ts";
+import { until } from "./support/hostile.ts";
 import { type RunningApp, startApp } from "./support/app_server.ts";
 
 const ignore = skipBrowserTests();
@@ -212,11 +213,17 @@ Deno.test({
           const context = await b.newContext({
             viewport: { width: 1280, height: 500 },
           });
+          // While refusing, an attempt is held open-ended (it never opens or
+          // closes), so no retry of the client's own can reconnect and take
+          // the button away before the click: only "Retry now" gets through.
           let refuse = false;
+          let held = 0;
+          const release = Promise.withResolvers<void>();
           const sockets: WebSocketRoute[] = [];
-          await context.routeWebSocket(/\/ws$/, (ws) => {
+          await context.routeWebSocket(/\/ws$/, async (ws) => {
             if (refuse) {
-              ws.close({ code: 1011, reason: "test" });
+              held++;
+              await release.promise;
               return;
             }
             ws.connectToServer();
@@ -230,7 +237,8 @@ Deno.test({
           await log.evaluate((el) => el.scrollTop = -el.scrollHeight);
           refuse = true;
           await sockets.at(-1)!.close({ code: 1006, reason: "cut" });
-          const banner = page.locator(".banner");
+          await until(() => held > 0, { what: "an attempt held" });
+          const banner = page.locator(".banner", { hasText: "Reconnecting" });
           await banner.waitFor();
           assertEquals(
             (await panel.locator(".member-name").allTextContents()).join(),
@@ -260,6 +268,7 @@ Deno.test({
           refuse = false;
           await banner.getByRole("button", { name: "Retry now" }).click();
           await page.locator(".status-online").waitFor();
+          release.resolve();
           await bob.close();
           await context.close();
         },

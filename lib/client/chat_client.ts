@@ -203,10 +203,10 @@ export class ChatClient {
     this.#write({ type: "typing" });
   }
 
-  /** Skips the backoff wait and reconnects now (e.g. when the browser is back online). */
+  /** Skips the backoff wait, or an attempt still hanging, and reconnects now (e.g. when the browser is back online). */
   reconnectNow(): void {
     if (this.#closed || this.#state.username === null) return;
-    this.#socket.connect();
+    this.#socket.retryNow();
   }
 
   /**

@@ -103,6 +103,17 @@ export class ReconnectingSocket {
     };
   }
 
+  /**
+   * Connects now, skipping any backoff wait, and drops an attempt that has
+   * not opened yet (it may hang for a minute on a bad network); nothing while
+   * open or after a stop.
+   */
+  retryNow(): void {
+    if (this.#stopped || this.isOpen) return;
+    this.#drop();
+    this.connect();
+  }
+
   /** Writes `data` on the open socket; false when it is not open. */
   send(data: string): boolean {
     const socket = this.#socket;
@@ -125,6 +136,10 @@ export class ReconnectingSocket {
   /** Stops and closes the socket (1000), telling nobody. */
   close(): void {
     this.stop();
+    this.#drop();
+  }
+
+  #drop(): void {
     const socket = this.#socket;
     this.#socket = null;
     if (!socket) return;

@@ -169,3 +169,26 @@ Deno.test("reconnecting socket: events of a replaced socket are ignored", () => 
   assertEquals(log, ["lost"]);
   assertEquals([sockets.length, clock.pending], [2, 0]);
 });
+
+Deno.test("reconnecting socket: retryNow drops an attempt that never opens and tries at once; nothing while open", () => {
+  const { clock, socket, sockets, log } = setup();
+  socket.connect();
+  socket.connect();
+  assertEquals(sockets.length, 1, "connect waits for the attempt in flight");
+  socket.retryNow();
+  assertEquals(sockets.length, 2);
+  assertEquals(sockets[0].closedWith, [1000, "bye"]);
+  sockets[0].onclose?.({ code: 1006 });
+  sockets[0].onopen?.({});
+  assertEquals([log, clock.pending], [[], 0], "the dropped attempt is silent");
+  sockets[1].open();
+  socket.retryNow();
+  assertEquals([sockets.length, sockets[1].closedWith], [2, null]);
+  sockets[1].drop();
+  assertEquals(clock.pending, 1);
+  socket.retryNow();
+  assertEquals([sockets.length, clock.pending], [3, 0]);
+  socket.stop();
+  socket.retryNow();
+  assertEquals(sockets.length, 3);
+});
