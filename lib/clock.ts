@@ -51,3 +51,40 @@ export function repeat(
     clock.clearTimeout(timer);
   };
 }
+
+/**
+ * Waits for `promise` at most `ms` on `clock`: true when it fulfilled in
+ * time, false when the time ran out first; a rejection passes through.
+ */
+export async function within(
+  promise: Promise<unknown>,
+  options: { ms: number; clock?: Clock },
+): Promise<boolean> {
+  const clock = options.clock ?? systemClock;
+  let timer: TimerId | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = clock.setTimeout(() => resolve(false), options.ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true), late]);
+  } finally {
+    clock.clearTimeout(timer);
+  }
+}
+
+/** `promise`, or a rejection with `error()` once `ms` passed on `clock` first. */
+export async function withDeadline<T>(
+  promise: Promise<T>,
+  options: { ms: number; error: () => Error; clock?: Clock },
+): Promise<T> {
+  const clock = options.clock ?? systemClock;
+  let timer: TimerId | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = clock.setTimeout(() => reject(options.error()), options.ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clock.clearTimeout(timer);
+  }
+}

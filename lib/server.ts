@@ -19,6 +19,7 @@ import { isolateHeader } from "./scale/isolate_header.ts";
 import { openBackend } from "./backends/open.ts";
 import { RoomAccess } from "./rooms/access.ts";
 import { preferVectoredWrites } from "./vectored_writes.ts";
+import { within } from "./clock.ts";
 
 /** Longest wait for open connections to finish at shutdown. */
 export const SHUTDOWN_GRACE_MS = 5_000;
@@ -156,12 +157,7 @@ export async function serveChat(
       stopping ??= (async () => {
         log("info", "shutdown", { reason, connections: chat.connections });
         await chat.shutdown();
-        let grace: ReturnType<typeof setTimeout> | undefined;
-        await Promise.race([
-          server.shutdown(),
-          new Promise((r) => grace = setTimeout(r, SHUTDOWN_GRACE_MS)),
-        ]);
-        clearTimeout(grace);
+        await within(server.shutdown(), { ms: SHUTDOWN_GRACE_MS });
         await store.close();
         log("info", "stopped", {});
       })();

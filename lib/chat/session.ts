@@ -1,4 +1,4 @@
-import { systemClock, type TimerId } from "../clock.ts";
+import { within } from "../clock.ts";
 import { errorFields } from "../log.ts";
 import { Gate } from "../rooms/gate.ts";
 import type { Identity } from "../rooms/identity.ts";
@@ -121,17 +121,10 @@ export class Session implements Peer {
       this.#finish(event.code, event);
       // Counted as open until its name is given back (a join under way
       // included), for at most RELEASE_WAIT_MS.
-      const clock = options.context.clock ?? systemClock;
-      let timer: TimerId | undefined;
-      Promise.race([
-        this.#joining.then(() => this.#released),
-        new Promise((r) =>
-          timer = clock.setTimeout(() => r(0), RELEASE_WAIT_MS)
-        ),
-      ]).finally(() => {
-        clock.clearTimeout(timer);
-        options.onClosed?.();
-      });
+      within(this.#joining.then(() => this.#released), {
+        ms: RELEASE_WAIT_MS,
+        clock: options.context.clock,
+      }).finally(() => options.onClosed?.());
     };
   }
 

@@ -1,4 +1,5 @@
 import { createClient, createCluster } from "@redis/client";
+import { withDeadline, within } from "../../clock.ts";
 
 /** Listener of a pub/sub channel. */
 export type ChannelListener = (message: string, channel: string) => void;
@@ -130,12 +131,7 @@ function cluster(nodes: string[], options: ConnectOptions): {
   /** Until the first connection, gives it a moment, then fails (never a command on a half-known cluster). */
   const ready = async () => {
     if (!connected) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      connected.catch(() => {}),
-      new Promise((r) => timer = setTimeout(r, CONNECT_TIMEOUT_MS)),
-    ]);
-    clearTimeout(timer);
+    await within(connected.catch(() => {}), { ms: CONNECT_TIMEOUT_MS });
     if (connecting()) {
       throw new Error("not connected to the Redis Cluster yet");
     }
@@ -182,22 +178,14 @@ function cluster(nodes: string[], options: ConnectOptions): {
   };
   /** One attempt: the slot map must cover every slot (a cluster still forming answers with none). */
   const attempt = async () => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      await Promise.race([
-        raw.connect(),
-        new Promise((_, reject) =>
-          timer = setTimeout(
-            () => reject(new Error("the cluster did not answer in time")),
-            2 * CONNECT_TIMEOUT_MS,
-          )
-        ),
-      ]);
+      await withDeadline(raw.connect(), {
+        ms: 2 * CONNECT_TIMEOUT_MS,
+        error: () => new Error("the cluster did not answer in time"),
+      });
     } catch (error) {
       raw.destroy();
       throw error;
-    } finally {
-      clearTimeout(timer);
     }
     const slots = raw.slots as ({ master?: unknown } | undefined)[];
     let covered = 0;

@@ -37,6 +37,7 @@ import {
   type StoredMessage,
   toMessage,
 } from "../../store/store.ts";
+import { withDeadline } from "../../clock.ts";
 
 /** Options of {@linkcode RedisStore.open}. */
 export interface RedisStoreOptions extends RetentionOptions {
@@ -58,6 +59,9 @@ export interface RedisStoreOptions extends RetentionOptions {
 function floorOf(input: IdFloor): string {
   return String(input.after === undefined ? 0 : parseId(input.after) ?? 0);
 }
+
+/** Longest wait for Redis to answer the health check's `PING`. */
+const PING_TIMEOUT_MS = 1000;
 
 /** Longest `WAIT` for replicas before a message is refused with an error (the client resends it). */
 export const REDIS_WAIT_TIMEOUT_MS = 1000;
@@ -342,20 +346,10 @@ export class RedisStore implements MessageStore {
   }
 
   async ping(): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      await Promise.race([
-        command(this.#client, ["PING"]),
-        new Promise((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error("Redis did not answer PING")),
-            1000,
-          );
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withDeadline(command(this.#client, ["PING"]), {
+      ms: PING_TIMEOUT_MS,
+      error: () => new Error("Redis did not answer PING"),
+    });
   }
 
   async close(): Promise<void> {
