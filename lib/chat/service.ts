@@ -1,6 +1,6 @@
 import type { RoomAccess } from "../rooms/access.ts";
 import type { Identity } from "../rooms/identity.ts";
-import { type Clock, systemClock } from "../clock.ts";
+import { type Clock, systemClock, within } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import type { People } from "../people/people.ts";
 import { ChatMetrics } from "../metrics.ts";
@@ -64,6 +64,9 @@ export interface ChatServiceOptions {
  */
 export const IDLE_TIMEOUT_JITTER = 0.2;
 
+/** Longest wait at shutdown for the clients to answer the server's close. */
+export const CLOSE_HANDSHAKE_WAIT_MS = 2_000;
+
 /** One socket's idle timeout: the setting, less up to {@linkcode IDLE_TIMEOUT_JITTER} of it at random (never more than the setting). */
 export function jitterIdleTimeout(
   seconds: number,
@@ -85,6 +88,8 @@ export class ChatService {
   #inflight = new Set<Promise<unknown>>();
   #context: SessionContext;
   #closing = false;
+  /** Wakes the shutdown when the last socket has closed. */
+  #lastClosed?: () => void;
   #addressRates: AddressRates;
   #limiter: ConnectionLimiter;
   #idleTimeout: number;
@@ -280,6 +285,7 @@ export class ChatService {
         this.#sessions.delete(session);
         this.#signIns.delete(session);
         ticket.release();
+        if (this.#sessions.size === 0) this.#lastClosed?.();
       },
     });
     this.#sessions.add(session);
@@ -312,8 +318,13 @@ export class ChatService {
   /**
    * Refuses new sockets and new frames, waits until every message already
    * taken is stored and handed out (so its sender got its acknowledgement),
-   * then closes every socket with 1001. A frame that arrives meanwhile is not
-   * taken: unacknowledged, its sender resends it after reconnecting.
+   * then closes every socket with 1001 and waits (at most
+   * {@link CLOSE_HANDSHAKE_WAIT_MS}) for each client to answer the close. A
+   * frame that arrives meanwhile is not taken: unacknowledged, its sender
+   * resends it after reconnecting. Exiting before the answer would leave the
+   * client's unread frames in the kernel, which then resets the connection:
+   * the client would see no close code at all, and could lose the frames
+   * that acknowledged its last messages.
    */
   async shutdown(): Promise<void> {
     this.#closing = true;
@@ -321,10 +332,17 @@ export class ChatService {
     while (this.#inflight.size > 0) {
       await Promise.allSettled([...this.#inflight]);
     }
+    const allClosed = new Promise<void>((resolve) => {
+      this.#lastClosed = resolve;
+      if (this.#sessions.size === 0) resolve();
+    });
     for (const session of this.#sessions) {
       session.close(CLOSE_GOING_AWAY, "server shutting down");
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await within(allClosed, {
+      ms: CLOSE_HANDSHAKE_WAIT_MS,
+      clock: this.#context.clock,
+    });
     await Promise.allSettled([...this.#inflight]);
     this.#addressRates.close();
     await this.#presence.close();
