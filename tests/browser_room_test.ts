@@ -381,10 +381,16 @@ Deno.test({
             .waitFor();
           assert(await page.locator("#chat-input").isDisabled());
           assert(await page.locator(".btn-send").isDisabled());
+          const retry = banner.getByRole("button", { name: "Retry now" });
+          const text = banner.locator(".banner-text");
+          await text.filter({ hasText: "Retrying in" }).waitFor();
+          const x = (await retry.boundingBox())?.x;
           mode = "hold";
           await until(() => held === 1, { what: "an attempt held" });
+          // The button stays put while the sentence changes beside it.
+          await text.filter({ hasText: "Reconnecting" }).waitFor();
+          assertEquals((await retry.boundingBox())?.x, x, "Retry now moved");
           const before = attempts;
-          const retry = banner.getByRole("button", { name: "Retry now" });
           await retry.click();
           await until(() => held === 2, { what: "an attempt by Retry now" });
           assertEquals(attempts, before + 1, "one attempt, made by Retry now");
