@@ -40,6 +40,8 @@ export interface ServerOptions {
   pin?: boolean;
   /** Runs the server at this `nice` (lower priority than the load clients). */
   nice?: number;
+  /** More `deno run` flags (e.g. `--v8-flags=--expose-gc`, `--preload=…`). */
+  denoFlags?: string[];
 }
 
 /** The process `pid` and every process below it, from /proc. */
@@ -120,7 +122,14 @@ export async function startServer(
     ? await Deno.makeTempDir({ prefix: "chat-bench-kv-" })
     : undefined;
   const [program, ...args] = wrap(
-    [Deno.execPath(), "run", "-A", ...profile, script],
+    [
+      Deno.execPath(),
+      "run",
+      "-A",
+      ...profile,
+      ...(options.denoFlags ?? []),
+      script,
+    ],
     {
       cpus: options.pin === false ? undefined : options.placement.serverCpus,
       nofile: options.placement.nofile,
