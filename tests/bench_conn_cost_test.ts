@@ -20,8 +20,9 @@ Deno.test("conn_cost: heap, RSS and join cost per socket of both servers", async
   }).output();
   const stderr = new TextDecoder().decode(output.stderr);
   assert.ok(output.success, stderr);
-  const rounds = JSON.parse(new TextDecoder().decode(output.stdout)) as
-    ConnCost[];
+  const rounds = JSON.parse(
+    new TextDecoder().decode(output.stdout),
+  ) as ConnCost[];
   assert.deepEqual(rounds.map((r) => r.target), ["reference", "memory"]);
   for (const round of rounds) {
     assert.equal(round.joined, 60, `${round.target}: ${stderr}`);
