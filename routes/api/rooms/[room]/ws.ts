@@ -5,6 +5,7 @@ import {
   refusalResponse,
 } from "../../../../lib/http/socket_guards.ts";
 import { roomRoute } from "../../../../lib/http/room_routes.ts";
+import { releaseUpgradeRequest } from "../../../../lib/http/upgrade_release.ts";
 
 /**
  * The WebSocket of one room. Invalid names, and private rooms the request
@@ -30,6 +31,7 @@ export const handler: Handlers<unknown, AppState> = {
       chat.refuse("bad_upgrade", { reason: String(error) });
       return refusalResponse("bad_upgrade");
     }
+    releaseUpgradeRequest(upgraded.socket);
     chat.open(upgraded.socket, {
       room,
       ticket,
