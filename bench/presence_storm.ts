@@ -21,18 +21,21 @@ function fill(joinsPerSecond: number): { frames: number; bytes: number } {
   const people: PersonView[] = [];
   for (let i = 0; i < ROOM_SIZE; i++) {
     const username = `u${i}`;
-    room.add({
+    const peer = {
       canonical: username,
       batch: false,
       coalescePresence: true,
-      push(frame) {
+      push(frame: string) {
         sent.frames++;
         sent.bytes += frame.length;
       },
       pushShared: () => false,
-    });
+    };
+    room.add(peer);
     members.push(username);
     people.push({ username, kind: "guest", role: "member" });
+    // The welcome's list, as the join reads it after claiming the name.
+    room.welcomed(peer, { members: [...members], people: [...people] });
     room.receive({
       type: "joined",
       username,

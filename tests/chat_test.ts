@@ -4,6 +4,7 @@ import { until } from "./support/hostile.ts";
 import { withApp } from "./support/app_server.ts";
 import { startServer } from "./support/server.ts";
 import { connect, type Frame, freshRoom, joined } from "./support/ws_client.ts";
+import { heldList } from "./support/member_lists.ts";
 
 Deno.test({
   name: "chat over real sockets",
@@ -604,12 +605,29 @@ Deno.test({
         gathered.push(...presence.joined);
       }
       assert.deepEqual(gathered.sort(), ["a", "b", "c"]);
-      assert.deepEqual(presence!.members, ["a", "b", "c", "watcher"]);
+      assert.equal(presence!.count, 4);
+      assert.deepEqual(heldList(watcher.received).members, [
+        "a",
+        "b",
+        "c",
+        "watcher",
+      ]);
+      assert.equal(
+        watcher.received.filter((f) => f.members !== undefined).length,
+        1,
+        "the whole list once, in the welcome; changes after it",
+      );
       assert.ok(!watcher.received.some((f) => f.type === "joined"));
       await others[0].close();
       const left = await watcher.next((f) => f.type === "presence");
       assert.deepEqual(left.left, ["a"]);
-      assert.deepEqual(left.members, ["b", "c", "watcher"]);
+      assert.deepEqual(left.joined, []);
+      assert.equal(left.count, 3);
+      assert.deepEqual(heldList(watcher.received).members, [
+        "b",
+        "c",
+        "watcher",
+      ]);
       const bad = await connect(server.url, `/api/rooms/${room}/ws`);
       assert.equal(
         (await bad.join("x", { presence: "loud" })).code,

@@ -4,6 +4,7 @@ import { SignJWT } from "jose";
 import { signUp } from "./support/auth.ts";
 import { withApp } from "./support/app_server.ts";
 import { connect, type Frame, freshRoom, joined } from "./support/ws_client.ts";
+import { heldList } from "./support/member_lists.ts";
 
 const SECRET = "an-embedding-site-secret-of-32-characters-or-more";
 const env = { CHAT_TOKEN_SECRET: SECRET };
@@ -174,6 +175,10 @@ Deno.test({
       const event = await watcher.next((f) => f.type === "presence");
       assert.deepEqual(event.joined, ["alice"]);
       assert.deepEqual(event.people, [
+        { username: "alice", kind: "account", role: "member" },
+      ]);
+      assert.equal(event.count, 2);
+      assert.deepEqual(heldList(watcher.received).people, [
         { username: "alice", kind: "account", role: "member" },
         { username: "watcher", kind: "guest", role: "member" },
       ]);

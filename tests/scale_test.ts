@@ -12,6 +12,7 @@ import {
 } from "./support/isolate_client.ts";
 import { startRedis } from "./support/redis.ts";
 import { type RunningServer, startServer } from "./support/server.ts";
+import { heldList } from "./support/member_lists.ts";
 import { freshRoom } from "./support/ws_client.ts";
 
 const MESSAGES = 30;
@@ -271,7 +272,7 @@ Deno.test({
         await until(
           () =>
             clients.every((c) =>
-              c.received.some((f) => f.members?.length === people)
+              heldList(c.received).members.length === people
             ),
           { timeoutMs: 20_000, what: "everyone sees the full room" },
         );

@@ -15,6 +15,7 @@ import { lookAlikeKey } from "../people/skeleton.ts";
 import type { ErrorCode, JoinFrame, LogEvent } from "../protocol/events.ts";
 import { canonicalName, parseUsername } from "../protocol/names.ts";
 import type { Outbound } from "./outbound.ts";
+import type { PresenceSnapshot } from "./presence_frames.ts";
 import { guestKey } from "./owner.ts";
 import { welcomeFrame } from "./replay.ts";
 import type { Room } from "./room.ts";
@@ -59,6 +60,8 @@ export interface JoinHost {
   enter(room: Room, joined: Joined): void;
   /** Takes the session out of its room and gives the name back, silently. */
   leave(): void;
+  /** Tells the room the member list the welcome carried (coalesced presence goes on from it). */
+  welcomed(list: PresenceSnapshot): void;
 }
 
 function closed(host: JoinHost): boolean {
@@ -183,6 +186,7 @@ export async function join(host: JoinHost, frame: JoinFrame): Promise<void> {
     since: frame.since,
     maxBytes: host.context.maxBufferedBytes,
   }));
+  host.welcomed({ members, people });
   out.release();
   host.context.log("debug", "join", {
     room: host.room,

@@ -10,7 +10,17 @@ import type { RoomEvent } from "./fanout.ts";
 import { compareIds, parseId } from "./ids.ts";
 import { canonicalName } from "../protocol/names.ts";
 import { batchFrame, type Peer } from "./peer.ts";
-import { type PendingPresence, presenceFrames } from "./presence_frames.ts";
+import type { PresenceSnapshot } from "./presence_frames.ts";
+import { PresenceLists } from "./presence_lists.ts";
+
+/** What a window of coalesced presence gathered. */
+interface PendingPresence {
+  /** Names whose join came in the window (a leave undoes it): their words wait for the window's event. */
+  joined: string[];
+  /** The member list of the window's last event. */
+  list: PresenceSnapshot;
+  ts: number;
+}
 
 interface Queued {
   frame: string;
@@ -32,10 +42,9 @@ export const MAX_PRESENCE_FLUSH_MS = 1000;
 
 /**
  * The presence window of a room with `peers` connections here, or people
- * over every server, whichever is more. Every
- * presence event carries the whole member list to every peer, so a fixed
- * window would cost the square of the room's size per second while it
- * fills; widening it with the room keeps that cost linear.
+ * over every server, whichever is more: fewer, bigger presence events as
+ * the room grows, so a join storm costs each connection a few frames a
+ * second however many join.
  */
 export function presenceWindowMs(peers: number): number {
   return Math.min(
@@ -88,6 +97,7 @@ export class Room {
   #batch: Queued[] = [];
   #batchScheduled = false;
   #presence: PendingPresence | undefined;
+  #lists = new PresenceLists();
   #presenceTimer: TimerId | undefined;
   #presenceSentAt = -Infinity;
   #held: Queued[] | undefined;
@@ -119,10 +129,21 @@ export class Room {
   /** Adds a connection that will receive the room's events. */
   add(peer: Peer): void {
     this.#peers.add(peer);
+    if (peer.coalescePresence) this.#lists.add(peer);
+  }
+
+  /**
+   * Tells the room the member list `peer`'s welcome carried: its next
+   * presence event then brings that list to the room's (unless one already
+   * carried the whole list, which the client reads after the welcome).
+   */
+  welcomed(peer: Peer, list: PresenceSnapshot): void {
+    this.#lists.welcomed(peer, list);
   }
 
   /** Removes a connection; false when it was not in the room. */
   remove(peer: Peer): boolean {
+    this.#lists.remove(peer);
     return this.#peers.delete(peer);
   }
 
@@ -176,30 +197,21 @@ export class Room {
 
   /** Gathers joins and leaves for the peers that take them coalesced, sent once per window. */
   #coalesce(event: JoinedEvent | LeftEvent): void {
-    const pending = this.#presence ??= {
-      joined: [],
-      left: [],
-      members: [],
-      ts: 0,
-    };
+    const pending = this.#presence ??= { joined: [], list: event, ts: 0 };
     this.#presenceTimer ??= this.#clock.setTimeout(
       () => this.#flushPresence(),
       // The room's people count over every server: its members spread over
       // N processes would otherwise get windows N times too short.
       presenceWindowMs(Math.max(this.#peers.size, event.members.length)),
     );
-    const [undo, add] = event.type === "joined"
-      ? [pending.left, pending.joined]
-      : [pending.joined, pending.left];
-    const index = undo.indexOf(event.username);
-    if (index >= 0) undo.splice(index, 1);
-    else add.push(event.username);
-    pending.members = event.members;
-    if (event.people) pending.people = event.people;
-    pending.ts = event.ts;
-    if (pending.joined.length === 0 && pending.left.length === 0) {
-      pending.ts = 0;
+    const index = pending.joined.indexOf(event.username);
+    if (event.type === "left" && index >= 0) pending.joined.splice(index, 1);
+    if (event.type === "joined" && index < 0) {
+      pending.joined.push(event.username);
     }
+    // The last event's list stands for the room's, as when every event carried it whole.
+    pending.list = { members: event.members, people: event.people };
+    pending.ts = event.ts;
   }
 
   /**
@@ -232,10 +244,12 @@ export class Room {
     if (this.#batchScheduled) this.#flushBatch();
     const pending = this.#presence;
     this.#presence = undefined;
-    if (pending && pending.ts !== 0) {
-      this.#presenceSentAt = this.#clock.monotonic();
-      this.#sendPresence(pending);
-    }
+    const sent = pending && this.#lists.send(this.#peers, {
+      list: pending.list,
+      ts: pending.ts,
+      push: (peer, frame) => this.#push(peer, frame),
+    });
+    if (sent) this.#presenceSentAt = this.#clock.monotonic();
     const held = this.#held;
     this.#held = undefined;
     if (!held) return;
@@ -246,24 +260,6 @@ export class Room {
           this.#push(peer, event.frame, event.id);
         }
       }
-    }
-  }
-
-  #sendPresence(pending: PendingPresence): void {
-    const { frame, withJoined } = presenceFrames(pending);
-    const canonical = pending.joined.map(canonicalName);
-    const joiners = new Set(canonical);
-    for (const peer of this.#peers) {
-      if (!peer.coalescePresence) continue;
-      if (!joiners.has(peer.canonical)) {
-        this.#push(peer, frame);
-        continue;
-      }
-      const joined = pending.joined.filter((_, i) =>
-        canonical[i] !== peer.canonical
-      );
-      if (joined.length === 0 && pending.left.length === 0) continue;
-      this.#push(peer, withJoined(joined));
     }
   }
 

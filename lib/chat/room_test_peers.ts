@@ -3,6 +3,9 @@ import type { MessageEvent } from "../protocol/events.ts";
 import { formatId } from "./ids.ts";
 import type { FakeClock } from "../fake_clock.ts";
 import type { Peer } from "./peer.ts";
+import type { PresenceSnapshot } from "./presence_frames.ts";
+import type { Room } from "./room.ts";
+import { applyPresenceList, type MemberList } from "../client/member_list.ts";
 
 /** Message `seq` of room `r`, by `a`. */
 export function message(seq: number): MessageEvent {
@@ -90,4 +93,45 @@ export function coalescingPeer(
 /** Message `seq` by `username`. */
 export function said(seq: number, username: string): MessageEvent {
   return { ...message(seq), username };
+}
+
+/**
+ * A coalescing peer that keeps its member list as the browser does: frames
+ * that come before its welcome are held and applied after it, as the
+ * session's writer holds them.
+ */
+export function listingPeer(canonical: string) {
+  let held: string[] | undefined = [];
+  const frames: Record<string, unknown>[] = [];
+  const peer = {
+    canonical,
+    batch: false,
+    coalescePresence: true,
+    list: { members: [], people: [] } as MemberList,
+    /** Every presence event it read, in order. */
+    frames,
+    push(frame: string) {
+      if (held) held.push(frame);
+      else peer.read(frame);
+    },
+    pushShared: () => false,
+    read(frame: string) {
+      const event = JSON.parse(frame);
+      if (event.type !== "presence") return;
+      frames.push(event);
+      peer.list = applyPresenceList(peer.list, event);
+    },
+    /** Reads its welcome of `list`, tells the room, then what was held. */
+    welcome(room: Room, list: PresenceSnapshot) {
+      peer.list = {
+        members: [...list.members],
+        people: [...list.people ?? []],
+      };
+      room.welcomed(peer, list);
+      const frames = held ?? [];
+      held = undefined;
+      for (const frame of frames) peer.read(frame);
+    },
+  };
+  return peer;
 }

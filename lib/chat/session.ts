@@ -404,6 +404,7 @@ export class Session implements Peer {
         room.add(this);
       },
       leave: () => this.#leaveRoom(false),
+      welcomed: (list) => this.#joinedRoom?.welcomed(this, list),
     };
   }
 

@@ -30,13 +30,14 @@ import {
   applyLog,
   applyNotice,
   applyPresence,
+  applyPresenceWindow,
   isSelf,
   type PresenceChange,
   welcomePatch,
 } from "./chat_reducer.ts";
 import { checkText, discardFailed, requeue, sendDue } from "./outbox.ts";
 import { joinFrame } from "./join_frame.ts";
-import { presenceChanges, readFrame } from "./server_events.ts";
+import { readFrame } from "./server_events.ts";
 import { ReconnectingSocket, type SocketLike } from "./reconnecting_socket.ts";
 import { TypingTimers } from "./typing_timers.ts";
 import { CLOSE_SIGNED_OUT } from "../protocol/close_codes.ts";
@@ -291,17 +292,14 @@ export class ChatClient {
       case "joined":
       case "left":
         return this.#onPresence(event);
-      case "presence": {
-        const changes = presenceChanges(event);
-        for (const change of changes) this.#onPresence(change);
-        if (changes.length === 0) {
-          this.#update({
-            members: event.members,
-            people: event.people ?? this.#state.people,
-          });
+      case "presence":
+        for (const name of Array.isArray(event.left) ? event.left : []) {
+          this.#typists.stop(name);
         }
-        return;
-      }
+        return this.#update(applyPresenceWindow(this.#state, {
+          event,
+          key: () => `n${this.#noticeCount++}`,
+        }));
       case "typing":
         return this.#onTyping(event.username);
       case "notice":

@@ -130,6 +130,7 @@ Deno.test("a coalesced presence event becomes join and leave notices and members
     joined: ["bob", "carol"],
     left: ["dave"],
     members: ["alice", "bob", "carol"],
+    count: 3,
     ts: 7,
   });
   assertEquals(client.state.members, ["alice", "bob", "carol"]);
@@ -137,6 +138,17 @@ Deno.test("a coalesced presence event becomes join and leave notices and members
     client.state.notices.map((n) => `${n.username} ${n.kind}`),
     ["bob joined", "carol joined", "dave left"],
   );
+  sockets[0].receive({
+    type: "presence",
+    joined: ["Ann"],
+    left: ["carol"],
+    people: [{ username: "Ann", kind: "account", role: "member" }],
+    count: 3,
+    ts: 8,
+  });
+  assertEquals(client.state.members, ["alice", "Ann", "bob"]);
+  assertEquals(client.state.people.map((p) => p.username), ["Ann"]);
+  assertEquals(client.state.notices.length, 5);
 });
 
 Deno.test("an invalid name never reaches the server", () => {

@@ -6,14 +6,17 @@ import type {
   ErrorCode,
   LogEvent,
   MessageEvent,
+  PresenceEvent,
   ServerEvent,
 } from "../protocol/events.ts";
 import { MAX_TEXT_LENGTH } from "../protocol/limits.ts";
 import { canonicalName } from "../protocol/names.ts";
 import { type ChatState, mergeMessages } from "./chat_state.ts";
 import { applyChanges } from "./message_changes.ts";
+import { applyPresenceList } from "./member_list.ts";
 import { noticeWords } from "./notice_words.ts";
 import { acknowledge, failOldestSending } from "./outbox.ts";
+import { presenceChanges, type PresenceNotice } from "./server_events.ts";
 
 /** Join/leave notices kept (the newest): a join/leave flood cannot grow the page without end. */
 export const MAX_NOTICES = 100;
@@ -113,23 +116,48 @@ export function applyPresence(
   options: { event: PresenceChange; key: () => string },
 ): Partial<ChatState> {
   const { event } = options;
-  const patch: Partial<ChatState> = {
+  return {
     members: Array.isArray(event.members) ? event.members : state.members,
     people: Array.isArray(event.people) ? event.people : state.people,
+    ...presenceNotices(state, { changes: [event], key: options.key }),
   };
-  if (event.type === "left") {
-    patch.typing = withoutTypist(state.typing, event.username);
-  }
-  if (!isSelf(state, event.username)) {
-    patch.notices = [...state.notices.slice(1 - MAX_NOTICES), {
+}
+
+/**
+ * Applies a coalesced `presence`: its changes to the member list (or its
+ * whole list), and a notice per join and leave of the others.
+ */
+export function applyPresenceWindow(
+  state: ChatState,
+  options: { event: PresenceEvent; key: () => string },
+): Partial<ChatState> {
+  return {
+    ...applyPresenceList(state, options.event),
+    ...presenceNotices(state, {
+      changes: presenceChanges(options.event),
+      key: options.key,
+    }),
+  };
+}
+
+function presenceNotices(
+  state: ChatState,
+  options: { changes: readonly PresenceNotice[]; key: () => string },
+): Pick<ChatState, "typing" | "notices"> {
+  let { typing, notices } = state;
+  const afterId = state.messages.at(-1)?.id ?? null;
+  for (const { type, username, ts } of options.changes) {
+    if (type === "left") typing = withoutTypist(typing, username);
+    if (isSelf(state, username)) continue;
+    notices = [...notices.slice(1 - MAX_NOTICES), {
       key: options.key(),
-      kind: event.type,
-      username: event.username,
-      ts: event.ts,
-      afterId: state.messages.at(-1)?.id ?? null,
+      kind: type,
+      username,
+      ts,
+      afterId,
     }];
   }
-  return patch;
+  return { typing, notices };
 }
 
 /** Applies a moderation `notice`, under the notice key `key`. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { initialChatState, type OutgoingMessage } from "./chat_state.ts";
-import { applyError } from "./chat_reducer.ts";
+import { applyError, applyPresenceWindow } from "./chat_reducer.ts";
 
 function entry(
   nonce: string,
@@ -41,4 +41,44 @@ Deno.test("reducer: errors fail the message in flight, ask for a name, or end th
   const kicked = applyError(state, { code: "kicked", message: "bye" });
   assert.equal(kicked.kicked, true);
   assert.equal(kicked.patch.status, "closed");
+});
+
+Deno.test("reducer: a presence event of changes updates the list, stops the leavers' typing and tells of the others only", () => {
+  const state = {
+    ...initialChatState({ history: [], needsName: false }),
+    joined: true,
+    username: "alice",
+    members: ["alice", "bob"],
+    people: [],
+    typing: ["bob"],
+  };
+  let keys = 0;
+  const patch = applyPresenceWindow(state, {
+    event: {
+      type: "presence",
+      joined: ["carol"],
+      left: ["bob"],
+      people: [{ username: "carol", kind: "guest", role: "member" }],
+      count: 2,
+      ts: 5,
+    },
+    key: () => `k${keys++}`,
+  });
+  assert.deepEqual(patch.members, ["alice", "carol"]);
+  assert.deepEqual(patch.typing, []);
+  assert.deepEqual(
+    patch.notices?.map((n) => [n.key, n.kind, n.username, n.ts]),
+    [["k0", "joined", "carol", 5], ["k1", "left", "bob", 5]],
+  );
+  const self = applyPresenceWindow(state, {
+    event: {
+      type: "presence",
+      joined: ["Alice"],
+      left: [],
+      count: 2,
+      ts: 6,
+    },
+    key: () => "k",
+  });
+  assert.deepEqual(self.notices, [], "no notice of our own join");
 });

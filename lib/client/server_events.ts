@@ -1,6 +1,5 @@
 /** Reading the server's frames: text to an event, a `batch` to its events, a coalesced `presence` to joins and leaves. */
 import type { PresenceEvent, ServerEvent } from "../protocol/events.ts";
-import type { PresenceChange } from "./chat_reducer.ts";
 
 function isEvent(value: unknown): value is ServerEvent {
   return typeof value === "object" && value !== null && "type" in value;
@@ -22,23 +21,30 @@ export function readFrame(data: string): ServerEvent[] {
   );
 }
 
-/** A coalesced `presence` event as one `joined` or `left` per person, joins first. */
-export function presenceChanges(event: PresenceEvent): PresenceChange[] {
-  const { members, people, ts } = event;
+/** A join or leave that a coalesced `presence` event tells of. */
+export interface PresenceNotice {
+  type: "joined" | "left";
+  username: string;
+  ts: number;
+}
+
+/** A coalesced `presence` event as one join or leave per person, joins first. */
+export function presenceChanges(event: PresenceEvent): PresenceNotice[] {
+  const { ts } = event;
+  const names = (list: unknown) =>
+    Array.isArray(list)
+      ? list.filter((name): name is string => typeof name === "string")
+      : [];
   return [
-    ...(event.joined ?? []).map((username): PresenceChange => ({
+    ...names(event.joined).map((username): PresenceNotice => ({
       type: "joined",
       username,
       ts,
-      members,
-      people,
     })),
-    ...(event.left ?? []).map((username): PresenceChange => ({
+    ...names(event.left).map((username): PresenceNotice => ({
       type: "left",
       username,
       ts,
-      members,
-      people,
     })),
   ];
 }

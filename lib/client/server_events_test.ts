@@ -20,24 +20,32 @@ Deno.test("readFrame: one event, a batch's events, nothing for what is not an ev
   assertEquals(readFrame('{"type":"batch","events":{}}'), []);
 });
 
-Deno.test("presenceChanges: joins first, then leaves, each with the members", () => {
-  const members = ["alice", "bob"];
+Deno.test("presenceChanges: joins first, then leaves, each with the event's time; nothing but names", () => {
   assertEquals(
     presenceChanges({
       type: "presence",
       joined: ["bob"],
       left: ["carol", "dave"],
-      members,
+      count: 2,
       ts: 9,
-    }).map((c) => [c.type, c.username, c.members, c.ts]),
+    }).map((c) => [c.type, c.username, c.ts]),
     [
-      ["joined", "bob", members, 9],
-      ["left", "carol", members, 9],
-      ["left", "dave", members, 9],
+      ["joined", "bob", 9],
+      ["left", "carol", 9],
+      ["left", "dave", 9],
     ],
   );
   assertEquals(
-    presenceChanges({ type: "presence", joined: [], left: [], members, ts: 1 }),
+    presenceChanges(
+      { type: "presence", joined: [], left: [], count: 1, ts: 1 },
+    ),
     [],
+  );
+  assertEquals(
+    presenceChanges(
+      JSON.parse('{"type":"presence","joined":[7,"eve"],"left":{},"ts":1}'),
+    ).map((c) => c.username),
+    ["eve"],
+    "what is not a name is dropped",
   );
 });

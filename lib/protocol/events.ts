@@ -110,14 +110,29 @@ export interface LeftEvent {
   people?: PersonView[];
 }
 
-/** Joins and leaves of a short window, for connections that asked for coalesced presence. */
+/**
+ * What changed in the room's member list over a short window, for
+ * connections that asked for coalesced presence: applied to the list the
+ * connection holds (its welcome's, then each presence event's), it gives
+ * the room's list. Carries the whole list instead when the connection's
+ * list may not be the one the changes start from.
+ */
 export interface PresenceEvent {
   type: "presence";
+  /** Names added to the list (not your own). */
   joined: string[];
+  /** Names taken off the list. */
   left: string[];
-  members: string[];
-  /** The same people as `members`, same order, with kind and role. */
+  /** The whole list, when it replaces yours; absent when the event carries changes only. */
+  members?: string[];
+  /**
+   * With `members`: the same people, same order. Without: the entries to
+   * add or replace (those who joined, yours included, and anyone whose kind
+   * or role changed).
+   */
   people?: PersonView[];
+  /** How many people the list holds after the event. */
+  count: number;
   ts: number;
 }
 
