@@ -68,3 +68,21 @@ export class ConnectionLimiter {
     else this.#perAddress.set(address, mine - 1);
   }
 }
+
+/** A place taken under a {@linkcode ConnectionLimiter}'s caps; only the first release gives it back. */
+export class LimiterTicket implements Ticket {
+  readonly address: string;
+  #limiter: ConnectionLimiter | undefined;
+
+  /** The place `limiter` just admitted for `address`. */
+  constructor(limiter: ConnectionLimiter, address: string) {
+    this.#limiter = limiter;
+    this.address = address;
+  }
+
+  release(): void {
+    const limiter = this.#limiter;
+    this.#limiter = undefined;
+    limiter?.release(this.address);
+  }
+}

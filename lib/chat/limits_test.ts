@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConnectionLimiter } from "./limits.ts";
+import { ConnectionLimiter, LimiterTicket } from "./limits.ts";
 
 Deno.test("limiter: total cap, then per-address cap when set", () => {
   const limiter = new ConnectionLimiter({ maxTotal: 3, maxPerAddress: 2 });
@@ -28,4 +28,17 @@ Deno.test("limiter: isolates sharing one count share the total cap", () => {
   a.release("x");
   assert.equal(b.admit("y"), "ok");
   assert.equal(shared[0], 3);
+});
+
+Deno.test("limiter ticket: gives its place back once, however often released", () => {
+  const limiter = new ConnectionLimiter({ maxTotal: 2, maxPerAddress: 1 });
+  assert.equal(limiter.admit("a"), "ok");
+  const ticket = new LimiterTicket(limiter, "a");
+  assert.equal(limiter.admit("b"), "ok");
+  assert.equal(ticket.address, "a");
+  ticket.release();
+  ticket.release();
+  assert.equal(limiter.total, 1, "b is still counted");
+  assert.equal(limiter.admit("a"), "ok");
+  assert.equal(limiter.admit("a"), "address_full");
 });

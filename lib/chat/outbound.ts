@@ -30,13 +30,17 @@ export interface OutboundOptions {
   clock?: Clock;
 }
 
+/** The queue of every writer with nothing queued: one array, never written to. */
+const EMPTY: string[] = [];
+
 /** Frames to one socket, in order, with message ids never sent twice. */
 export class Outbound {
   #socket: OutboundSocket;
-  #options: OutboundOptions;
+  #maxBufferedBytes: number;
+  #onSlow: () => void;
   #clock: Clock;
   #batch = false;
-  #queue: string[] = [];
+  #queue = EMPTY;
   #flushScheduled = false;
   #held: { frame: string; id?: string }[] | undefined;
   #lastId = "";
@@ -48,7 +52,8 @@ export class Outbound {
   /** A writer for `socket`. */
   constructor(socket: OutboundSocket, options: OutboundOptions) {
     this.#socket = socket;
-    this.#options = options;
+    this.#maxBufferedBytes = options.maxBufferedBytes;
+    this.#onSlow = options.onSlow;
     this.#clock = options.clock ?? systemClock;
   }
 
@@ -140,6 +145,7 @@ export class Outbound {
       if (++this.#sends % BUFFER_CHECK_EVERY === 0) this.checkBuffer();
       return;
     }
+    if (this.#queue === EMPTY) this.#queue = [];
     this.#queue.push(frame);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
@@ -152,7 +158,7 @@ export class Outbound {
     this.#flushScheduled = false;
     const queue = this.#queue;
     if (queue.length === 0) return;
-    this.#queue = [];
+    this.#queue = EMPTY;
     if (this.#socket.readyState !== OPEN) return;
     this.#socket.send(batchFrame(queue));
     this.checkBuffer();
@@ -164,7 +170,7 @@ export class Outbound {
    */
   checkBuffer(): void {
     const buffered = this.#socket.bufferedAmount;
-    const cap = this.#options.maxBufferedBytes;
+    const cap = this.#maxBufferedBytes;
     if (buffered <= cap) {
       this.#overSince = undefined;
       return;
@@ -180,8 +186,8 @@ export class Outbound {
       }, SLOW_CONSUMER_GRACE_MS - waited + 1);
       return;
     }
-    this.#queue = [];
-    this.#options.onSlow();
+    this.#queue = EMPTY;
+    this.#onSlow();
   }
 
   /** Stops looking at the unsent bytes (the session has ended). */

@@ -10,7 +10,12 @@ import type { MessageEvent, RoomSummary } from "../protocol/events.ts";
 import { type Fanout, SIGN_OUTS_CHANNEL } from "./fanout.ts";
 import { AddressRates } from "./address_rates.ts";
 import { Hub } from "./hub.ts";
-import { ConnectionLimiter, type Refusal, type Ticket } from "./limits.ts";
+import {
+  ConnectionLimiter,
+  LimiterTicket,
+  type Refusal,
+  type Ticket,
+} from "./limits.ts";
 import type { Presence } from "./presence.ts";
 import { Session } from "./session.ts";
 import { CLOSE_GOING_AWAY } from "../protocol/close_codes.ts";
@@ -82,7 +87,8 @@ export class ChatService {
   #hub: Hub;
   #presence: Presence;
   #log: Logger;
-  #sessions = new Set<Session>();
+  /** Open sockets, each with its place under the connection caps. */
+  #sessions = new Map<Session, Ticket>();
   /** The sign-in session (store key) each account's socket was opened with. */
   #signIns = new Map<Session, string>();
   #inflight = new Set<Promise<unknown>>();
@@ -130,7 +136,7 @@ export class ChatService {
         this.#log("error", "room_error", { room, error: String(error) }),
       batchFlushMs: options.batchFlushMs ?? 5,
       onControl: (room, event) => {
-        for (const session of this.#sessions) {
+        for (const session of this.#sessions.keys()) {
           if (session.room !== room) continue;
           session.recheck(event).catch((error) =>
             this.#log("error", "recheck_failed", {
@@ -255,13 +261,7 @@ export class ChatService {
       this.refuse(admission, { address });
       return { refusal: admission };
     }
-    let held = true;
-    const release = () => {
-      if (!held) return;
-      held = false;
-      this.#limiter.release(address);
-    };
-    return { ticket: { address, release } };
+    return { ticket: new LimiterTicket(this.#limiter, address) };
   }
 
   refuse(reason: Refusal, fields?: Record<string, unknown>): void {
@@ -275,25 +275,28 @@ export class ChatService {
 
   open(socket: WebSocket, options: SocketOptions): void {
     const { ticket } = options;
-    const session: Session = new Session(socket, {
+    const session = new Session(socket, {
       room: options.room,
       context: this.#context,
       identity: options.identity,
       urlToken: options.urlToken,
       address: ticket.address,
-      onClosed: () => {
-        this.#sessions.delete(session);
-        this.#signIns.delete(session);
-        ticket.release();
-        if (this.#sessions.size === 0) this.#lastClosed?.();
-      },
+      onClosed: this.#closed,
     });
-    this.#sessions.add(session);
+    this.#sessions.set(session, ticket);
     const signIn = options.identity?.session;
     if (signIn) this.#signIns.set(session, signIn);
     this.metrics.opened.inc();
     this.#log("debug", "connect", { room: options.room, session: session.id });
   }
+
+  /** Told by every session when its socket has closed (one function for all, not one per socket). */
+  readonly #closed = (session: Session): void => {
+    this.#sessions.get(session)?.release();
+    this.#sessions.delete(session);
+    this.#signIns.delete(session);
+    if (this.#sessions.size === 0) this.#lastClosed?.();
+  };
 
   /** Per-room entries kept in memory by the hub, presence and fan-out. */
   roomStateEntries(): number {
@@ -336,7 +339,7 @@ export class ChatService {
       this.#lastClosed = resolve;
       if (this.#sessions.size === 0) resolve();
     });
-    for (const session of this.#sessions) {
+    for (const session of this.#sessions.keys()) {
       session.close(CLOSE_GOING_AWAY, "server shutting down");
     }
     await within(allClosed, {

@@ -31,12 +31,15 @@ Deno.test("idle timeouts are spread below the setting, never above", () => {
 class SlowCloser {
   readyState = 1;
   bufferedAmount = 0;
-  onmessage: ((event: { data: unknown }) => void) | null = null;
-  onclose: ((event: { code: number; reason: string }) => void) | null = null;
+  #onClose: EventListenerObject | undefined;
   closedWith: number | undefined;
   #asked: () => void = () => {};
   /** Resolves when the server has sent its close. */
   asked = new Promise<void>((resolve) => this.#asked = resolve);
+
+  addEventListener(type: string, listener: EventListenerObject): void {
+    if (type === "close") this.#onClose = listener;
+  }
 
   send(): void {}
 
@@ -48,7 +51,8 @@ class SlowCloser {
 
   answer(): void {
     this.readyState = 3;
-    this.onclose?.({ code: this.closedWith ?? 1005, reason: "" });
+    const event = { type: "close", code: this.closedWith ?? 1005, reason: "" };
+    this.#onClose?.handleEvent(event as unknown as Event);
   }
 }
 

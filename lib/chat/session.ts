@@ -19,7 +19,7 @@ import { Throttle } from "./rate_limit.ts";
 import type { Peer } from "./peer.ts";
 import type { Room } from "./room.ts";
 import { giveBack, join, type JoinHost } from "./join.ts";
-import type { SessionContext } from "./session_context.ts";
+import type { SessionContext, SessionOptions } from "./session_context.ts";
 import { Outbound } from "./outbound.ts";
 import {
   CLOSE_KICKED,
@@ -39,14 +39,16 @@ import {
 const RELEASE_WAIT_MS = 5_000;
 
 let nextSession = 0;
+/** What `#joining` and `#released` are before there is anything to wait for: one promise for every session. */
+const SETTLED: Promise<void> = Promise.resolve();
 
 /**
  * One WebSocket in one room: does what the protocol's state machine
  * (session_state.ts) decides, with the join (join.ts) and the writer
- * (outbound.ts) on their own.
+ * (outbound.ts) on their own. Its socket's listener itself, with no closure.
  */
 export class Session implements Peer {
-  readonly id = `s${++nextSession}`;
+  readonly #n = ++nextSession;
   /** Unguessable and unique across processes: the dedupe scope of a connection without `clientId`. */
   readonly #connectionKey = crypto.randomUUID();
   readonly room: string;
@@ -59,13 +61,16 @@ export class Session implements Peer {
   #clientId: string | undefined;
   #out: Outbound;
   #coalesce = false;
-  #rates: ConnectionRates;
+  /** Absent when rate limits are off. */
+  #rates: ConnectionRates | undefined;
   #typing: Throttle | undefined;
-  #joining: Promise<void> = Promise.resolve();
-  #released: Promise<void> = Promise.resolve();
+  #joining = SETTLED;
+  #released = SETTLED;
   #closeReason: string | undefined;
   #gate: Gate | undefined;
-  #arrival: { identity: Identity | null; urlToken?: string };
+  #identity: Identity | null;
+  #urlToken: string | undefined;
+  #onClosed: ((session: Session) => void) | undefined;
   /** Who joined: kind, name and the key that owns what they send. */
   #who: Identity | undefined;
   /** The key the name is held under in presence (its look-alike key). */
@@ -74,58 +79,63 @@ export class Session implements Peer {
   /** Takes over an upgraded socket. */
   constructor(
     socket: WebSocket,
-    options: {
-      room: string;
-      context: SessionContext;
-      /** Who opened the socket (session cookie, `?token=`); null or absent for a guest. */
-      identity?: Identity | null;
-      /** The client's address, which holds a guest's ban. */
-      address?: string;
-      /** The `?token=` of the WebSocket URL. */
-      urlToken?: string;
-      /** Told when the socket itself has closed. */
-      onClosed?: () => void;
-    },
+    options: SessionOptions<Session>,
   ) {
+    const { context } = options;
     this.#socket = socket;
     this.room = options.room;
-    this.#context = options.context;
-    this.#arrival = {
-      identity: options.identity ?? null,
-      urlToken: options.urlToken,
-    };
-    this.#rates = new ConnectionRates({
-      on: options.context.rateLimit,
-      address: options.address ?? "",
-      addressRates: options.context.addressRates,
-      clock: options.context.clock,
-    });
-    this.#out = new Outbound(socket, {
-      maxBufferedBytes: options.context.maxBufferedBytes,
-      clock: options.context.clock,
-      onSlow: () => {
-        this.close(CLOSE_SLOW_CONSUMER, "slow consumer: too much unsent data");
-        this.#finish(CLOSE_SLOW_CONSUMER);
-      },
-    });
-    if (options.context.access) {
-      this.#gate = new Gate(options.context.access, {
-        room: options.room,
-        identity: options.identity ?? null,
-        address: options.address,
-        clock: options.context.clock,
+    this.#context = context;
+    this.#identity = options.identity ?? null;
+    this.#urlToken = options.urlToken;
+    this.#onClosed = options.onClosed;
+    if (context.rateLimit) {
+      this.#rates = new ConnectionRates({
+        on: true,
+        address: options.address ?? "",
+        addressRates: context.addressRates,
+        clock: context.clock,
       });
     }
-    socket.onmessage = (event) => this.#onMessage(event.data);
-    socket.onclose = (event) => {
-      this.#finish(event.code, event);
-      // Counted as open until its name is given back (a join under way
-      // included), for at most RELEASE_WAIT_MS.
-      within(this.#joining.then(() => this.#released), {
-        ms: RELEASE_WAIT_MS,
-        clock: options.context.clock,
-      }).finally(() => options.onClosed?.());
-    };
+    this.#out = new Outbound(socket, {
+      maxBufferedBytes: context.maxBufferedBytes,
+      clock: context.clock,
+      onSlow: () => this.#slow(),
+    });
+    if (context.access) {
+      this.#gate = new Gate(context.access, {
+        room: options.room,
+        identity: this.#identity,
+        address: options.address,
+        clock: context.clock,
+      });
+    }
+    socket.addEventListener("message", this);
+    socket.addEventListener("close", this);
+  }
+
+  /** The session's name in logs. */
+  get id(): string {
+    return `s${this.#n}`;
+  }
+
+  /** Takes its socket's `message` and `close` events. */
+  handleEvent(event: Event): void {
+    if (event.type === "message") {
+      return this.#onMessage((event as MessageEvent).data);
+    }
+    if (event.type !== "close") return;
+    this.#finish((event as CloseEvent).code, event as CloseEvent);
+    // Counted as open until its name is given back (a join under way
+    // included), for at most RELEASE_WAIT_MS.
+    within(this.#joining.then(() => this.#released), {
+      ms: RELEASE_WAIT_MS,
+      clock: this.#context.clock,
+    }).finally(() => this.#onClosed?.(this));
+  }
+
+  #slow(): void {
+    this.close(CLOSE_SLOW_CONSUMER, "slow consumer: too much unsent data");
+    this.#finish(CLOSE_SLOW_CONSUMER);
   }
 
   /** Closes the socket with `code` (1001 at shutdown); `reason` goes to the client and the log. */
@@ -266,7 +276,7 @@ export class Session implements Peer {
 
   /** True when this connection may send one more message or change; else answers `rate_limited`. */
   #allowMessage(nonce?: string): boolean {
-    if (this.#rates.allow("message")) return true;
+    if (this.#rates?.allow("message") ?? true) return true;
     const message = "You are sending messages too fast; wait a moment.";
     this.#error("rate_limited", message, nonce);
     return false;
@@ -383,13 +393,13 @@ export class Session implements Peer {
       gate: this.#gate,
       out: this.#out,
       connectionKey: this.#connectionKey,
-      arrival: this.#arrival,
+      arrival: { identity: this.#identity, urlToken: this.#urlToken },
       state: () => this.#state,
       setState: (state) => {
         this.#state = state;
       },
       error: (code, message) => this.#error(code, message),
-      allowJoin: () => this.#rates.allow("join"),
+      allowJoin: () => this.#rates?.allow("join") ?? true,
       roles: () => this.#roles(),
       enter: (room, joined) => {
         this.canonical = joined.canonical;
@@ -416,10 +426,6 @@ export class Session implements Peer {
       moderators: settings?.moderators,
       admins: this.#context.people?.admins,
     };
-  }
-
-  #isClosed(): boolean {
-    return this.#state === "closed";
   }
 
   /**

@@ -8,6 +8,7 @@ import type { AddressRates } from "./address_rates.ts";
 import type { Fanout } from "./fanout.ts";
 import type { Hub } from "./hub.ts";
 import type { Presence } from "./presence.ts";
+import type { Identity } from "../rooms/identity.ts";
 
 /** What every session of a server shares. */
 export interface SessionContext {
@@ -32,4 +33,18 @@ export interface SessionContext {
   clock?: Clock;
   /** Keeps a message's store write and its delivery alive through shutdown. */
   track(work: Promise<unknown>): void;
+}
+
+/** How a session of type `S` is opened on its socket. */
+export interface SessionOptions<S> {
+  room: string;
+  context: SessionContext;
+  /** Who opened the socket (session cookie, `?token=`); null or absent for a guest. */
+  identity?: Identity | null;
+  /** The client's address, which holds a guest's ban. */
+  address?: string;
+  /** The `?token=` of the WebSocket URL. */
+  urlToken?: string;
+  /** Told (with the session) when the socket itself has closed: one function may serve every session. */
+  onClosed?: (session: S) => void;
 }

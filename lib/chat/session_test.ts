@@ -18,11 +18,16 @@ class FakeSocket {
   bufferedAmount = 0;
   frames: Frame[] = [];
   closed: { code: number; reason: string } | undefined;
-  onmessage: ((event: { data: unknown }) => void) | null = null;
-  onclose:
-    | ((event: { code: number; reason: string; wasClean: boolean }) => void)
-    | null = null;
+  #listeners = new Map<string, EventListenerObject>();
   #waiters: (() => void)[] = [];
+
+  addEventListener(type: string, listener: EventListenerObject): void {
+    this.#listeners.set(type, listener);
+  }
+
+  #dispatch(event: Record<string, unknown> & { type: string }): void {
+    this.#listeners.get(event.type)?.handleEvent(event as unknown as Event);
+  }
 
   send(data: string): void {
     const frame = JSON.parse(data) as Frame;
@@ -35,11 +40,12 @@ class FakeSocket {
     if (this.readyState !== 1) return;
     this.closed = { code, reason };
     this.readyState = 3;
-    this.onclose?.({ code, reason, wasClean: true });
+    this.#dispatch({ type: "close", code, reason, wasClean: true });
   }
 
   receive(frame: unknown): void {
-    this.onmessage?.({
+    this.#dispatch({
+      type: "message",
       data: typeof frame === "string" ? frame : JSON.stringify(frame),
     });
   }
