@@ -2,6 +2,7 @@ import type { Clock } from "../clock.ts";
 import type { MessageStore } from "../store/store.ts";
 import type { ControlEvent, MessageEvent } from "../protocol/events.ts";
 import type { Fanout } from "./fanout.ts";
+import type { PresenceSnapshot } from "./presence_frames.ts";
 import { Room } from "./room.ts";
 
 /** Most messages read in one go to fill a gap in a room's order. */
@@ -26,6 +27,8 @@ export interface HubOptions {
   onControl?(room: string, event: ControlEvent): void;
   /** The rooms' time and timers; the real clock by default. */
   clock?: Clock;
+  /** A room's member list as presence holds it now, read after a fan-out outage for the rooms here. */
+  roster?(room: string): Promise<PresenceSnapshot>;
 }
 
 /**
@@ -43,6 +46,8 @@ export class Hub {
       const entry = this.#entries.get(name);
       if (!entry) return;
       entry.room.resync();
+      // Joins and leaves were missed too: coalesced presence is put right.
+      if (options.roster) entry.room.refreshPresence(options.roster(name));
       // A ban, removal or settings change may have been missed too: look again.
       options.onControl?.(name, { type: "control", action: "settings" });
     };

@@ -12,6 +12,7 @@ import { canonicalName } from "../protocol/names.ts";
 import { batchFrame, type Peer } from "./peer.ts";
 import type { PresenceSnapshot } from "./presence_frames.ts";
 import { PresenceLists } from "./presence_lists.ts";
+import { PRESENCE_FLUSH_MS, presenceWindowMs } from "./presence_window.ts";
 
 /** What a window of coalesced presence gathered. */
 interface PendingPresence {
@@ -31,26 +32,6 @@ interface Queued {
   presence?: boolean;
   /** Waits for the next presence event before it reaches the peers that coalesce presence. */
   held?: boolean;
-}
-
-/** How often, at most, a room sends coalesced `presence` events. */
-export const PRESENCE_FLUSH_MS = 100;
-/** Connections (or people) per step of the presence window: each 10 more add {@linkcode PRESENCE_FLUSH_MS}. */
-export const PRESENCE_PEERS_PER_STEP = 10;
-/** The longest presence window (rooms of 100 connections here or 100 people in all, or more). */
-export const MAX_PRESENCE_FLUSH_MS = 1000;
-
-/**
- * The presence window of a room with `peers` connections here, or people
- * over every server, whichever is more: fewer, bigger presence events as
- * the room grows, so a join storm costs each connection a few frames a
- * second however many join.
- */
-export function presenceWindowMs(peers: number): number {
-  return Math.min(
-    MAX_PRESENCE_FLUSH_MS,
-    PRESENCE_FLUSH_MS * Math.max(1, Math.ceil(peers / PRESENCE_PEERS_PER_STEP)),
-  );
 }
 
 /** Options of {@linkcode Room}. */
@@ -100,6 +81,8 @@ export class Room {
   #lists = new PresenceLists();
   #presenceTimer: TimerId | undefined;
   #presenceSentAt = -Infinity;
+  /** `joined` and `left` events received, to tell whether one came during a read. */
+  #presenceEvents = 0;
   #held: Queued[] | undefined;
 
   /** An empty room that holds messages back until {@linkcode start}. */
@@ -175,6 +158,7 @@ export class Room {
       this.#fanOut({ frame: JSON.stringify(event), skip });
       return;
     }
+    this.#presenceEvents++;
     const { each, coalesced } = this.#presenceTakers(skip);
     // The member list is serialised only when some peer takes it event by event.
     if (each) {
@@ -197,13 +181,7 @@ export class Room {
 
   /** Gathers joins and leaves for the peers that take them coalesced, sent once per window. */
   #coalesce(event: JoinedEvent | LeftEvent): void {
-    const pending = this.#presence ??= { joined: [], list: event, ts: 0 };
-    this.#presenceTimer ??= this.#clock.setTimeout(
-      () => this.#flushPresence(),
-      // The room's people count over every server: its members spread over
-      // N processes would otherwise get windows N times too short.
-      presenceWindowMs(Math.max(this.#peers.size, event.members.length)),
-    );
+    const pending = this.#gather(event);
     const index = pending.joined.indexOf(event.username);
     if (event.type === "left" && index >= 0) pending.joined.splice(index, 1);
     if (event.type === "joined" && index < 0) {
@@ -212,6 +190,33 @@ export class Room {
     // The last event's list stands for the room's, as when every event carried it whole.
     pending.list = { members: event.members, people: event.people };
     pending.ts = event.ts;
+  }
+
+  /** The window under way, opened (with its timer) for a list of `list.members` people. */
+  #gather(list: PresenceSnapshot): PendingPresence {
+    this.#presenceTimer ??= this.#clock.setTimeout(
+      () => this.#flushPresence(),
+      // The room's people count over every server: its members spread over
+      // N processes would otherwise get windows N times too short.
+      presenceWindowMs(Math.max(this.#peers.size, list.members.length)),
+    );
+    return this.#presence ??= { joined: [], list, ts: 0 };
+  }
+
+  /**
+   * After a fan-out outage, whose joins and leaves never came: the room's
+   * list as `read` from presence goes to the coalescing peers in the next
+   * window, unless a `joined` or `left` came meanwhile (its list is newer).
+   */
+  refreshPresence(read: Promise<PresenceSnapshot>): void {
+    const seen = this.#presenceEvents;
+    read.then((list) => {
+      if (this.#presenceEvents !== seen) return;
+      if (!this.#presenceTakers().coalesced) return;
+      const pending = this.#gather(list);
+      pending.list = list;
+      pending.ts = this.#clock.now();
+    }, (error) => this.#options.onError?.(error));
   }
 
   /**

@@ -7,7 +7,8 @@ import { FakeClock } from "../fake_clock.ts";
 import type { PersonView } from "../protocol/events.ts";
 import { canonicalName, compareNames } from "../protocol/names.ts";
 import type { PresenceSnapshot } from "./presence_frames.ts";
-import { MAX_PRESENCE_FLUSH_MS, PRESENCE_FLUSH_MS, Room } from "./room.ts";
+import { Room } from "./room.ts";
+import { MAX_PRESENCE_FLUSH_MS, PRESENCE_FLUSH_MS } from "./presence_window.ts";
 import { listingPeer } from "./room_test_peers.ts";
 
 /** A room on one server with the presence store beside it: each join and leave is published with the roster read after it. */
@@ -279,4 +280,26 @@ Deno.test("coalesced presence: random joins, leaves, welcomes and windows always
     w.settle();
     assertLists(peers, w.snapshot());
   }
+});
+
+Deno.test("coalesced presence: a list read after an outage goes out, unless an event came during the read", async () => {
+  const w = world();
+  const watcher = w.arrive("watcher");
+  w.settle();
+  w.claim("carol");
+  w.room.refreshPresence(Promise.resolve(w.snapshot()));
+  await Promise.resolve();
+  w.settle();
+  assert.deepEqual(watcher.frames.at(-1)?.joined, ["carol"]);
+  assertLists([watcher], w.snapshot());
+  w.claim("ann");
+  const read = w.snapshot();
+  let answer = (_: PresenceSnapshot) => {};
+  w.room.refreshPresence(new Promise((resolve) => answer = resolve));
+  w.leave("ann");
+  answer(read);
+  await Promise.resolve();
+  w.settle();
+  assertLists([watcher], w.snapshot());
+  assert.ok(!watcher.list.members.includes("ann"), "the older read lost");
 });

@@ -2,13 +2,13 @@
 import assert from "node:assert/strict";
 import { formatId } from "./ids.ts";
 import { FakeClock } from "../fake_clock.ts";
+import { Room } from "./room.ts";
 import {
   MAX_PRESENCE_FLUSH_MS,
   PRESENCE_FLUSH_MS,
   PRESENCE_PEERS_PER_STEP,
   presenceWindowMs,
-  Room,
-} from "./room.ts";
+} from "./presence_window.ts";
 import type { Peer } from "./peer.ts";
 import { coalescingPeer, peer, said } from "./room_test_peers.ts";
 

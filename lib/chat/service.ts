@@ -1,4 +1,5 @@
 import type { RoomAccess } from "../rooms/access.ts";
+import { toPeople } from "../people/roster.ts";
 import type { Identity } from "../rooms/identity.ts";
 import { type Clock, systemClock, within } from "../clock.ts";
 import type { Logger } from "../log.ts";
@@ -149,6 +150,21 @@ export class ChatService {
       onDeliver: (message, recipients) => {
         metrics.delivered.inc("", recipients);
         metrics.latency.observe(Math.max(0, clock.now() - message.ts) / 1000);
+      },
+      roster: async (room) => {
+        const [online, settings] = await Promise.all([
+          this.#presence.roster(room),
+          this.#access.settings(room),
+        ]);
+        const { owner, moderators } = settings;
+        return {
+          members: online.map((person) => person.username),
+          people: toPeople(online, {
+            owner,
+            moderators,
+            admins: this.#people.admins,
+          }),
+        };
       },
     });
     metrics.gauge({

@@ -1,0 +1,48 @@
+/** The hub after a fan-out outage: messages read again, and coalesced presence put right from presence itself. */
+import assert from "node:assert/strict";
+import { MemoryStore } from "../backends/memory/store.ts";
+import { FakeClock } from "../fake_clock.ts";
+import { type Fanout, LocalFanout } from "./fanout.ts";
+import { Hub } from "./hub.ts";
+import { LocalPresence } from "./presence.ts";
+import { MAX_PRESENCE_FLUSH_MS } from "./presence_window.ts";
+import { listingPeer } from "./room_test_peers.ts";
+
+Deno.test("hub: after a fan-out outage the coalescing peers' lists are read again from presence", async () => {
+  const clock = new FakeClock();
+  const presence = new LocalPresence();
+  const fanout: Fanout = new LocalFanout();
+  const hub = new Hub({
+    store: new MemoryStore(),
+    fanout,
+    clock,
+    roster: async (room) => {
+      const online = await presence.roster(room);
+      return {
+        members: online.map((p) => p.username),
+        people: online.map((p) => ({
+          username: p.username,
+          kind: "guest" as const,
+          role: "member" as const,
+        })),
+      };
+    },
+  });
+  const room = await hub.acquire("r");
+  const watcher = listingPeer("watcher");
+  await presence.claim("r", { username: "watcher", canonical: "watcher" });
+  room.add(watcher);
+  watcher.welcome(room, { members: await presence.members("r") });
+  // Joins whose events the outage swallowed: nothing was published.
+  await presence.claim("r", { username: "ann", canonical: "ann" });
+  await presence.claim("r", { username: "bob", canonical: "bob" });
+  clock.tick(MAX_PRESENCE_FLUSH_MS * 2);
+  assert.deepEqual(watcher.list.members, ["watcher"]);
+  fanout.onResync!("r");
+  await Promise.resolve();
+  await Promise.resolve();
+  clock.tick(MAX_PRESENCE_FLUSH_MS * 2);
+  assert.deepEqual(watcher.list.members, ["ann", "bob", "watcher"]);
+  assert.deepEqual(watcher.frames.at(-1)?.joined, ["ann", "bob"]);
+  hub.release("r");
+});
