@@ -28,8 +28,12 @@ export interface ConnCost {
   failed: number;
   /** Heap used after a full GC, per joined socket, in KiB. */
   heapKib: number;
+  /** Heap reserved (used and free) after the GC, per joined socket, in KiB. */
+  heapTotalKib: number;
   /** Resident memory growth per joined socket, in KiB. */
   rssKib: number;
+  /** Resident memory outside the JS heap (RSS less heap reserved), per socket, in KiB. */
+  nativeKib: number;
   /** Array buffers and other memory outside the heap, per socket, in KiB. */
   externalKib: number;
   /** From the storm's start to the last welcome. */
@@ -44,6 +48,7 @@ interface Usage {
   probe: number;
   rss: number;
   heapUsed: number;
+  heapTotal: number;
   external: number;
 }
 
@@ -55,8 +60,9 @@ const HELP = `deno run -A bench/conn_cost.ts [options]
   --targets=LIST     reference,memory (default both)
   --concurrency=N    sockets opening at once (default 250)
   --rate-limit       the project server with its rate limits on (off, as in the scale bench)
-  --profile=DIR      write the project server's CPU profile of the join storm into DIR
+  --profile=DIR      write each server's CPU profile (start, join storm, stop) into DIR/TARGET
   --snapshot=PREFIX  write heap snapshots (PREFIX-TARGET-1 before, -2 after the joins)
+  --env=KEY=VALUE    more environment for both servers (repeatable)
   --json             print the rounds as JSON instead of a table
 `;
 
@@ -120,6 +126,8 @@ async function measure(
     rateLimit: boolean;
     profileDir?: string;
     snapshot?: string;
+    /** More environment for both servers. */
+    env: Record<string, string>;
   },
 ): Promise<ConnCost> {
   const dir = await Deno.makeTempDir({ prefix: "conn-cost-" });
@@ -127,7 +135,7 @@ async function measure(
   const where = placement({ pin: false, nofile: options.sockets + 1_000 });
   const server = await startServer(target, {
     placement: where,
-    cpuProfileDir: target === "memory" ? options.profileDir : undefined,
+    cpuProfileDir: options.profileDir && `${options.profileDir}/${target}`,
     denoFlags: ["--v8-flags=--expose-gc", "--preload=bench/gc_probe.ts"],
     env: {
       CONN_COST_PROBE: file,
@@ -136,6 +144,7 @@ async function measure(
         : {}),
       CHAT_RATE_LIMIT: options.rateLimit ? "on" : "off",
       CHAT_MAX_CONNECTIONS: String(options.sockets + 100),
+      ...options.env,
     },
   });
   const pool = new ClientPool(1, { placement: where, kind: "raw" });
@@ -162,7 +171,11 @@ async function measure(
       joined: result.opened,
       failed: result.failed,
       heapKib: per(after.heapUsed - before.heapUsed),
+      heapTotalKib: per(after.heapTotal - before.heapTotal),
       rssKib: per(after.rss - before.rss),
+      nativeKib: per(
+        after.rss - after.heapTotal - (before.rss - before.heapTotal),
+      ),
       externalKib: per(after.external - before.external),
       joinMs: Math.round(result.lastWelcomeAt - startAt),
       cpuUsPerJoin: Math.round(cpu * 1e6 / Math.max(1, result.opened)),
@@ -184,7 +197,7 @@ function median(values: number[]): number {
 /** The rounds as a table, with the medians and the project's ratio to the reference. */
 export function formatCosts(rounds: ConnCost[]): string {
   const lines = [
-    "target     sockets  joined  heap KiB/s  RSS KiB/s  ext KiB/s  join ms  cpu µs/join  load",
+    "target     sockets  joined  heap KiB/s  reserved  RSS KiB/s  native  ext KiB/s  join ms  cpu µs/join  load",
   ];
   for (const r of rounds) {
     lines.push(
@@ -193,7 +206,9 @@ export function formatCosts(rounds: ConnCost[]): string {
         String(r.sockets).padStart(8),
         String(r.joined).padStart(7),
         r.heapKib.toFixed(2).padStart(11),
+        r.heapTotalKib.toFixed(2).padStart(9),
         r.rssKib.toFixed(2).padStart(10),
+        r.nativeKib.toFixed(2).padStart(7),
         r.externalKib.toFixed(2).padStart(10),
         String(r.joinMs).padStart(8),
         String(r.cpuUsPerJoin).padStart(12),
@@ -201,13 +216,16 @@ export function formatCosts(rounds: ConnCost[]): string {
       ].join(" "),
     );
   }
-  const of = (target: string, key: "heapKib" | "rssKib" | "cpuUsPerJoin") =>
-    median(rounds.filter((r) => r.target === target).map((r) => r[key]));
+  const of = (
+    target: string,
+    key: "heapKib" | "rssKib" | "nativeKib" | "cpuUsPerJoin",
+  ) => median(rounds.filter((r) => r.target === target).map((r) => r[key]));
   const both = ["reference", "memory"].every((t) =>
     rounds.some((r) => r.target === t)
   );
   if (both) {
-    for (const key of ["heapKib", "rssKib", "cpuUsPerJoin"] as const) {
+    const keys = ["heapKib", "rssKib", "nativeKib", "cpuUsPerJoin"] as const;
+    for (const key of keys) {
       const ref = of("reference", key);
       const ours = of("memory", key);
       lines.push(
@@ -232,6 +250,7 @@ if (import.meta.main) {
       "rate-limit": { type: "boolean", default: false },
       profile: { type: "string" },
       snapshot: { type: "string" },
+      env: { type: "string", multiple: true, default: [] },
       json: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -262,6 +281,12 @@ if (import.meta.main) {
         rateLimit: values["rate-limit"],
         profileDir: values.profile,
         snapshot: values.snapshot,
+        env: Object.fromEntries(
+          values.env.map((pair) => [
+            pair.slice(0, pair.indexOf("=")),
+            pair.slice(pair.indexOf("=") + 1),
+          ]),
+        ),
       });
       console.error(JSON.stringify(cost));
       rounds.push(cost);
