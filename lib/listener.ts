@@ -9,6 +9,7 @@
  * (`Deno.serveHttp`); where that is missing (Deno Deploy, a later Deno),
  * {@linkcode serveHttp} falls back to `Deno.serve`.
  */
+import { Deadlines } from "./deadlines.ts";
 import { errorFields, type Logger } from "./log.ts";
 
 /** Descriptors kept free for everything but client connections: store files, Redis, logs, the listener. */
@@ -160,6 +161,8 @@ export function serveHttp(
   let closing = false;
   let maxOpen = options.maxOpen;
   let learned = false;
+  // One timer for every connection's header timeout, not one per request.
+  const heads = new Deadlines({ ms: options.headerTimeoutMs });
 
   const serve = async (conn: Deno.Conn) => {
     let http: HttpConn;
@@ -177,14 +180,14 @@ export function serveHttp(
     });
     try {
       while (!closing) {
-        const timer = setTimeout(() => http.close(), options.headerTimeoutMs);
+        const head = heads.set(() => http.close());
         let event: RequestEvent | null;
         try {
           event = await http.nextRequest();
         } catch {
           event = null;
         } finally {
-          clearTimeout(timer);
+          heads.meet(head);
         }
         if (!event) break;
         state.busy = true;
@@ -266,6 +269,7 @@ export function serveHttp(
       for (const [http, state] of open) {
         if (!state.busy) http.close();
       }
+      heads.close();
       await Promise.allSettled([...answering]);
     },
   };

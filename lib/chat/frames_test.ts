@@ -85,6 +85,12 @@ Deno.test("frames: structural problems are bad_frame, rule breaks their own code
 
 Deno.test("frames: size is counted in UTF-8 bytes", () => {
   assert.equal(utf8Length("aé€😀"), 1 + 2 + 3 + 4);
+  assert.equal(utf8Length('{"members":["ann","bob"]}'), 25);
+  assert.equal(utf8Length(""), 0);
+  assert.equal(utf8Length("\u007f\u0080"), 1 + 2);
+  assert.equal(utf8Length("\ud800x"), 3 + 1, "a lone surrogate counts 3");
+  assert.ok(utf8Length("a".repeat(100), 10) > 10);
+  assert.ok(utf8Length("é".repeat(100), 10) > 10);
   assert.equal(isTooLarge("a".repeat(MAX_FRAME_BYTES)), false);
   assert.equal(isTooLarge("a".repeat(MAX_FRAME_BYTES + 1)), true);
   assert.equal(isTooLarge("€".repeat(5461)), false);

@@ -55,7 +55,8 @@ export function welcomeFrame(parts: WelcomeParts): string {
   const lists = `"members":${JSON.stringify(parts.members)},"people":${
     JSON.stringify(parts.people)
   }`;
-  const budget = Math.max(
+  // With no history to fit, the lists need not be measured.
+  const budget = parts.history.length === 0 ? 0 : Math.max(
     0,
     parts.maxBytes - utf8Length(lists) - WELCOME_SLACK,
   );
