@@ -177,6 +177,12 @@ Deno.test({
 
       await pageB.close();
       await pageA.locator(".notice", { hasText: "bob left" }).waitFor();
+      // The member list follows the changes the presence events carry.
+      await pageA.locator(".members-list li", { hasText: "bob" }).waitFor({
+        state: "detached",
+      });
+      await pageA.locator(".members-list li", { hasText: "carol" }).waitFor();
+      assertEquals(await pageA.locator(".members-list li").count(), 2);
       assertEquals(errors, []);
     });
   },
