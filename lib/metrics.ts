@@ -151,6 +151,11 @@ export class ChatMetrics {
     help: "WebSocket upgrades refused, by reason.",
     label: "reason",
   });
+  readonly gapsCrossed = new Counter({
+    name: "chat_gaps_crossed_total",
+    help:
+      "Gaps in a room's ids handed out across: the store no longer had those ids (trimmed, or lost with a failed-over primary).",
+  });
   readonly latency = new Histogram({
     name: "chat_delivery_latency_seconds",
     help:
@@ -188,6 +193,7 @@ export class ChatMetrics {
       this.opened.render(),
       this.closes.render(),
       this.refused.render(),
+      this.gapsCrossed.render(),
       this.latency.render(),
     ].join("\n") + "\n";
   }

@@ -4,6 +4,7 @@ import type { ControlEvent, MessageEvent } from "../protocol/events.ts";
 import type { Fanout } from "./fanout.ts";
 import type { PresenceSnapshot } from "./presence_frames.ts";
 import { Room } from "./room.ts";
+import type { CrossedGap } from "./gaps.ts";
 
 /** Most messages read in one go to fill a gap in a room's order. */
 export const MAX_GAP_FILL = 10_000;
@@ -20,6 +21,8 @@ export interface HubOptions {
   store: MessageStore;
   fanout: Fanout;
   onError?(error: unknown, room: string): void;
+  /** Told when a room hands out messages across ids the store no longer has. */
+  onGapCrossed?(room: string, gap: CrossedGap): void;
   onDeliver?(message: MessageEvent, recipients: number): void;
   /** How long events wait to be packed for batching connections. */
   batchFlushMs?: number;
@@ -73,6 +76,7 @@ export class Hub {
       store,
       fanout,
       onError,
+      onGapCrossed,
       onDeliver,
       batchFlushMs,
       onControl,
@@ -82,6 +86,7 @@ export class Hub {
       load: async (since) =>
         (await store.after(name, { since, limit: MAX_GAP_FILL })).messages,
       onError: (error) => onError?.(error, name),
+      onGapCrossed: (gap) => onGapCrossed?.(name, gap),
       onDeliver,
       batchFlushMs,
       onControl: (event) => onControl?.(name, event),

@@ -7,7 +7,7 @@ import type {
   MessageEvent,
 } from "../protocol/events.ts";
 import type { RoomEvent } from "./fanout.ts";
-import { compareIds, parseId } from "./ids.ts";
+import { type CrossedGap, crossGaps, follows } from "./gaps.ts";
 import { canonicalName } from "../protocol/names.ts";
 import { batchFrame, type Peer } from "./peer.ts";
 import type { PresenceSnapshot } from "./presence_frames.ts";
@@ -40,6 +40,8 @@ export interface RoomOptions {
   load(since: string): Promise<LogEvent[]>;
   /** Told when a gap could not be filled from the store. */
   onError?(error: unknown): void;
+  /** Told when messages go out across ids the store no longer has (trimmed, or lost in a failover). */
+  onGapCrossed?(gap: CrossedGap): void;
   /** Told after each message is handed to the room's connections. */
   onDeliver?(message: MessageEvent, recipients: number): void;
   /** How long events wait to be packed for batching peers (default 5 ms; 0 packs one task's events). */
@@ -52,12 +54,6 @@ export interface RoomOptions {
 
 /** Wait before reading a gap again after the store failed. */
 export const FILL_RETRY_MS = 250;
-
-function follows(previous: string, id: string): boolean {
-  const a = previous === "" ? 0 : parseId(previous);
-  const b = parseId(id);
-  return a === undefined || b === undefined || b === a + 1;
-}
 
 /**
  * The live state of one room on this server: its connections and the order
@@ -397,9 +393,10 @@ export class Room {
 
   /**
    * Reads what follows the head from the store. A fill that finds nothing new
-   * while a gap remains means the store no longer has those ids (trimmed):
-   * the pending messages then go out in order across the gap. A failed read
-   * is retried.
+   * while a gap remains before a message that was pending when it read means
+   * the store no longer has those ids: the messages go out across the gap
+   * (see {@linkcode crossGaps}); one that came during the read makes it read
+   * again. A failed read is retried.
    */
   async #fill(): Promise<void> {
     if (this.#head === undefined || this.#filling) return;
@@ -412,6 +409,7 @@ export class Room {
 
   async #fillOnce(from: string): Promise<void> {
     this.#filling = true;
+    const seenBeforeRead = new Set(this.#pending.keys());
     let progressed = false;
     let failed = false;
     try {
@@ -434,17 +432,17 @@ export class Room {
       }
       return;
     }
-    if (progressed) {
-      this.#drain();
-      return;
+    if (!progressed) {
+      const crossing = crossGaps(this.#head!, {
+        pending: this.#pending.values(),
+        seenBeforeRead,
+      });
+      for (const gap of crossing.gaps) this.#options.onGapCrossed?.(gap);
+      for (const message of crossing.events) {
+        this.#pending.delete(message.id);
+        this.#deliver(message);
+      }
     }
-    for (
-      const message of [...this.#pending.values()].sort((a, b) =>
-        compareIds(a.id, b.id)
-      )
-    ) {
-      this.#pending.delete(message.id);
-      if (message.id > this.#head!) this.#deliver(message);
-    }
+    this.#drain();
   }
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { formatId } from "./ids.ts";
 import { FakeClock } from "../fake_clock.ts";
 import { FILL_RETRY_MS, Room } from "./room.ts";
+import type { CrossedGap } from "./gaps.ts";
 import { batchPeer, message, peer } from "./room_test_peers.ts";
 
 Deno.test("room: in-order messages go straight out, repeats are dropped", () => {
@@ -121,15 +122,67 @@ Deno.test("room: a message that lands beyond a gap during a fill waits for the n
   assert.deepEqual(p.got, ["m1", "m2", "m3", "m4"]);
 });
 
-Deno.test("room: a gap the store cannot fill is crossed in order", async () => {
-  const room = new Room("r", { load: () => Promise.resolve([]) });
+Deno.test("room: a gap the store cannot fill is crossed in order, and told", async () => {
+  const gaps: CrossedGap[] = [];
+  let reads = 0;
+  const room = new Room("r", {
+    load: () => {
+      reads++;
+      return Promise.resolve([]);
+    },
+    onGapCrossed: (gap) => gaps.push(gap),
+  });
   const p = peer("p");
   room.add(p);
   room.start(formatId(1));
   room.receive(message(5));
   room.receive(message(4));
-  await new Promise((r) => setTimeout(r, 0));
+  for (let i = 0; i < 10 && p.got.length < 2; i++) {
+    await new Promise((r) => setTimeout(r, 0));
+  }
   assert.deepEqual(p.got, ["m4", "m5"]);
+  assert.equal(reads, 2, "m4 came during the first read: read once more");
+  assert.deepEqual(gaps, [{
+    after: formatId(1),
+    next: formatId(4),
+    count: 2,
+    ids: [formatId(2), formatId(3)],
+  }]);
+});
+
+Deno.test("room: a read that predates a message crosses no gap before it", async () => {
+  // A fan-out outage: m2 was stored but never heard live; a resync reads the
+  // store, and m3 is stored and heard while that read runs. The read found
+  // nothing, yet m2 is there now: it must be read again, not skipped.
+  const stored = [message(1)];
+  const reads: PromiseWithResolvers<void>[] = [];
+  const gaps: CrossedGap[] = [];
+  const room = new Room("r", {
+    load: async (since) => {
+      const snapshot = stored.filter((m) => m.id > since);
+      const read = Promise.withResolvers<void>();
+      reads.push(read);
+      await read.promise;
+      return snapshot;
+    },
+    onGapCrossed: (gap) => gaps.push(gap),
+  });
+  const p = peer("p");
+  room.add(p);
+  room.start(formatId(1));
+  room.resync();
+  stored.push(message(2), message(3));
+  room.receive(message(3));
+  reads[0].resolve();
+  for (let i = 0; i < 50 && reads.length < 2; i++) {
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  assert.deepEqual(p.got, [], "nothing handed out across m2");
+  assert.equal(reads.length, 2, "the store is read again");
+  reads[1].resolve();
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(p.got, ["m2", "m3"]);
+  assert.deepEqual(gaps, []);
 });
 
 Deno.test("room: a failed fill is retried while anyone is in the room", async () => {

@@ -135,6 +135,10 @@ export class ChatService {
       fanout: this.#fanout,
       onError: (error, room) =>
         this.#log("error", "room_error", { room, error: String(error) }),
+      onGapCrossed: (room, gap) => {
+        metrics.gapsCrossed.inc();
+        this.#log("warn", "gap_crossed", { room, ...gap });
+      },
       batchFlushMs: options.batchFlushMs ?? 5,
       onControl: (room, event) => {
         for (const session of this.#sessions.keys()) {
