@@ -35,6 +35,7 @@ import {
   type SteadyClient,
 } from "./support/steady_client.ts";
 import { type Frame, freshRoom } from "./support/ws_client.ts";
+import { pump } from "./support/burst.ts";
 
 const skip = redisSkipReason();
 if (skip) console.warn(`redis cluster tests skipped: ${skip}`);
@@ -57,23 +58,6 @@ function assertExactlyOnce(clients: SteadyClient[], history: Frame[]): void {
   }
 }
 
-/** Keeps every client sending, one message in flight each, until stopped. */
-function pump(clients: SteadyClient[]): { stop(): Promise<void> } {
-  let running = true;
-  const loops = clients.map(async (client) => {
-    while (running) {
-      client.send();
-      await client.settled(60_000);
-    }
-  });
-  return {
-    async stop() {
-      running = false;
-      await Promise.all(loops);
-    },
-  };
-}
-
 if (!skip) {
   const ports = clusterPorts();
   const env = {
@@ -87,16 +71,26 @@ if (!skip) {
   // (answering 503 meanwhile) and find the cluster on its own once it is there.
   const earlyPort = freePort();
   const early = startServer({ env, port: earlyPort, startTimeoutMs: 120_000 });
-  early.catch(() => {});
-  await until(async () => {
+  // A start that fails (its port taken meanwhile, say) fails the file with
+  // the server's output at once, instead of after a minute of polling.
+  let earlyFailure: unknown;
+  early.catch((error) => earlyFailure = error);
+  let lastAnswer = "no answer";
+  const answering503 = until(async () => {
+    if (earlyFailure !== undefined) throw earlyFailure;
     try {
       const res = await fetch(`http://127.0.0.1:${earlyPort}/healthz`);
       await res.body?.cancel();
+      lastAnswer = `status ${res.status}`;
       return res.status === 503;
-    } catch {
+    } catch (error) {
+      lastAnswer = String(error);
       return false;
     }
   }, { timeoutMs: 60_000, what: "the early server answering 503" });
+  await answering503.catch((error) => {
+    throw new Error(`${error.message} (last: ${lastAnswer})`, { cause: error });
+  });
   const cluster = await startRedisCluster({ ports });
   const clusterNodes = cluster.seeds.split(",");
   const clients: RedisClient[] = [];
@@ -252,7 +246,10 @@ if (!skip) {
             for (const room of rooms) {
               const people = await team(room);
               const burst = pump(people);
-              await until(() => people.every((p) => p.acked.size >= 5));
+              await until(() => {
+                burst.check();
+                return people.every((p) => p.acked.size >= 5);
+              });
               await burst.stop();
               const history = await storedHistory(servers[1].url, room);
               await until(() =>
@@ -276,13 +273,20 @@ if (!skip) {
             const to = [...primaries].find((port) => port !== from)!;
             const people = await team(room);
             const burst = pump(people);
-            await until(() => people.every((p) => p.acked.size >= 3));
+            await until(() => {
+              burst.check();
+              return people.every((p) => p.acked.size >= 3);
+            });
             const moved = await cluster.migrateSlot(keys.log(room), { to });
             assert.ok(moved >= 3, `moved ${moved} keys`);
             assert.equal(await cluster.primaryOf(keys.log(room)), to);
             const acked = people.reduce((n, p) => n + p.acked.size, 0);
             await until(
-              () => people.reduce((n, p) => n + p.acked.size, 0) >= acked + 8,
+              () => {
+                burst.check();
+                return people.reduce((n, p) => n + p.acked.size, 0) >=
+                  acked + 8;
+              },
               { timeoutMs: 20_000, what: "traffic after the migration" },
             );
             await burst.stop();
@@ -308,101 +312,127 @@ if (!skip) {
             }
             const people = await team(room);
             const bystanders = await team(calm);
-            const burst = pump([...people, ...bystanders]);
-            await until(() => people.every((p) => p.acked.size >= 5));
-            const ackedBefore = people.reduce((n, p) => n + p.acked.size, 0);
-            const resentBefore = people.reduce((n, p) => n + p.resends, 0);
-            const killedAt = Date.now();
-            await cluster.kill(victim);
-            await until(
-              async () =>
-                (await cluster.primaryOf(keys.log(room)).catch(() => 0)) ===
-                  heir,
-              { timeoutMs: 30_000, what: "the replica's promotion" },
-            );
-            const promotedAt = Date.now();
-            const resends = () => people.reduce((n, p) => n + p.resends, 0);
-            const seen = resends();
-            await until(() => resends() >= seen + 4, {
-              timeoutMs: 60_000,
-              what: "refused sends",
-            });
-            const calmAcked = bystanders.reduce((n, p) => n + p.acked.size, 0);
-            await until(
-              () =>
-                bystanders.reduce((n, p) => n + p.acked.size, 0) >=
-                  calmAcked + 8,
-              { timeoutMs: 30_000, what: "a room on another shard going on" },
-            );
-            const restartAt = Date.now();
-            const lateAcks = people.flatMap((p) => [...p.acked.values()])
-              .filter((at) => at > promotedAt + 1500 && at < restartAt);
-            assert.deepEqual(
-              lateAcks,
-              [],
-              "nothing acknowledged without a replica",
-            );
-            await cluster.start(victim);
-            await until(
-              async () =>
-                (await cluster.cli(heir, ["INFO", "replication"])).includes(
-                  "connected_slaves:1",
+            const everyone = [...people, ...bystanders];
+            const burst = pump(everyone);
+            try {
+              await until(() => {
+                burst.check();
+                return people.every((p) => p.acked.size >= 5);
+              });
+              const ackedBefore = people.reduce((n, p) => n + p.acked.size, 0);
+              const resentBefore = people.reduce((n, p) => n + p.resends, 0);
+              const killedAt = Date.now();
+              await cluster.kill(victim);
+              await until(
+                async () =>
+                  (await cluster.primaryOf(keys.log(room)).catch(() => 0)) ===
+                    heir,
+                { timeoutMs: 30_000, what: "the replica's promotion" },
+              );
+              const promotedAt = Date.now();
+              const resends = () => people.reduce((n, p) => n + p.resends, 0);
+              const seen = resends();
+              await until(() => {
+                burst.check();
+                return resends() >= seen + 4;
+              }, {
+                timeoutMs: 60_000,
+                what: "refused sends",
+              });
+              const calmAcked = bystanders.reduce(
+                (n, p) => n + p.acked.size,
+                0,
+              );
+              await until(
+                () => {
+                  burst.check();
+                  return bystanders.reduce((n, p) => n + p.acked.size, 0) >=
+                    calmAcked + 8;
+                },
+                { timeoutMs: 30_000, what: "a room on another shard going on" },
+              );
+              const restartAt = Date.now();
+              const lateAcks = people.flatMap((p) => [...p.acked.values()])
+                .filter((at) => at > promotedAt + 1500 && at < restartAt);
+              assert.deepEqual(
+                lateAcks,
+                [],
+                "nothing acknowledged without a replica",
+              );
+              await cluster.start(victim);
+              await until(
+                async () =>
+                  (await cluster.cli(heir, ["INFO", "replication"])).includes(
+                    "connected_slaves:1",
+                  ),
+                {
+                  timeoutMs: 30_000,
+                  what: "the old primary back as a replica",
+                },
+              );
+              const replicaBackAt = Date.now();
+              const ackedAtRestart = people.reduce(
+                (n, p) => n + p.acked.size,
+                0,
+              );
+              await until(
+                () => {
+                  burst.check();
+                  return people.reduce((n, p) => n + p.acked.size, 0) >=
+                    ackedAtRestart + 20;
+                },
+                {
+                  timeoutMs: 30_000,
+                  what: "writes after the old primary rejoined",
+                },
+              );
+              const resumedAt = people.map((p) =>
+                Math.min(
+                  ...[...p.acked.values()].filter((at) => at > restartAt),
+                )
+              );
+              await burst.stop();
+              // Live events cross servers again over the new primary's sharded
+              // pub/sub: one lone message, with nothing after it to fill a gap.
+              const lone = people[0].send();
+              await until(
+                () => people[1].received.some((m) => m.nonce === lone),
+                { what: "a lone message reaching the other server live" },
+              );
+              const history = await storedHistory(servers[1].url, room);
+              await until(() =>
+                people.every((p) => p.received.length >= history.length)
+              );
+              assertExactlyOnce(people, history);
+              assertExactlyOnce(
+                bystanders,
+                await storedHistory(servers[0].url, calm),
+              );
+              const figures = {
+                ackedBeforeKill: ackedBefore,
+                ackedTotal: people.reduce((n, p) => n + p.acked.size, 0),
+                stored: history.length,
+                killToPromotionMs: promotedAt - killedAt,
+                restartToReplicaMs: replicaBackAt - restartAt,
+                perClientResumeMs: resumedAt.map((at) => at - restartAt),
+                restartToFirstAckMs: Math.min(...resumedAt) - restartAt,
+                restartToEveryoneAckedMs: Math.max(...resumedAt) - restartAt,
+                unavailableMs: Math.max(...resumedAt) - killedAt,
+                longestAckGapMs: Math.max(...people.map(longestAckGap)),
+                bystanderLongestAckGapMs: Math.max(
+                  ...bystanders.map(longestAckGap),
                 ),
-              { timeoutMs: 30_000, what: "the old primary back as a replica" },
-            );
-            const replicaBackAt = Date.now();
-            const ackedAtRestart = people.reduce((n, p) => n + p.acked.size, 0);
-            await until(
-              () =>
-                people.reduce((n, p) => n + p.acked.size, 0) >=
-                  ackedAtRestart + 20,
-              {
-                timeoutMs: 30_000,
-                what: "writes after the old primary rejoined",
-              },
-            );
-            const resumedAt = people.map((p) =>
-              Math.min(...[...p.acked.values()].filter((at) => at > restartAt))
-            );
-            await burst.stop();
-            // Live events cross servers again over the new primary's sharded
-            // pub/sub: one lone message, with nothing after it to fill a gap.
-            const lone = people[0].send();
-            await until(
-              () => people[1].received.some((m) => m.nonce === lone),
-              { what: "a lone message reaching the other server live" },
-            );
-            const history = await storedHistory(servers[1].url, room);
-            await until(() =>
-              people.every((p) => p.received.length >= history.length)
-            );
-            assertExactlyOnce(people, history);
-            assertExactlyOnce(
-              bystanders,
-              await storedHistory(servers[0].url, calm),
-            );
-            const figures = {
-              ackedBeforeKill: ackedBefore,
-              ackedTotal: people.reduce((n, p) => n + p.acked.size, 0),
-              stored: history.length,
-              killToPromotionMs: promotedAt - killedAt,
-              restartToReplicaMs: replicaBackAt - restartAt,
-              perClientResumeMs: resumedAt.map((at) => at - restartAt),
-              restartToFirstAckMs: Math.min(...resumedAt) - restartAt,
-              restartToEveryoneAckedMs: Math.max(...resumedAt) - restartAt,
-              unavailableMs: Math.max(...resumedAt) - killedAt,
-              longestAckGapMs: Math.max(...people.map(longestAckGap)),
-              bystanderLongestAckGapMs: Math.max(
-                ...bystanders.map(longestAckGap),
-              ),
-              resent: resends() - resentBefore,
-              lost: 0,
-              doubled: 0,
-            };
-            console.log(`failover figures: ${JSON.stringify(figures)}`);
-            await Promise.all(
-              [...people, ...bystanders].map((p) => p.stop()),
-            );
+                resent: resends() - resentBefore,
+                lost: 0,
+                doubled: 0,
+              };
+              console.log(`failover figures: ${JSON.stringify(figures)}`);
+            } finally {
+              // A failed assertion must not leave clients sending and
+              // reconnecting behind the step.
+              await Promise.all(everyone.map((p) => p.stop()));
+              await burst.stop().catch(() => {});
+            }
             await cluster.settled();
           },
         );

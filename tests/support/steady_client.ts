@@ -39,7 +39,7 @@ export interface SteadyClient {
   longestReconnectMs: number;
   /** Sends a message; its nonce is `${username}-${n}`. */
   send(): string;
-  /** Resolves once every message sent so far is acknowledged. */
+  /** Resolves once every message sent so far is acknowledged; throws after `timeoutMs` or a stop. */
   settled(timeoutMs?: number): Promise<void>;
   /** Closes for good. */
   stop(): Promise<void>;
@@ -80,9 +80,11 @@ export async function startSteadyClient(
       const deadline = Date.now() + timeoutMs;
       while (client.pending.size > 0) {
         const left = deadline - Date.now();
-        if (left <= 0) {
+        if (left <= 0 || stopped) {
           throw new Error(
-            `${options.username}: unacknowledged ${[...client.pending]}`,
+            `${options.username}: unacknowledged ${[...client.pending]}${
+              stopped ? " when stopped" : ` after ${timeoutMs} ms`
+            }`,
           );
         }
         let timer: ReturnType<typeof setTimeout> | undefined;
@@ -96,6 +98,7 @@ export async function startSteadyClient(
     async stop() {
       stopped = true;
       clearTimeout(resendTimer);
+      wake?.();
       if (!socket || socket.readyState === WebSocket.CLOSED) return;
       const closed = new Promise((r) => socket!.addEventListener("close", r));
       socket.close();
