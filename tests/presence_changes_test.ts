@@ -5,7 +5,14 @@ import { until } from "./support/hostile.ts";
 import { heldList } from "./support/member_lists.ts";
 import { startRedis } from "./support/redis.ts";
 import { startServer } from "./support/server.ts";
-import { freshRoom, joined, type TestClient } from "./support/ws_client.ts";
+import {
+  type Frame,
+  freshRoom,
+  joined,
+  type TestClient,
+} from "./support/ws_client.ts";
+import { account, call, createRoom, socket } from "./support/rooms.ts";
+import { withApp } from "./support/app_server.ts";
 
 Deno.test({
   name:
@@ -76,4 +83,55 @@ Deno.test({
       await redis.stop();
     }
   },
+});
+
+Deno.test({
+  name:
+    "a new moderator reaches coalescing lists as a changed entry, with no join or leave",
+  fn: () =>
+    withApp({}, async (server) => {
+      const base = server.url;
+      const olga = await account(base, "olga");
+      const mo = await account(base, "mo");
+      const room = freshRoom("roles");
+      await createRoom(base, { owner: olga, room, visibility: "public" });
+      const watcher = await socket(base, { room, as: olga });
+      const welcome = await watcher.join(olga.username, {
+        presence: "coalesced",
+      });
+      assert.equal(welcome.type, "welcome");
+      const moderator = await socket(base, { room, as: mo });
+      assert.equal((await moderator.join(mo.username)).type, "welcome");
+      await until(
+        () => heldList(watcher.received).members.includes(mo.username),
+        { what: "mo in the watcher's list" },
+      );
+      assert.equal(
+        heldList(watcher.received).people.find((p) =>
+          p.username === mo.username
+        )?.role,
+        "member",
+      );
+      await call(base, {
+        method: "POST",
+        path: `/api/rooms/${room}/moderators`,
+        as: olga,
+        body: { username: mo.username },
+      });
+      const changed = await watcher.next((f) =>
+        f.type === "presence" &&
+        f.people?.some((p: Frame) => p.role === "moderator")
+      );
+      assert.deepEqual(changed.joined, []);
+      assert.deepEqual(changed.left, []);
+      assert.deepEqual(changed.people, [
+        { username: mo.username, kind: "account", role: "moderator" },
+      ]);
+      const roles = new Map(
+        heldList(watcher.received).people.map((p) => [p.username, p.role]),
+      );
+      assert.equal(roles.get(mo.username), "moderator");
+      assert.equal(roles.get(olga.username), "owner");
+      await Promise.all([watcher.close(), moderator.close()]);
+    }),
 });

@@ -30,7 +30,7 @@ export interface HubOptions {
   onControl?(room: string, event: ControlEvent): void;
   /** The rooms' time and timers; the real clock by default. */
   clock?: Clock;
-  /** A room's member list as presence holds it now, read after a fan-out outage for the rooms here. */
+  /** A room's member list as presence holds it now, with roles: read after a fan-out outage and a change of settings. */
   roster?(room: string): Promise<PresenceSnapshot>;
 }
 
@@ -81,6 +81,7 @@ export class Hub {
       batchFlushMs,
       onControl,
       clock,
+      roster,
     } = this.#options;
     const room = new Room(name, {
       load: async (since) =>
@@ -89,7 +90,13 @@ export class Hub {
       onGapCrossed: (gap) => onGapCrossed?.(name, gap),
       onDeliver,
       batchFlushMs,
-      onControl: (event) => onControl?.(name, event),
+      onControl: (event) => {
+        onControl?.(name, event);
+        // New owner or moderators: coalesced presence gets the changed roles now.
+        if (event.action === "settings" && roster) {
+          room.refreshPresence(roster(name));
+        }
+      },
       clock,
     });
     const entry: Entry = { room, refs: 1, ready: Promise.resolve(room) };

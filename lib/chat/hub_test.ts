@@ -46,3 +46,58 @@ Deno.test("hub: after a fan-out outage the coalescing peers' lists are read agai
   assert.deepEqual(watcher.frames.at(-1)?.joined, ["ann", "bob"]);
   hub.release("r");
 });
+
+Deno.test("hub: a change of settings sends the coalescing peers the roles it changed", async () => {
+  const clock = new FakeClock();
+  const presence = new LocalPresence();
+  const fanout: Fanout = new LocalFanout();
+  const moderators: string[] = [];
+  const hub = new Hub({
+    store: new MemoryStore(),
+    fanout,
+    clock,
+    roster: async (room) => {
+      const online = await presence.roster(room);
+      return {
+        members: online.map((p) => p.username),
+        people: online.map((p) => ({
+          username: p.username,
+          kind: "guest" as const,
+          role: moderators.includes(p.username)
+            ? "moderator" as const
+            : "member" as const,
+        })),
+      };
+    },
+  });
+  const room = await hub.acquire("r");
+  const watcher = listingPeer("watcher");
+  for (const name of ["mo", "watcher"]) {
+    await presence.claim("r", { username: name, canonical: name });
+  }
+  room.add(watcher);
+  const people = (role: "member" | "moderator") => [
+    { username: "mo", kind: "guest" as const, role },
+    { username: "watcher", kind: "guest" as const, role: "member" as const },
+  ];
+  watcher.welcome(room, {
+    members: ["mo", "watcher"],
+    people: people("member"),
+  });
+  moderators.push("mo");
+  const changedAt = clock.now();
+  fanout.publish("r", { type: "control", action: "settings" });
+  await Promise.resolve();
+  await Promise.resolve();
+  clock.tick(MAX_PRESENCE_FLUSH_MS * 2);
+  assert.deepEqual(watcher.list.people, people("moderator"));
+  assert.deepEqual(watcher.frames.at(-1), {
+    type: "presence",
+    joined: [],
+    left: [],
+    people: [{ username: "mo", kind: "guest", role: "moderator" }],
+    count: 2,
+    ts: changedAt,
+  });
+  hub.release("r");
+});
