@@ -206,7 +206,10 @@ export class Session implements Peer {
   ): Promise<void> {
     if (next.do === "join") {
       const joining = join(this.#host(), next.frame);
-      this.#joining = joining.catch(() => {});
+      const settled: Promise<void> = joining.catch(() => {}).then(() => {
+        if (this.#joining === settled) this.#joining = SETTLED;
+      });
+      this.#joining = settled;
       return await joining;
     }
     const out = await this.#gate?.current();
