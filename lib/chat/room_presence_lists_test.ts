@@ -303,3 +303,26 @@ Deno.test("coalesced presence: a list read after an outage goes out, unless an e
   assertLists([watcher], w.snapshot());
   assert.ok(!watcher.list.members.includes("ann"), "the older read lost");
 });
+
+Deno.test("coalesced presence: a room of 100 filling slowly costs about what it costs filling fast, not a list per window", () => {
+  const bytesPerJoin = (joinsPerSecond: number) => {
+    const w = world();
+    let bytes = 0;
+    for (let i = 0; i < 100; i++) {
+      const peer = w.arrive(`u${i}`);
+      const read = peer.read;
+      peer.read = (frame) => {
+        bytes += frame.length;
+        read(frame);
+      };
+      w.clock.tick(1000 / joinsPerSecond);
+    }
+    w.settle();
+    return bytes / 100;
+  };
+  const fast = bytesPerJoin(50);
+  const slow = bytesPerJoin(2);
+  // Whole lists per window cost 8.5 times as much at 2 joins/s as at 50.
+  assert.ok(slow < fast * 2, `${slow} bytes per join at 2/s, ${fast} at 50/s`);
+  assert.ok(slow < 5 * 1024, `${slow} bytes per join`);
+});
