@@ -25,10 +25,11 @@ import { storedHistory } from "./support/chat_scenario.ts";
 import { redisSkipReason } from "./support/redis.ts";
 import {
   clusterPorts,
+  freeStablePort,
   seedsOf,
   startRedisCluster,
 } from "./support/redis_cluster.ts";
-import { freePort, startServer } from "./support/server.ts";
+import { startServer } from "./support/server.ts";
 import {
   longestAckGap,
   startSteadyClient,
@@ -69,7 +70,7 @@ if (!skip) {
   };
   // One server starts before the cluster exists: it must come up anyway
   // (answering 503 meanwhile) and find the cluster on its own once it is there.
-  const earlyPort = freePort();
+  const earlyPort = freeStablePort(ports);
   const early = startServer({ env, port: earlyPort, startTimeoutMs: 120_000 });
   // A start that fails (its port taken meanwhile, say) fails the file with
   // the server's output at once, instead of after a minute of polling.

@@ -84,6 +84,15 @@ export function clusterPorts(): number[] {
   return Array.from({ length: 6 }, () => freeNodePort(taken));
 }
 
+/**
+ * A free port below the kernel's ephemeral range (not in `taken`), for a
+ * server that binds it later: no outgoing connection can take it meanwhile,
+ * as one can a port from {@linkcode freePort} of tests/support/server.ts.
+ */
+export function freeStablePort(taken: Iterable<number> = []): number {
+  return freeNodePort(new Set(taken));
+}
+
 /** `REDIS_CLUSTER_NODES` for a cluster on `ports`. */
 export function seedsOf(ports: number[]): string {
   return ports.map((port) => `127.0.0.1:${port}`).join(",");
