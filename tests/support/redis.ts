@@ -11,6 +11,8 @@ export interface RunningRedis {
   kill(): Promise<void>;
   /** Starts it again on the same port after {@linkcode kill}. */
   start(): Promise<void>;
+  /** Freezes (SIGSTOP) or thaws (SIGCONT) the process: its connections stay open, it answers nothing. */
+  freeze(frozen: boolean): void;
 }
 
 /** Path of redis-server, or undefined when it is not installed. */
@@ -135,5 +137,8 @@ export async function startRedis(
     },
     kill: stop,
     start: launch,
+    freeze(frozen) {
+      child?.kill(frozen ? "SIGSTOP" : "SIGCONT");
+    },
   };
 }

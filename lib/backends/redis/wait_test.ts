@@ -64,3 +64,47 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "CHAT_REDIS_WAIT_REPLICAS: a duplicate found over another connection is confirmed only once its original is replicated",
+  ignore: Boolean(skip),
+  async fn() {
+    const primary = await startRedis();
+    const replica = await startRedis({ replicaOf: primary.port });
+    // Two servers: the resend reaches the second, whose connection wrote
+    // nothing (a bare WAIT there would count the frozen replica at once).
+    // WAIT must still cover the original: Redis 7 waits for the offset of
+    // the connection's last command, the dedupe script run after it.
+    const first = await RedisStore.open({ url: primary.url, waitReplicas: 1 });
+    const second = await RedisStore.open({ url: primary.url, waitReplicas: 1 });
+    try {
+      await until(async () =>
+        /slave0:.*state=online/.test(
+          String(await command(first.client, ["INFO", "replication"])),
+        ), { what: "the replica in sync" });
+      const input = {
+        username: "ann",
+        text: "hello",
+        ts: 1,
+        nonce: "n1",
+        dedupeKey: "c:ann",
+      };
+      replica.freeze(true);
+      await assert.rejects(first.append("r", input), /only 0 of 1/);
+      await assert.rejects(
+        second.append("r", input),
+        /only 0 of 1/,
+        "the original sits on the primary alone: the resend is refused too",
+      );
+      replica.freeze(false);
+      const again = await confirmed(() => second.append("r", input));
+      assert.equal(again.duplicate, true);
+    } finally {
+      replica.freeze(false);
+      await Promise.all([first.close(), second.close()]);
+      await replica.stop();
+      await primary.stop();
+    }
+  },
+});
