@@ -30,6 +30,8 @@ export interface ConnCost {
   heapKib: number;
   /** Heap reserved (used and free) after the GC, per joined socket, in KiB. */
   heapTotalKib: number;
+  /** Of that, the young generation's (new space, grown by the storm's garbage). */
+  youngKib: number;
   /** Resident memory growth per joined socket, in KiB. */
   rssKib: number;
   /** Resident memory outside the JS heap (RSS less heap reserved), per socket, in KiB. */
@@ -50,6 +52,8 @@ interface Usage {
   heapUsed: number;
   heapTotal: number;
   external: number;
+  /** Bytes reserved by each heap space. */
+  spaces: Record<string, number>;
 }
 
 const HELP = `deno run -A bench/conn_cost.ts [options]
@@ -172,6 +176,9 @@ async function measure(
       failed: result.failed,
       heapKib: per(after.heapUsed - before.heapUsed),
       heapTotalKib: per(after.heapTotal - before.heapTotal),
+      youngKib: per(
+        (after.spaces.new_space ?? 0) - (before.spaces.new_space ?? 0),
+      ),
       rssKib: per(after.rss - before.rss),
       nativeKib: per(
         after.rss - after.heapTotal - (before.rss - before.heapTotal),
@@ -197,7 +204,7 @@ function median(values: number[]): number {
 /** The rounds as a table, with the medians and the project's ratio to the reference. */
 export function formatCosts(rounds: ConnCost[]): string {
   const lines = [
-    "target     sockets  joined  heap KiB/s  reserved  RSS KiB/s  native  ext KiB/s  join ms  cpu µs/join  load",
+    "target     sockets  joined  heap KiB/s  reserved  young  RSS KiB/s  native  ext KiB/s  join ms  cpu µs/join  load",
   ];
   for (const r of rounds) {
     lines.push(
@@ -207,6 +214,7 @@ export function formatCosts(rounds: ConnCost[]): string {
         String(r.joined).padStart(7),
         r.heapKib.toFixed(2).padStart(11),
         r.heapTotalKib.toFixed(2).padStart(9),
+        r.youngKib.toFixed(2).padStart(6),
         r.rssKib.toFixed(2).padStart(10),
         r.nativeKib.toFixed(2).padStart(7),
         r.externalKib.toFixed(2).padStart(10),

@@ -2,10 +2,10 @@
  * Preloaded into a server by bench/conn_cost.ts (`--preload`, with
  * `--v8-flags=--expose-gc`): on SIGUSR2 it collects garbage until the heap
  * stops shrinking and writes `Deno.memoryUsage()` as JSON to the file named
- * by `CONN_COST_PROBE`; with `CONN_COST_SNAPSHOT` set, also a heap snapshot
+ * by `CONN_COST_PROBE` (with the size of each heap space); with `CONN_COST_SNAPSHOT` set, also a heap snapshot
  * to `<CONN_COST_SNAPSHOT>-<n>.heapsnapshot`.
  */
-import { writeHeapSnapshot } from "node:v8";
+import { getHeapSpaceStatistics, writeHeapSnapshot } from "node:v8";
 
 const target = Deno.env.get("CONN_COST_PROBE");
 const snapshot = Deno.env.get("CONN_COST_SNAPSHOT");
@@ -27,7 +27,12 @@ async function collect(): Promise<void> {
 async function probe(path: string): Promise<void> {
   const n = ++probes;
   await collect();
-  const usage = { probe: n, ...Deno.memoryUsage() };
+  const spaces = Object.fromEntries(
+    getHeapSpaceStatistics().map((
+      space,
+    ) => [space.space_name, space.space_size]),
+  );
+  const usage = { probe: n, ...Deno.memoryUsage(), spaces };
   if (snapshot) writeHeapSnapshot(`${snapshot}-${n}.heapsnapshot`);
   await Deno.writeTextFile(`${path}.tmp`, JSON.stringify(usage));
   await Deno.rename(`${path}.tmp`, path);
