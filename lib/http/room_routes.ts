@@ -33,7 +33,10 @@ export async function askerOf(
   options: { room?: string } = {},
 ): Promise<Asker> {
   return {
-    identity: await ctx.state.people.whoIs(credentialsOf(req), options.room),
+    identity: await ctx.state.people.whoIs(
+      credentialsOf(req, ctx.url),
+      options.room,
+    ),
     address: requestAddress(req, ctx),
   };
 }

@@ -59,10 +59,13 @@ export function clearedCookie(options: { secure: boolean }): string {
   ].join("; ");
 }
 
-/** What `req` carries of who sends it: its `?token=` and its session cookie's id. */
-export function credentialsOf(req: Request): Credentials {
+/** What `req` carries of who sends it: its `?token=` and its session cookie's id (`url`: `req.url`, when already parsed). */
+export function credentialsOf(
+  req: Request,
+  url: URL = new URL(req.url),
+): Credentials {
   return {
-    token: new URL(req.url).searchParams.get("token") || undefined,
+    token: url.searchParams.get("token") || undefined,
     session: sessionIdOf(req),
   };
 }

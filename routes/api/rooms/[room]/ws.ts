@@ -36,7 +36,7 @@ export const handler: Handlers<unknown, AppState> = {
       room,
       ticket,
       identity: asker.identity,
-      urlToken: new URL(req.url).searchParams.get("token") ?? undefined,
+      urlToken: ctx.url.searchParams.get("token") ?? undefined,
     });
     return upgraded.response;
   }),
