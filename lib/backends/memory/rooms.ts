@@ -21,6 +21,8 @@ interface RoomData {
   members: Map<string, Membership>;
   sanctions: Map<string, Sanction>;
   seen: Map<string, { keys: string[]; until: number }>;
+  /** When the first remembered name expires: before then there is nothing to sweep. */
+  seenExpires: number;
   audit: AuditEntry[];
   slots: Map<string, number>;
 }
@@ -43,6 +45,7 @@ export class MemoryRooms implements RoomStore {
         members: new Map(),
         sanctions: new Map(),
         seen: new Map(),
+        seenExpires: Infinity,
         audit: [],
         slots: new Map(),
       };
@@ -156,16 +159,24 @@ export class MemoryRooms implements RoomStore {
     room: string,
     options: { canonical: string; keys: readonly string[] },
   ): Promise<void> {
-    const seen = this.#room(room).seen;
+    const data = this.#room(room);
+    const { seen } = data;
     const now = this.#clock.now();
-    for (const [name, entry] of seen) {
-      if (entry.until <= now) seen.delete(name);
+    if (data.seenExpires <= now) {
+      // Only when something expired: a join into a full room reads no more.
+      data.seenExpires = Infinity;
+      for (const [name, entry] of seen) {
+        if (entry.until <= now) seen.delete(name);
+        else data.seenExpires = Math.min(data.seenExpires, entry.until);
+      }
     }
     const known = seen.get(options.canonical)?.keys ?? [];
+    const until = now + SEEN_TTL_MS;
     seen.set(options.canonical, {
       keys: mergeKeys(known, options.keys),
-      until: now + SEEN_TTL_MS,
+      until,
     });
+    data.seenExpires = Math.min(data.seenExpires, until);
     return Promise.resolve();
   }
 
