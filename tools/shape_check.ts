@@ -3,8 +3,9 @@
  * the project's modules, on lib/framework importing anything outside itself
  * (the framework knows nothing of the chat, the chat core above all), on the
  * chat core importing a backend (lib/backends/), the framework or the HTTP
- * layer (lib/http, lib/app_state.ts). Imports are read from the source text, type-only
- * ones included, so a cycle of types fails too.
+ * layer (lib/http, lib/app_state.ts), and on a module of lib/, islands/ or
+ * routes/ longer than {@linkcode MAX_MODULE_LINES}. Imports are read from the
+ * source text, type-only ones included, so a cycle of types fails too.
  */
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -172,6 +173,37 @@ export const RULES: readonly LayerRule[] = [
   },
 ];
 
+/** Longest module of lib/, islands/ and routes/, tests included: past it, a module does more than one thing. */
+export const MAX_MODULE_LINES = 450;
+
+const KEPT_SHORT = ["lib/", "islands/", "routes/"];
+
+/** Each module of lib/, islands/ or routes/ over {@linkcode MAX_MODULE_LINES}, as `path: N lines`. */
+export function oversized(lines: Map<string, number>): string[] {
+  return [...lines]
+    .filter(([path, count]) =>
+      KEPT_SHORT.some((folder) => path.startsWith(folder)) &&
+      count > MAX_MODULE_LINES
+    )
+    .map(([path, count]) =>
+      `too long: ${path}: ${count} lines (at most ${MAX_MODULE_LINES})`
+    )
+    .sort();
+}
+
+/** The line count of each of `files` (project-relative) under `root`. */
+export async function lineCounts(
+  root: string,
+  files: string[],
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const file of files) {
+    const text = await Deno.readTextFile(join(root, file));
+    counts.set(file, text.split("\n").length - (text.endsWith("\n") ? 1 : 0));
+  }
+  return counts;
+}
+
 /** Every import that breaks a rule, as `rule: from → to`. */
 export function violations(
   graph: ImportGraph,
@@ -191,10 +223,12 @@ export function violations(
 
 if (import.meta.main) {
   const root = fileURLToPath(new URL("../", import.meta.url));
-  const graph = await importGraph(root, await sourceFiles(root));
+  const files = await sourceFiles(root);
+  const graph = await importGraph(root, files);
   const problems = [
     ...cycles(graph).map((group) => `import cycle: ${group.join(" ↔ ")}`),
     ...violations(graph),
+    ...oversized(await lineCounts(root, files)),
   ];
   for (const problem of problems) console.error(problem);
   if (problems.length > 0) {
@@ -203,6 +237,6 @@ if (import.meta.main) {
   }
   const edges = [...graph.values()].reduce((sum, t) => sum + t.length, 0);
   console.log(
-    `shape check: ${graph.size} modules, ${edges} imports, no cycle, ${RULES.length} layer rules kept`,
+    `shape check: ${graph.size} modules, ${edges} imports, no cycle, ${RULES.length} layer rules kept, none over ${MAX_MODULE_LINES} lines`,
   );
 }

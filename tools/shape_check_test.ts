@@ -4,6 +4,9 @@ import {
   cycles,
   importGraph,
   importsOf,
+  lineCounts,
+  MAX_MODULE_LINES,
+  oversized,
   sourceFiles,
   violations,
 } from "./shape_check.ts";
@@ -83,4 +86,35 @@ Deno.test("the chat core may not import the framework or lib/http, nor the frame
     "the chat core (lib/chat, lib/people, lib/rooms, lib/search) knows no HTTP: it imports nothing of lib/http nor the routes' state (lib/app_state.ts): lib/chat/service.ts → lib/http/client_address.ts",
     "the chat core (lib/chat, lib/people, lib/rooms, lib/search) knows no HTTP: it imports nothing of lib/http nor the routes' state (lib/app_state.ts): lib/people/people.ts → lib/http/client_address.ts",
   ]);
+});
+
+Deno.test("a module of lib/, islands/ or routes/ over MAX_MODULE_LINES fails; others are not counted", () => {
+  const lines = new Map([
+    ["lib/chat/session.ts", MAX_MODULE_LINES + 1],
+    ["lib/chat/room.ts", MAX_MODULE_LINES],
+    ["islands/chat_room.tsx", 600],
+    ["routes/index.tsx", 10],
+    ["bench/run.ts", 900],
+    ["tests/chat_test.ts", 900],
+  ]);
+  assert.deepEqual(oversized(lines), [
+    "too long: islands/chat_room.tsx: 600 lines (at most 450)",
+    `too long: lib/chat/session.ts: ${
+      MAX_MODULE_LINES + 1
+    } lines (at most 450)`,
+  ]);
+});
+
+Deno.test("line counts: a last line without a newline counts, the final newline adds none", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${root}/a.ts`, "one\ntwo\n");
+    await Deno.writeTextFile(`${root}/b.ts`, "one\ntwo");
+    assert.deepEqual(
+      await lineCounts(root, ["a.ts", "b.ts"]),
+      new Map([["a.ts", 2], ["b.ts", 2]]),
+    );
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });
