@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from "../clock.ts";
+import { errorFields, type Logger } from "../log.ts";
 import {
   type ChangeInput,
   MAX_EDITS,
@@ -48,11 +49,11 @@ const NOT_FOUND: FrameError = {
  * a deleted one), `forbidden` when `decide` says no (it is told whether the
  * message is the actor's own),
  * `invalid_message` past a message's limits. Resolves to the stored event,
- * or to none when nothing changed (a repeated reaction); throws when the
- * store fails.
+ * or to none when nothing changed (a repeated reaction), or to
+ * `server_error` when the store fails (logged); never throws.
  */
 export async function changeMessage(
-  store: MessageStore,
+  context: { store: MessageStore; log: Logger; clock?: Clock },
   options: {
     room: string;
     frame: ChangeFrame;
@@ -60,14 +61,40 @@ export async function changeMessage(
     /** The newest id this server handed out in the room (`IdFloor`). */
     after?: string;
     decide(action: ChangeAction, own: boolean): boolean;
-    /** Stamps the change; the real clock by default. */
-    clock?: Clock;
+  },
+): Promise<{ event?: ChangeEvent } | FrameError> {
+  try {
+    return await change(context.store, {
+      ...options,
+      ts: (context.clock ?? systemClock).now(),
+    });
+  } catch (error) {
+    context.log("error", "store_failed", {
+      room: options.room,
+      ...errorFields(error),
+    });
+    return {
+      code: "server_error",
+      message: "The change could not be stored; try again.",
+    };
+  }
+}
+
+async function change(
+  store: MessageStore,
+  options: {
+    room: string;
+    frame: ChangeFrame;
+    actor: Actor;
+    after?: string;
+    ts: number;
+    decide(action: ChangeAction, own: boolean): boolean;
   },
 ): Promise<{ event?: ChangeEvent } | FrameError> {
   const { room, frame, actor } = options;
   const input = changeInput(frame, {
     username: actor.username,
-    ts: (options.clock ?? systemClock).now(),
+    ts: options.ts,
   });
   const stored = await store.get(room, frame.id);
   if (!stored || stored.message.deleted) return NOT_FOUND;

@@ -299,30 +299,20 @@ export class Session implements Peer {
   /** Edits, deletes or reacts to a stored message of this room. */
   async #change(frame: ChangeFrame): Promise<void> {
     if (!this.#allowMessage()) return;
-    const { store, fanout, metrics, log } = this.#context;
+    const { fanout, metrics } = this.#context;
     metrics.received.inc();
     const gate = this.#gate;
     const actor = { owner: this.#owner, username: this.username };
-    let outcome;
-    try {
-      outcome = await changeMessage(store, {
-        room: this.room,
-        frame,
-        actor,
-        after: this.#joinedRoom?.head,
-        clock: this.#context.clock,
-        decide: (action, own) =>
-          gate
-            ? gate.check(action, { own }) === "allow"
-            : mayChange(actor, { action, own }),
-      });
-    } catch (error) {
-      log("error", "store_failed", { room: this.room, ...errorFields(error) });
-      return this.#error(
-        "server_error",
-        "The change could not be stored; try again.",
-      );
-    }
+    const outcome = await changeMessage(this.#context, {
+      room: this.room,
+      frame,
+      actor,
+      after: this.#joinedRoom?.head,
+      decide: (action, own) =>
+        gate
+          ? gate.check(action, { own }) === "allow"
+          : mayChange(actor, { action, own }),
+    });
     if ("code" in outcome) {
       const words = outcome.code === "forbidden" && gate?.muted
         ? gate.refusal()
