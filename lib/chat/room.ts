@@ -340,7 +340,8 @@ export class Room {
   #receiveMessage(message: LogEvent): void {
     const head = this.#head;
     if (head !== undefined && message.id <= head) return;
-    if (head !== undefined && follows(head, message.id) && !this.#filling) {
+    // Even while a fill reads or retries a store that is down: only what lies beyond a gap waits.
+    if (head !== undefined && follows(head, message.id)) {
       this.#deliver(message);
       this.#drain();
       return;
@@ -369,9 +370,9 @@ export class Room {
     }
   }
 
-  /** Hands out pending messages while they follow the head; a gap starts a fill. */
+  /** Hands out pending messages while they follow the head; a gap starts a fill (unless one runs). */
   #drain(): void {
-    if (this.#head === undefined || this.#filling) return;
+    if (this.#head === undefined) return;
     while (this.#pending.size > 0) {
       const next = this.#nextPending()!;
       if (next.id > this.#head && !follows(this.#head, next.id)) {

@@ -3,6 +3,7 @@ import { formatId } from "./ids.ts";
 import { FakeClock } from "../fake_clock.ts";
 import { FILL_RETRY_MS, Room } from "./room.ts";
 import type { CrossedGap } from "./gaps.ts";
+import type { LogEvent } from "../protocol/events.ts";
 import { batchPeer, message, peer } from "./room_test_peers.ts";
 
 Deno.test("room: in-order messages go straight out, repeats are dropped", () => {
@@ -183,6 +184,40 @@ Deno.test("room: a read that predates a message crosses no gap before it", async
   await new Promise((r) => setTimeout(r, 0));
   assert.deepEqual(p.got, ["m2", "m3"]);
   assert.deepEqual(gaps, []);
+});
+
+Deno.test("room: what closes a gap goes out while the fill waits on a store that is down", async () => {
+  // A primary killed mid-read: m4 came early and started a fill, then m2 and
+  // m3, stored and acknowledged just before, came live. Held behind the
+  // fill, their senders would hear nothing until the store is back.
+  const clock = new FakeClock();
+  const reads: PromiseWithResolvers<LogEvent[]>[] = [];
+  const room = new Room("r", {
+    load: () => {
+      const read = Promise.withResolvers<LogEvent[]>();
+      reads.push(read);
+      return read.promise;
+    },
+    onError: () => {},
+    clock,
+  });
+  const p = peer("p");
+  room.add(p);
+  room.start(formatId(1));
+  room.receive(message(4));
+  assert.equal(reads.length, 1);
+  room.receive(message(2));
+  room.receive(message(3));
+  assert.deepEqual(p.got, ["m2", "m3", "m4"]);
+  reads[0].reject(new Error("down"));
+  await new Promise((r) => setTimeout(r, 0));
+  room.receive(message(5));
+  assert.deepEqual(p.got, ["m2", "m3", "m4", "m5"]);
+  clock.tick(FILL_RETRY_MS);
+  assert.equal(reads.length, 2, "the failed read is still retried");
+  reads[1].resolve([]);
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(p.got, ["m2", "m3", "m4", "m5"]);
 });
 
 Deno.test("room: a failed fill is retried while anyone is in the room", async () => {
