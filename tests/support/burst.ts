@@ -1,9 +1,12 @@
 /**
  * Steady clients sending in a loop, one message in flight each, for tests
- * that break things under traffic; a message never acknowledged fails the
- * test that waits on the burst, never the whole file.
+ * that break things under traffic (a message never acknowledged fails the
+ * test that waits on the burst, never the whole file), and the check of what
+ * they got against the stored history.
  */
+import assert from "node:assert/strict";
 import type { SteadyClient } from "./steady_client.ts";
+import type { Frame } from "./ws_client.ts";
 
 /** How long a message may stay unacknowledged before its sender's loop fails. */
 export const ACK_TIMEOUT_MS = 60_000;
@@ -45,4 +48,25 @@ export function pump(clients: SteadyClient[]): Burst {
       check();
     },
   };
+}
+
+/** Every acknowledged message is stored once; every client got the stored history once, in order. */
+export function assertExactlyOnce(
+  clients: SteadyClient[],
+  history: Frame[],
+): void {
+  const ids = history.map((m) => m.id);
+  assert.deepEqual([...ids].sort(), ids, "history in id order");
+  const nonces = history.map((m) => m.nonce);
+  assert.equal(new Set(nonces).size, nonces.length, "no message stored twice");
+  for (const client of clients) {
+    for (const nonce of client.acked.keys()) {
+      assert.ok(nonces.includes(nonce), `acknowledged ${nonce} is stored`);
+    }
+    assert.deepEqual(
+      client.received.map((m) => m.id),
+      ids,
+      `${client.username} got every message once, in order`,
+    );
+  }
 }
