@@ -4,6 +4,7 @@
  * come from (`deno task docs` writes the tables; a test fails on drift).
  */
 import { canonicalName } from "./protocol/names.ts";
+import { IDLE_TIMEOUT_S } from "./chat/service.ts";
 import { HEADER_TIMEOUT_MS } from "./listener.ts";
 import {
   choice,
@@ -226,7 +227,7 @@ export const SCHEMA = [
   {
     name: "CHAT_IDLE_TIMEOUT_S",
     key: "idleTimeoutSeconds",
-    type: integer({ min: 1, max: 3600 }, { value: 30 }),
+    type: integer({ min: 1, max: 3600 }, { value: IDLE_TIMEOUT_S }),
     meaning:
       "the server pings; a peer silent this long is closed and its people leave",
   },

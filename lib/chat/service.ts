@@ -53,7 +53,7 @@ export interface ChatServiceOptions {
   sharedConnections?: Int32Array;
   /** Most open sockets per client address; 0 (default) is no cap. */
   maxConnectionsPerAddress?: number;
-  /** Seconds without a pong before a peer is deemed dead (default 30). */
+  /** Seconds without a pong before a peer is deemed dead (default {@linkcode IDLE_TIMEOUT_S}). */
   idleTimeoutSeconds?: number;
   /** Unsent bytes on one socket before it is closed as a slow consumer (default 1 MiB). */
   maxBufferedBytes?: number;
@@ -72,6 +72,15 @@ export const IDLE_TIMEOUT_JITTER = 0.2;
 
 /** Longest wait at shutdown for the clients to answer the server's close. */
 export const CLOSE_HANDSHAKE_WAIT_MS = 2_000;
+
+/**
+ * Seconds without a pong before a peer is closed, unless set: Deno pings
+ * after half of it in silence, so each idle socket costs a ping every 24–30 s
+ * (about 60 µs of server CPU each; 30 s here cost 100,000 sockets over 6
+ * processes a fifth of a core more, and enough delay to lose sockets), while a
+ * proxy's usual 60 s read timeout still sees traffic in time.
+ */
+export const IDLE_TIMEOUT_S = 60;
 
 /** One socket's idle timeout: the setting, less up to {@linkcode IDLE_TIMEOUT_JITTER} of it at random (never more than the setting). */
 export function jitterIdleTimeout(
@@ -123,7 +132,7 @@ export class ChatService {
       maxPerAddress: options.maxConnectionsPerAddress ?? 0,
       shared: options.sharedConnections,
     });
-    this.#idleTimeout = options.idleTimeoutSeconds ?? 30;
+    this.#idleTimeout = options.idleTimeoutSeconds ?? IDLE_TIMEOUT_S;
     this.#search = new SearchService(this.#store);
     this.#people = options.people;
     const clock = options.clock ?? systemClock;
