@@ -122,6 +122,16 @@ function panel(
       y(0) + 4
     }" font-size="11" text-anchor="end">0</text>`,
   ];
+  const ticks = [...new Set(series.flatMap((s) => s.points.map(([px]) => px)))];
+  for (const tick of ticks) {
+    parts.push(
+      `<text x="${x(tick).toFixed(1)}" y="${
+        y(0) + 14
+      }" font-size="10" fill="#555" text-anchor="middle">${
+        tick >= 1000 ? `${tick / 1000}k` : tick
+      }</text>`,
+    );
+  }
   for (const [i, s] of series.entries()) {
     if (s.points.length === 0) continue;
     const path = s.points.map(([px, py]) =>
@@ -140,7 +150,7 @@ function panel(
       );
     }
     parts.push(
-      `<text x="${LEFT + plotW + 10}" y="${
+      `<text x="${LEFT + plotW + 24}" y="${
         top + 40 + 16 * i
       }" font-size="12" fill="${s.color}">${escape(s.name)}</text>`,
     );
