@@ -69,9 +69,10 @@ Deno.test({
           ),
         { timeoutMs: 30_000, what: "every watcher holding the room's list" },
       ).catch(() => {});
-      for (const watcher of watchers) {
+      for (const [i, watcher] of watchers.entries()) {
         const list = heldList(watcher.received);
-        assert.deepEqual(list.members, expected);
+        const name = ["wa", "wb", "late"][i];
+        assert.deepEqual(list.members, expected, `${name}'s list`);
         assert.deepEqual(list.people.map((p) => p.username), expected);
         const last = watcher.received.findLast((f) => f.type === "presence");
         if (last) assert.equal(last.count, expected.length);

@@ -1,19 +1,30 @@
-import type { Clock } from "../clock.ts";
+import { type Clock, systemClock, type TimerId } from "../clock.ts";
 import type { MessageStore } from "../store/store.ts";
 import type { ControlEvent, MessageEvent } from "../protocol/events.ts";
 import type { Fanout } from "./fanout.ts";
 import type { PresenceSnapshot } from "./presence_frames.ts";
 import { Room } from "./room.ts";
 import type { CrossedGap } from "./gaps.ts";
+import { MAX_PRESENCE_FLUSH_MS } from "./presence_window.ts";
 
 /** Most messages read in one go to fill a gap in a room's order. */
 export const MAX_GAP_FILL = 10_000;
+
+/**
+ * Quiet after a room's last join or leave before its coalesced presence is
+ * checked against presence itself: each event carries the list read after
+ * it, and two read at nearly the same moment (on two servers, or two joins
+ * here) may arrive in the other order, leaving the older list standing.
+ */
+export const PRESENCE_SETTLE_MS = 2 * MAX_PRESENCE_FLUSH_MS;
 
 interface Entry {
   room: Room;
   refs: number;
   ready: Promise<Room>;
   unsubscribe?: () => void;
+  /** Armed by each join or leave, to read the room's list once it is quiet. */
+  settle?: TimerId;
 }
 
 /** Options of {@linkcode Hub}. */
@@ -101,10 +112,12 @@ export class Hub {
     });
     const entry: Entry = { room, refs: 1, ready: Promise.resolve(room) };
     entry.ready = (async () => {
-      entry.unsubscribe = await fanout.subscribe(
-        name,
-        (event) => room.receive(event),
-      );
+      entry.unsubscribe = await fanout.subscribe(name, (event) => {
+        room.receive(event);
+        if (event.type === "joined" || event.type === "left") {
+          this.#settleLater(name, entry);
+        }
+      });
       if (this.#entries.get(name) !== entry) entry.unsubscribe();
       room.start(await store.head(name));
       return room;
@@ -123,6 +136,24 @@ export class Hub {
     const entry = this.#entries.get(name);
     if (!entry || --entry.refs > 0) return;
     entry.unsubscribe?.();
+    this.#clock.clearTimeout(entry.settle);
     this.#entries.delete(name);
+  }
+
+  get #clock(): Clock {
+    return this.#options.clock ?? systemClock;
+  }
+
+  /** Reads the room's list {@linkcode PRESENCE_SETTLE_MS} after its last join or leave. */
+  #settleLater(name: string, entry: Entry): void {
+    const { roster } = this.#options;
+    if (!roster) return;
+    this.#clock.clearTimeout(entry.settle);
+    entry.settle = this.#clock.setTimeout(() => {
+      entry.settle = undefined;
+      if (this.#entries.get(name) === entry) {
+        entry.room.refreshPresence(roster(name));
+      }
+    }, PRESENCE_SETTLE_MS);
   }
 }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { MemoryStore } from "../backends/memory/store.ts";
 import { FakeClock } from "../fake_clock.ts";
 import { type Fanout, LocalFanout } from "./fanout.ts";
-import { Hub } from "./hub.ts";
+import { Hub, PRESENCE_SETTLE_MS } from "./hub.ts";
 import { LocalPresence } from "./presence.ts";
 import { MAX_PRESENCE_FLUSH_MS } from "./presence_window.ts";
 import { listingPeer } from "./room_test_peers.ts";
@@ -100,4 +100,62 @@ Deno.test("hub: a change of settings sends the coalescing peers the roles it cha
     ts: changedAt,
   });
   hub.release("r");
+});
+
+Deno.test("hub: two joins whose lists arrive in the other order are put right once the room is quiet", async () => {
+  const clock = new FakeClock();
+  const presence = new LocalPresence();
+  const fanout: Fanout = new LocalFanout();
+  const hub = new Hub({
+    store: new MemoryStore(),
+    fanout,
+    clock,
+    roster: async (room) => {
+      const online = await presence.roster(room);
+      return {
+        members: online.map((p) => p.username),
+        people: online.map((p) => ({
+          username: p.username,
+          kind: "guest" as const,
+          role: "member" as const,
+        })),
+      };
+    },
+  });
+  const room = await hub.acquire("r");
+  const watcher = listingPeer("watcher");
+  await presence.claim("r", { username: "watcher", canonical: "watcher" });
+  room.add(watcher);
+  watcher.welcome(room, { members: ["watcher"] });
+  await presence.claim("r", { username: "ann", canonical: "ann" });
+  const afterAnn = await presence.members("r");
+  await presence.claim("r", { username: "bob", canonical: "bob" });
+  const afterBob = await presence.members("r");
+  const ts = clock.now();
+  // Bob's event (the newer list) first, then Ann's, whose list lacks Bob.
+  fanout.publish("r", {
+    type: "joined",
+    username: "bob",
+    ts,
+    members: afterBob,
+  });
+  fanout.publish("r", {
+    type: "joined",
+    username: "ann",
+    ts,
+    members: afterAnn,
+  });
+  clock.tick(MAX_PRESENCE_FLUSH_MS);
+  assert.deepEqual(
+    watcher.list.members,
+    ["ann", "watcher"],
+    "the older list stood",
+  );
+  clock.tick(PRESENCE_SETTLE_MS);
+  await Promise.resolve();
+  await Promise.resolve();
+  clock.tick(MAX_PRESENCE_FLUSH_MS);
+  assert.deepEqual(watcher.list.members, ["ann", "bob", "watcher"]);
+  hub.release("r");
+  assert.equal(clock.pending, 0, "no settle timer left behind");
 });
