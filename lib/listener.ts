@@ -107,6 +107,8 @@ export interface ListenOptions {
   reusePort?: boolean;
   /** Told of each connection refused for want of descriptors. */
   onRefused?(): void;
+  /** Told of each connection closed before its first request head was complete (an idle keep-alive is not told). */
+  onHeaderTimeout?(): void;
   /** Told once, when with no `maxOpen` an accept first ran out of descriptors and the TCP cap became `tcp` (see {@linkcode learnedTcpCap}). */
   onCapLearned?(learned: { tcp: number; open: number }): void;
   onListen?(addr: Deno.NetAddr): void;
@@ -178,9 +180,14 @@ export function serveHttp(
       remoteAddr: conn.remoteAddr,
       completed,
     });
+    let first = true;
     try {
       while (!closing) {
-        const head = heads.set(() => http.close());
+        const beforeFirst = first;
+        const head = heads.set(() => {
+          if (beforeFirst) options.onHeaderTimeout?.();
+          http.close();
+        });
         let event: RequestEvent | null;
         try {
           event = await http.nextRequest();
@@ -190,6 +197,7 @@ export function serveHttp(
           heads.meet(head);
         }
         if (!event) break;
+        first = false;
         state.busy = true;
         const answer = respond(event, { handler, info, log: options.log });
         answering.add(answer.done);

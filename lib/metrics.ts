@@ -151,6 +151,11 @@ export class ChatMetrics {
     help: "WebSocket upgrades refused, by reason.",
     label: "reason",
   });
+  readonly headerTimeouts = new Counter({
+    name: "chat_http_header_timeouts_total",
+    help:
+      "Connections closed with no complete first request head within CHAT_HEADER_TIMEOUT_MS: slow or silent clients, or a server too busy to read them.",
+  });
   readonly gapsCrossed = new Counter({
     name: "chat_gaps_crossed_total",
     help:
@@ -193,6 +198,7 @@ export class ChatMetrics {
       this.opened.render(),
       this.closes.render(),
       this.refused.render(),
+      this.headerTimeouts.render(),
       this.gapsCrossed.render(),
       this.latency.render(),
     ].join("\n") + "\n";

@@ -122,6 +122,7 @@ export async function serveChat(
       isolate ? Atomics.load(isolate.connections, 0) : chat.connections,
     reusePort: isolate !== undefined,
     onRefused: () => chat.metrics.refused.inc("descriptors"),
+    onHeaderTimeout: () => chat.metrics.headerTimeouts.inc(),
     onCapLearned({ tcp, open }) {
       const sockets = Math.max(1, tcp - HTTP_RESERVE);
       chat.lowerMaxConnections(sockets);

@@ -59,6 +59,9 @@ Deno.test({
       }
       const start = jsonLogs(server.logs).find((l) => l.event === "start");
       assert.equal(start?.headerTimeoutMs, timeout);
+      // The silent and the partial one; an idle keep-alive is routine.
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      assert.match(metrics, /^chat_http_header_timeouts_total 2$/m);
       assert.equal(
         (await rawRequest(server.port, { path: "/healthz" })).status,
         200,
