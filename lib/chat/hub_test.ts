@@ -8,7 +8,8 @@ import { LocalPresence } from "./presence.ts";
 import { MAX_PRESENCE_FLUSH_MS } from "./presence_window.ts";
 import { listingPeer } from "./room_test_peers.ts";
 
-Deno.test("hub: after a fan-out outage the coalescing peers' lists are read again from presence", async () => {
+/** A hub on a fake clock whose roster reads `presence`: guests, moderators as `moderators` names them. */
+function hubWithRoster(moderators: readonly string[] = []) {
   const clock = new FakeClock();
   const presence = new LocalPresence();
   const fanout: Fanout = new LocalFanout();
@@ -23,11 +24,18 @@ Deno.test("hub: after a fan-out outage the coalescing peers' lists are read agai
         people: online.map((p) => ({
           username: p.username,
           kind: "guest" as const,
-          role: "member" as const,
+          role: moderators.includes(p.username)
+            ? "moderator" as const
+            : "member" as const,
         })),
       };
     },
   });
+  return { clock, presence, fanout, hub };
+}
+
+Deno.test("hub: after a fan-out outage the coalescing peers' lists are read again from presence", async () => {
+  const { clock, presence, fanout, hub } = hubWithRoster();
   const room = await hub.acquire("r");
   const watcher = listingPeer("watcher");
   await presence.claim("r", { username: "watcher", canonical: "watcher" });
@@ -48,28 +56,8 @@ Deno.test("hub: after a fan-out outage the coalescing peers' lists are read agai
 });
 
 Deno.test("hub: a change of settings sends the coalescing peers the roles it changed", async () => {
-  const clock = new FakeClock();
-  const presence = new LocalPresence();
-  const fanout: Fanout = new LocalFanout();
   const moderators: string[] = [];
-  const hub = new Hub({
-    store: new MemoryStore(),
-    fanout,
-    clock,
-    roster: async (room) => {
-      const online = await presence.roster(room);
-      return {
-        members: online.map((p) => p.username),
-        people: online.map((p) => ({
-          username: p.username,
-          kind: "guest" as const,
-          role: moderators.includes(p.username)
-            ? "moderator" as const
-            : "member" as const,
-        })),
-      };
-    },
-  });
+  const { clock, fanout, presence, hub } = hubWithRoster(moderators);
   const room = await hub.acquire("r");
   const watcher = listingPeer("watcher");
   for (const name of ["mo", "watcher"]) {
@@ -103,25 +91,7 @@ Deno.test("hub: a change of settings sends the coalescing peers the roles it cha
 });
 
 Deno.test("hub: two joins whose lists arrive in the other order are put right once the room is quiet", async () => {
-  const clock = new FakeClock();
-  const presence = new LocalPresence();
-  const fanout: Fanout = new LocalFanout();
-  const hub = new Hub({
-    store: new MemoryStore(),
-    fanout,
-    clock,
-    roster: async (room) => {
-      const online = await presence.roster(room);
-      return {
-        members: online.map((p) => p.username),
-        people: online.map((p) => ({
-          username: p.username,
-          kind: "guest" as const,
-          role: "member" as const,
-        })),
-      };
-    },
-  });
+  const { clock, presence, fanout, hub } = hubWithRoster();
   const room = await hub.acquire("r");
   const watcher = listingPeer("watcher");
   await presence.claim("r", { username: "watcher", canonical: "watcher" });
