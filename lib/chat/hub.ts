@@ -23,8 +23,10 @@ interface Entry {
   refs: number;
   ready: Promise<Room>;
   unsubscribe?: () => void;
-  /** Armed by each join or leave, to read the room's list once it is quiet. */
+  /** Set while the room waits to be quiet, to read its list then. */
   settle?: TimerId;
+  /** When the room's last join or leave came (monotonic ms). */
+  lastPresenceAt?: number;
 }
 
 /** Options of {@linkcode Hub}. */
@@ -144,16 +146,27 @@ export class Hub {
     return this.#options.clock ?? systemClock;
   }
 
-  /** Reads the room's list {@linkcode PRESENCE_SETTLE_MS} after its last join or leave. */
+  /**
+   * Reads the room's list {@linkcode PRESENCE_SETTLE_MS} after its last join
+   * or leave: one timer a room, moved on only when it falls due, so a join
+   * storm costs a timestamp per event, not a timer.
+   */
   #settleLater(name: string, entry: Entry): void {
     const { roster } = this.#options;
     if (!roster) return;
-    this.#clock.clearTimeout(entry.settle);
-    entry.settle = this.#clock.setTimeout(() => {
+    entry.lastPresenceAt = this.#clock.monotonic();
+    if (entry.settle !== undefined) return;
+    const due = () => {
+      const quiet = this.#clock.monotonic() - (entry.lastPresenceAt ?? 0);
+      if (quiet < PRESENCE_SETTLE_MS) {
+        entry.settle = this.#clock.setTimeout(due, PRESENCE_SETTLE_MS - quiet);
+        return;
+      }
       entry.settle = undefined;
       if (this.#entries.get(name) === entry) {
         entry.room.refreshPresence(roster(name));
       }
-    }, PRESENCE_SETTLE_MS);
+    };
+    entry.settle = this.#clock.setTimeout(due, PRESENCE_SETTLE_MS);
   }
 }
