@@ -113,7 +113,10 @@ export class LocalPresence implements Presence {
       this.#list(room, {
         sortKey: canonicalName(identity.username),
         claim: identity.canonical,
-        entry: { username: identity.username, key: identity.clientId },
+        entry: Object.freeze({
+          username: identity.username,
+          key: identity.clientId,
+        }),
       });
     }
     return Promise.resolve(outcome);
@@ -171,7 +174,7 @@ export class LocalPresence implements Presence {
   roster(room: string): Promise<RosterEntry[]> {
     let roster = this.#rosters.get(room);
     if (!roster) {
-      roster = (this.#listed.get(room) ?? []).map((l) => ({ ...l.entry }));
+      roster = (this.#listed.get(room) ?? []).map((l) => l.entry);
       if (this.#listed.has(room)) this.#rosters.set(room, roster);
     }
     return Promise.resolve(roster);

@@ -12,7 +12,7 @@ import { canonicalName } from "../protocol/names.ts";
 import { batchFrame, type Peer } from "./peer.ts";
 import type { PresenceSnapshot } from "./presence_frames.ts";
 import { PresenceLists } from "./presence_lists.ts";
-import { PRESENCE_FLUSH_MS, presenceWindowMs } from "./presence_window.ts";
+import { PRESENCE_FLUSH_MS, PresencePacing } from "./presence_window.ts";
 
 /** What a window of coalesced presence gathered. */
 interface PendingPresence {
@@ -76,6 +76,7 @@ export class Room {
   #presence: PendingPresence | undefined;
   #lists = new PresenceLists();
   #presenceTimer: TimerId | undefined;
+  #pacing: PresencePacing;
   #presenceSentAt = -Infinity;
   /** `joined` and `left` events received, to tell whether one came during a read. */
   #presenceEvents = 0;
@@ -86,6 +87,7 @@ export class Room {
     this.name = name;
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
+    this.#pacing = new PresencePacing(this.#clock);
   }
 
   /** Connections in the room. */
@@ -192,9 +194,7 @@ export class Room {
   #gather(list: PresenceSnapshot): PendingPresence {
     this.#presenceTimer ??= this.#clock.setTimeout(
       () => this.#flushPresence(),
-      // The room's people count over every server: its members spread over
-      // N processes would otherwise get windows N times too short.
-      presenceWindowMs(Math.max(this.#peers.size, list.members.length)),
+      this.#pacing.open(this.#peers.size, list.members.length),
     );
     return this.#presence ??= { joined: [], list, ts: 0 };
   }
@@ -242,6 +242,7 @@ export class Room {
   #flushPresence(): void {
     this.#clock.clearTimeout(this.#presenceTimer);
     this.#presenceTimer = undefined;
+    this.#pacing.closed();
     if (this.#batchScheduled) this.#flushBatch();
     const pending = this.#presence;
     this.#presence = undefined;

@@ -8,7 +8,7 @@ import type { PersonView } from "../protocol/events.ts";
 import { canonicalName, compareNames } from "../protocol/names.ts";
 import type { PresenceSnapshot } from "./presence_frames.ts";
 import { Room } from "./room.ts";
-import { MAX_PRESENCE_FLUSH_MS, PRESENCE_FLUSH_MS } from "./presence_window.ts";
+import { MAX_STORM_PRESENCE_MS, PRESENCE_FLUSH_MS } from "./presence_window.ts";
 import { listingPeer } from "./room_test_peers.ts";
 
 /** A room on one server with the presence store beside it: each join and leave is published with the roster read after it. */
@@ -57,7 +57,7 @@ function world() {
     },
     /** Ends every window. */
     settle() {
-      clock.tick(MAX_PRESENCE_FLUSH_MS * 2);
+      clock.tick(MAX_STORM_PRESENCE_MS);
     },
   };
 }

@@ -34,11 +34,35 @@ export function roleOf(
   return "member";
 }
 
-/** The people of a roster, same order, each with kind and role. */
-export function toPeople(roster: RosterEntry[], roles: Roles): PersonView[] {
-  return roster.map((entry) => ({
-    username: entry.username,
-    kind: kindOfKey(entry.key),
-    role: roleOf(entry.key, roles),
-  }));
+/**
+ * Views of people whose role no room setting can change (guests and token
+ * users are members everywhere), one per roster entry: a room's every join
+ * lists everyone, and their views need not be made again each time.
+ */
+const memberViews = new WeakMap<RosterEntry, PersonView>();
+
+/** The people of a roster, same order, each with kind and role (views shared between calls: read, never change them). */
+export function toPeople(
+  roster: readonly RosterEntry[],
+  roles: Roles,
+): PersonView[] {
+  return roster.map((entry) => {
+    if (entry.key?.startsWith("a:")) {
+      return {
+        username: entry.username,
+        kind: "account",
+        role: roleOf(entry.key, roles),
+      };
+    }
+    let view = memberViews.get(entry);
+    if (!view) {
+      view = Object.freeze({
+        username: entry.username,
+        kind: kindOfKey(entry.key),
+        role: "member",
+      });
+      memberViews.set(entry, view);
+    }
+    return view;
+  });
 }
