@@ -49,7 +49,11 @@ export interface ScaleOptions {
   /** Length of the broadcast, in one process and over several. */
   broadcastMs: number;
   processBroadcastMs: number;
-  /** Length of the idle CPU measurement (1 s samples). */
+  /**
+   * Length of the idle CPU measurement (1 s samples), from 2 s after the
+   * last welcome: longer than half the idle timeout (60 s), after which
+   * every quiet socket is pinged, so the heartbeats are in it.
+   */
   idleMs: number;
   settleMs: number;
   /**
@@ -75,7 +79,7 @@ export const SCALE_FULL: ScaleOptions = {
   processRate: 0.2,
   broadcastMs: 5_000,
   processBroadcastMs: 10_000,
-  idleMs: 16_000,
+  idleMs: 40_000,
   settleMs: 2_000,
   joinOrder: "interleaved",
 };
@@ -114,7 +118,14 @@ export interface ScaleStep {
   /** CPU seconds spent while everyone joined: servers, load clients, Redis. */
   joinCpuSeconds: { servers: number; clients: number; redis: number };
   joinSeconds: number;
+  /** Resident memory growth per connection 2 s after the last welcome. */
   kibPerConnection: number;
+  /**
+   * The same at the end of the idle period, by when V8 may have given back
+   * pages the join storm's garbage held (what a server holding these
+   * sockets keeps).
+   */
+  settledKibPerConnection: number;
   heapKibPerConnection: number | null;
   /** Resident memory of every server process after the joins. */
   rssMib: number;
@@ -288,6 +299,7 @@ async function measure(
     const rss = server.rss();
     const heap = await heapKib(server, run.isolates);
     const idle = await idleCpu(server.pids(), options.idleMs);
+    const settledRss = server.rss();
     const settled = await pool.stats(0);
     const alive = settled.reduce((sum, s) => sum + s.open, 0);
     const joinMibIn = round(
@@ -320,6 +332,10 @@ async function measure(
         : {}),
       joinSeconds,
       kibPerConnection: round((rss - rssBefore) / Math.max(1, joined), 1),
+      settledKibPerConnection: round(
+        (settledRss - rssBefore) / Math.max(1, joined),
+        1,
+      ),
       heapKibPerConnection: Number.isFinite(heap - heapBefore)
         ? round((heap - heapBefore) / Math.max(1, joined), 1)
         : null,
@@ -332,7 +348,7 @@ async function measure(
       `  ${run.name} ${connections}: ${alive} alive after settling; while joining clients received ${joinMibIn} MiB, cpu s servers ${joinCpuSeconds.servers} clients ${joinCpuSeconds.clients} redis ${joinCpuSeconds.redis}`,
     );
     context.log(
-      `  ${run.name} ${connections}: ${step.kibPerConnection} KiB/conn, heap ${step.heapKibPerConnection} KiB/conn, RSS ${step.rssMib} MiB, idle cpu ${idle.mean}% (peak ${idle.peak}%), broadcast p50 ${broadcast.p50Ms} p99 ${broadcast.p99Ms} ms lost ${broadcast.lost}`,
+      `  ${run.name} ${connections}: ${step.kibPerConnection} KiB/conn (${step.settledKibPerConnection} after the idle period), heap ${step.heapKibPerConnection} KiB/conn, RSS ${step.rssMib} MiB, idle cpu ${idle.mean}% (peak ${idle.peak}%), broadcast p50 ${broadcast.p50Ms} p99 ${broadcast.p99Ms} ms lost ${broadcast.lost}`,
     );
     return step;
   } finally {

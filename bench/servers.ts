@@ -153,7 +153,7 @@ export async function startServer(
       ...options.env,
     },
     stdin: "null",
-    stdout: "null",
+    stdout: Deno.env.get("BENCH_STDOUT") ? "inherit" : "null",
     stderr: "piped",
   }).spawn();
   track(child);
