@@ -16,7 +16,11 @@ export interface OnlineRoom {
   online: number;
 }
 
-/** One person online: the name, and the `clientId` key it was claimed with (its kind's prefix: `a:`, `t:`, `g:`, `c:`). */
+/**
+ * One person online: the name, and the `clientId` key it was claimed with
+ * (its kind's prefix: `a:`, `t:`, `g:`, `c:`). A presence that keeps one
+ * entry for the person's whole stay freezes it, so views of it may be kept.
+ */
 export interface RosterEntry {
   username: string;
   key?: string;

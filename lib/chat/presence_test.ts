@@ -28,3 +28,17 @@ Deno.test("local presence: an emptied room keeps nothing, even after its members
   }
   assert.equal(presence.retained(), 0);
 });
+
+Deno.test("local presence: roster entries last the person's stay, frozen and shared between reads", async () => {
+  const presence = new LocalPresence();
+  await presence.claim("r", {
+    username: "Ann",
+    canonical: "ann",
+    clientId: "g:1",
+  });
+  const [first] = await presence.roster("r");
+  await presence.claim("r", { username: "bob", canonical: "bob" });
+  const [again] = await presence.roster("r");
+  assert.equal(again, first);
+  assert.ok(Object.isFrozen(first));
+});

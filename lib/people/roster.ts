@@ -36,8 +36,11 @@ export function roleOf(
 
 /**
  * Views of people whose role no room setting can change (guests and token
- * users are members everywhere), one per roster entry: a room's every join
- * lists everyone, and their views need not be made again each time.
+ * users are members everywhere), one per lasting roster entry: a room's
+ * every join lists everyone, and their views need not be made again each
+ * time. Only frozen entries are remembered (a presence that keeps an entry
+ * for the person's whole stay freezes it); entries read afresh each time
+ * (Redis, KV) would only fill the map with keys about to die.
  */
 const memberViews = new WeakMap<RosterEntry, PersonView>();
 
@@ -54,14 +57,15 @@ export function toPeople(
         role: roleOf(entry.key, roles),
       };
     }
-    let view = memberViews.get(entry);
+    const lasting = Object.isFrozen(entry);
+    let view = lasting ? memberViews.get(entry) : undefined;
     if (!view) {
-      view = Object.freeze({
+      view = {
         username: entry.username,
         kind: kindOfKey(entry.key),
         role: "member",
-      });
-      memberViews.set(entry, view);
+      };
+      if (lasting) memberViews.set(entry, Object.freeze(view));
     }
     return view;
   });

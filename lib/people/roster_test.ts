@@ -25,3 +25,21 @@ Deno.test("people carry the kind of their claim key and their role in the room",
     { username: "Ann", kind: "account", role: "member" },
   ]);
 });
+
+Deno.test("toPeople: a lasting (frozen) guest entry's view is made once; others afresh", () => {
+  const lasting = Object.freeze({ username: "ann", key: "g:1" });
+  const read = { username: "bob", key: "g:2" };
+  const account = Object.freeze({ username: "Cy", key: "a:cy" });
+  const first = toPeople([lasting, read, account], { owner: "cy" });
+  const again = toPeople([lasting, read, account], {});
+  assert.equal(again[0], first[0]);
+  assert.ok(Object.isFrozen(first[0]));
+  assert.notEqual(again[1], first[1]);
+  assert.deepEqual(again[1], first[1]);
+  assert.equal(first[2].role, "owner");
+  assert.equal(
+    again[2].role,
+    "member",
+    "an account's role follows the roles given",
+  );
+});
