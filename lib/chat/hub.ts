@@ -63,7 +63,8 @@ export class Hub {
       if (!entry) return;
       entry.room.resync();
       // Joins and leaves were missed too: coalesced presence is put right.
-      if (options.roster) entry.room.refreshPresence(options.roster(name));
+      const roster = options.roster;
+      if (roster) entry.room.refreshPresence(() => roster(name));
       // A ban, removal or settings change may have been missed too: look again.
       options.onControl?.(name, { type: "control", action: "settings" });
     };
@@ -107,7 +108,7 @@ export class Hub {
         onControl?.(name, event);
         // New owner or moderators: coalesced presence gets the changed roles now.
         if (event.action === "settings" && roster) {
-          room.refreshPresence(roster(name));
+          room.refreshPresence(() => roster(name));
         }
       },
       clock,
@@ -164,7 +165,7 @@ export class Hub {
       }
       entry.settle = undefined;
       if (this.#entries.get(name) === entry) {
-        entry.room.refreshPresence(roster(name));
+        entry.room.refreshPresence(() => roster(name));
       }
     };
     entry.settle = this.#clock.setTimeout(due, PRESENCE_SETTLE_MS);

@@ -56,10 +56,9 @@ export interface RoomOptions {
 export const FILL_RETRY_MS = 250;
 
 /**
- * The live state of one room on this server: its connections and the order
- * in which stored messages are handed out to them. Messages are
- * delivered in id order with no gap: one that arrives early waits while the
- * missing ones are read from the store; one already delivered is dropped.
+ * One room's live state on this server: its connections, and its messages
+ * handed out in id order with no gap (one that arrives early waits while the
+ * missing ones are read from the store; one already delivered is dropped).
  */
 export class Room {
   readonly name: string;
@@ -200,13 +199,14 @@ export class Room {
   }
 
   /**
-   * After a fan-out outage, whose joins and leaves never came: the room's
-   * list as `read` from presence goes to the coalescing peers in the next
-   * window, unless a `joined` or `left` came meanwhile (its list is newer).
+   * After a fan-out outage (joins and leaves missed): the room's list, `read`
+   * only while a peer coalesces presence, goes out in the next window unless
+   * a `joined` or `left` came meanwhile (its list is newer).
    */
-  refreshPresence(read: Promise<PresenceSnapshot>): void {
+  refreshPresence(read: () => Promise<PresenceSnapshot>): void {
+    if (!this.#presenceTakers().coalesced) return;
     const seen = this.#presenceEvents;
-    read.then((list) => {
+    read().then((list) => {
       if (this.#presenceEvents !== seen) return;
       if (!this.#presenceTakers().coalesced) return;
       const pending = this.#gather(list);

@@ -288,7 +288,7 @@ Deno.test("coalesced presence: a list read after an outage goes out, unless an e
   const watcher = w.arrive("watcher");
   w.settle();
   w.claim("carol");
-  w.room.refreshPresence(Promise.resolve(w.snapshot()));
+  w.room.refreshPresence(() => Promise.resolve(w.snapshot()));
   await Promise.resolve();
   w.settle();
   assert.deepEqual(watcher.frames.at(-1)?.joined, ["carol"]);
@@ -296,7 +296,7 @@ Deno.test("coalesced presence: a list read after an outage goes out, unless an e
   w.claim("ann");
   const read = w.snapshot();
   let answer = (_: PresenceSnapshot) => {};
-  w.room.refreshPresence(new Promise((resolve) => answer = resolve));
+  w.room.refreshPresence(() => new Promise((resolve) => answer = resolve));
   w.leave("ann");
   answer(read);
   await Promise.resolve();

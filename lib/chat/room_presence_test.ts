@@ -255,3 +255,23 @@ Deno.test("room: a room of 100 people over several servers gets the wide presenc
     [["p98", "p99"]],
   );
 });
+
+Deno.test("room: the list is read again after an outage only while some peer coalesces presence", async () => {
+  const clock = new FakeClock();
+  const room = new Room("r", { load: () => Promise.resolve([]), clock });
+  let reads = 0;
+  const read = () => {
+    reads++;
+    return Promise.resolve({ members: ["ann"] });
+  };
+  room.add(peer("plain"));
+  room.refreshPresence(read);
+  assert.equal(reads, 0, "nobody here takes coalesced presence");
+  const watcher = coalescingPeer("watcher", { clock });
+  room.add(watcher);
+  room.refreshPresence(read);
+  assert.equal(reads, 1);
+  await Promise.resolve();
+  clock.tick(MAX_STORM_PRESENCE_MS);
+  assert.deepEqual(watcher.got.map(({ event }) => event.members), [["ann"]]);
+});
