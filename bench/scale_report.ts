@@ -83,12 +83,14 @@ interface Series {
   name: string;
   color: string;
   points: [number, number][];
+  /** Drawn dashed (a second reading of the same servers). */
+  dashed?: boolean;
 }
 
-const WIDTH = 640;
+const WIDTH = 700;
 const PANEL = 220;
 const LEFT = 60;
-const RIGHT = 150;
+const RIGHT = 210;
 
 function escape(text: string): string {
   return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -141,7 +143,9 @@ function panel(
       `${x(px).toFixed(1)},${y(py).toFixed(1)}`
     ).join(" ");
     parts.push(
-      `<polyline points="${path}" fill="none" stroke="${s.color}" stroke-width="2"/>`,
+      `<polyline points="${path}" fill="none" stroke="${s.color}" stroke-width="2"${
+        s.dashed ? ' stroke-dasharray="5 4"' : ""
+      }/>`,
     );
     for (const [px, py] of s.points) {
       parts.push(
@@ -188,10 +192,16 @@ function seriesOf(
 /** The curve of the scale steps as a standalone SVG: KiB per connection, join time and broadcast p99 against sockets. */
 export function scaleSvg(steps: ScaleStep[], caption: string): string {
   const maxX = Math.max(1, ...steps.map((s) => s.connections));
-  const panels = [
+  const panels: {
+    title: string;
+    value: (s: ScaleStep) => number | null;
+    /** A second reading of the same servers, drawn dashed. */
+    settled?: (s: ScaleStep) => number | null;
+  }[] = [
     {
-      title: "server memory per connection (KiB)",
+      title: "server memory per connection (KiB; dashed: settled)",
       value: (s: ScaleStep) => s.kibPerConnection,
+      settled: (s: ScaleStep) => s.settledKibPerConnection ?? null,
     },
     {
       title: "time for all to join (s)",
@@ -207,7 +217,16 @@ export function scaleSvg(steps: ScaleStep[], caption: string): string {
     panel({
       title: p.title,
       top: i * PANEL,
-      series: seriesOf(steps, p.value),
+      series: [
+        ...seriesOf(steps, p.value),
+        ...(p.settled
+          ? seriesOf(steps, p.settled).map((line) => ({
+            ...line,
+            name: `${line.name}, settled`,
+            dashed: true,
+          }))
+          : []),
+      ],
       maxX,
     })
   );
