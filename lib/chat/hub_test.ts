@@ -5,6 +5,7 @@ import { FakeClock } from "../fake_clock.ts";
 import { type Fanout, LocalFanout } from "./fanout.ts";
 import { Hub, PRESENCE_SETTLE_MS } from "./hub.ts";
 import { LocalPresence } from "./presence.ts";
+import type { Room } from "./room.ts";
 import { MAX_PRESENCE_FLUSH_MS } from "./presence_window.ts";
 import { listingPeer } from "./room_test_peers.ts";
 
@@ -31,16 +32,21 @@ function hubWithRoster(moderators: readonly string[] = []) {
       };
     },
   });
-  return { clock, presence, fanout, hub };
+  /** A coalescing `watcher` in `room`, welcomed with the list presence holds. */
+  const watch = async (room: Room) => {
+    const watcher = listingPeer("watcher");
+    await presence.claim("r", { username: "watcher", canonical: "watcher" });
+    room.add(watcher);
+    watcher.welcome(room, { members: await presence.members("r") });
+    return watcher;
+  };
+  return { clock, presence, fanout, hub, watch };
 }
 
 Deno.test("hub: after a fan-out outage the coalescing peers' lists are read again from presence", async () => {
-  const { clock, presence, fanout, hub } = hubWithRoster();
+  const { clock, presence, fanout, hub, watch } = hubWithRoster();
   const room = await hub.acquire("r");
-  const watcher = listingPeer("watcher");
-  await presence.claim("r", { username: "watcher", canonical: "watcher" });
-  room.add(watcher);
-  watcher.welcome(room, { members: await presence.members("r") });
+  const watcher = await watch(room);
   // Joins whose events the outage swallowed: nothing was published.
   await presence.claim("r", { username: "ann", canonical: "ann" });
   await presence.claim("r", { username: "bob", canonical: "bob" });
@@ -91,12 +97,9 @@ Deno.test("hub: a change of settings sends the coalescing peers the roles it cha
 });
 
 Deno.test("hub: two joins whose lists arrive in the other order are put right once the room is quiet", async () => {
-  const { clock, presence, fanout, hub } = hubWithRoster();
+  const { clock, presence, fanout, hub, watch } = hubWithRoster();
   const room = await hub.acquire("r");
-  const watcher = listingPeer("watcher");
-  await presence.claim("r", { username: "watcher", canonical: "watcher" });
-  room.add(watcher);
-  watcher.welcome(room, { members: ["watcher"] });
+  const watcher = await watch(room);
   await presence.claim("r", { username: "ann", canonical: "ann" });
   const afterAnn = await presence.members("r");
   await presence.claim("r", { username: "bob", canonical: "bob" });
