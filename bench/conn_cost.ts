@@ -13,7 +13,7 @@
 import { parseArgs } from "node:util";
 import { ClientPool } from "./client_pool.ts";
 import type { SocketSpec } from "./client_protocol.ts";
-import { cpuSeconds, killChildren, placement } from "./process.ts";
+import { cpuSeconds, envPairs, killChildren, placement } from "./process.ts";
 import { round, sleep } from "./scenarios.ts";
 import { type BenchServer, startServer } from "./servers.ts";
 
@@ -289,12 +289,7 @@ if (import.meta.main) {
         rateLimit: values["rate-limit"],
         profileDir: values.profile,
         snapshot: values.snapshot,
-        env: Object.fromEntries(
-          values.env.map((pair) => [
-            pair.slice(0, pair.indexOf("=")),
-            pair.slice(pair.indexOf("=") + 1),
-          ]),
-        ),
+        env: envPairs(values.env),
       });
       console.error(JSON.stringify(cost));
       rounds.push(cost);

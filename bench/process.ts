@@ -189,3 +189,11 @@ export async function tail(
     if (lines.length > 200) lines.splice(0, lines.length - 100);
   }
 }
+
+/** `KEY=VALUE` arguments (a repeatable `--env`) as an environment; a value may hold `=`. */
+export function envPairs(pairs: readonly string[]): Record<string, string> {
+  return Object.fromEntries(pairs.map((pair) => {
+    const at = pair.indexOf("=");
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  }));
+}

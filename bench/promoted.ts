@@ -10,7 +10,7 @@
 import { parseArgs } from "node:util";
 import { ClientPool } from "./client_pool.ts";
 import { plan } from "./conn_cost.ts";
-import { placement } from "./process.ts";
+import { envPairs, placement } from "./process.ts";
 import { sleep } from "./scenarios.ts";
 import { startServer } from "./servers.ts";
 import { freePort } from "../tests/support/server.ts";
@@ -101,10 +101,7 @@ if (import.meta.main) {
     denoFlags: [`--inspect=127.0.0.1:${port}`],
     env: {
       CHAT_MAX_CONNECTIONS: String(sockets + 100),
-      ...Object.fromEntries(values.env.map((pair) => {
-        const at = pair.indexOf("=");
-        return [pair.slice(0, at), pair.slice(at + 1)];
-      })),
+      ...envPairs(values.env),
     },
   });
   const pool = new ClientPool(1, { placement: where, kind: "raw" });

@@ -300,6 +300,7 @@ async function measure(
     const heap = await heapKib(server, run.isolates);
     const idle = await idleCpu(server.pids(), options.idleMs);
     const settledRss = server.rss();
+    const perJoined = (kib: number) => round(kib / Math.max(1, joined), 1);
     const settled = await pool.stats(0);
     const alive = settled.reduce((sum, s) => sum + s.open, 0);
     const joinMibIn = round(
@@ -331,13 +332,10 @@ async function measure(
         ? { firstError: results.find((r) => r.firstError)!.firstError }
         : {}),
       joinSeconds,
-      kibPerConnection: round((rss - rssBefore) / Math.max(1, joined), 1),
-      settledKibPerConnection: round(
-        (settledRss - rssBefore) / Math.max(1, joined),
-        1,
-      ),
+      kibPerConnection: perJoined(rss - rssBefore),
+      settledKibPerConnection: perJoined(settledRss - rssBefore),
       heapKibPerConnection: Number.isFinite(heap - heapBefore)
-        ? round((heap - heapBefore) / Math.max(1, joined), 1)
+        ? perJoined(heap - heapBefore)
         : null,
       rssMib: round(rss / 1024, 0),
       idleCpu: idle.mean,
