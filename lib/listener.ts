@@ -199,15 +199,18 @@ export function serveHttp(
         if (!event) break;
         first = false;
         state.busy = true;
-        const answer = respond(event, { handler, info, log: options.log });
+        const answer = respond(event, {
+          handler,
+          info,
+          log: options.log,
+          // From here the socket counts in `upgraded()`: counted in `open` as well, a storm near the cap would refuse sockets there is room for.
+          upgrading: () => open.delete(http),
+        });
         answering.add(answer.done);
         await answer.done;
         answering.delete(answer.done);
         state.busy = false;
-        if (answer.upgrade) {
-          open.delete(http);
-          return;
-        }
+        if (answer.upgrade) return;
       }
     } finally {
       if (open.delete(http)) {
@@ -289,6 +292,8 @@ function respond(
     handler: Handler;
     info: (completed: Promise<void>) => Deno.ServeHandlerInfo;
     log: Logger;
+    /** Called once the handler answered 101, before the answer is sent. */
+    upgrading: () => void;
   },
 ): { upgrade: boolean; done: Promise<void> } {
   let sent!: () => void;
@@ -308,6 +313,7 @@ function respond(
       response = new Response("Internal Server Error", { status: 500 });
     }
     result.upgrade = response.status === 101;
+    if (result.upgrade) context.upgrading();
     try {
       await event.respondWith(response);
       sent();

@@ -157,6 +157,52 @@ Deno.test({
 
 Deno.test({
   name:
+    "descriptors: sockets opening all at once are all admitted up to the cap, and only past it refused",
+  async fn() {
+    const limit = 256;
+    const server = await startServer({
+      command: [
+        "bash",
+        "-c",
+        `ulimit -n ${limit}; exec "$0" run -A "$1"`,
+        Deno.execPath(),
+        MAIN,
+      ],
+    });
+    const sockets: UpgradeAttempt[] = [];
+    try {
+      const start = jsonLogs(server.logs).find((l) => l.event === "start");
+      const cap = Number(start?.maxConnections);
+      const path = `/api/rooms/${freshRoom()}/ws`;
+      // Each upgrade in flight counts once: as an HTTP connection until its
+      // socket opens, then as a socket. Counted twice, the connections
+      // accepted late in a storm (while many others upgrade) are refused
+      // below the cap: so 100 at a time, each next one opened as one ends.
+      let next = 0;
+      await Promise.all(Array.from({ length: 100 }, async () => {
+        while (next < cap) {
+          next++;
+          sockets.push(await tryUpgrade(server.port, path));
+        }
+      }));
+      const statuses = sockets.map((s) => s.status);
+      assert.equal(
+        statuses.filter((status) => status === 101).length,
+        cap,
+        `refused: ${statuses.filter((status) => status !== 101).join(" ")}`,
+      );
+      const past = await tryUpgrade(server.port, path);
+      past.conn?.close();
+      assert.equal(past.status, 503);
+    } finally {
+      for (const socket of sockets) socket.conn?.close();
+      await server.stop();
+    }
+  },
+});
+
+Deno.test({
+  name:
     "descriptors: when accept itself fails (no budget, ulimit -n 64) the listener pauses, recovers and serves",
   async fn() {
     const fixture = fileURLToPath(
