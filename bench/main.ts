@@ -133,6 +133,8 @@ ${
   SCALE_FULL.processSteps.join(",")
 }; empty for none)
   --scale-processes=N     server processes of those steps (default ${SCALE_FULL.processes})
+  --scale-idle-ms=N       quiet time measured after each step's joins, before
+                          its broadcast (default ${SCALE_FULL.idleMs})
   --scale-join-order=ORDER  interleaved (default: one member of every room,
                           then the next; no join of a room can be coalesced)
                           or rooms (the senders, then room after room)
@@ -218,6 +220,7 @@ async function main(): Promise<void> {
       "scale-process-steps": { type: "string" },
       "scale-processes": { type: "string" },
       "scale-join-order": { type: "string" },
+      "scale-idle-ms": { type: "string" },
       "scale-svg": { type: "string" },
       ...Object.fromEntries(
         numeric.map((name) => [name, { type: "string" as const }]),
@@ -274,6 +277,7 @@ async function main(): Promise<void> {
   scaleOptions.processSteps = counts("scale-process-steps") ??
     scaleOptions.processSteps;
   scaleOptions.processes = number("scale-processes") ?? scaleOptions.processes;
+  scaleOptions.idleMs = number("scale-idle-ms") ?? scaleOptions.idleMs;
   const order = raw["scale-join-order"];
   if (order !== undefined) {
     if (order !== "interleaved" && order !== "rooms") {

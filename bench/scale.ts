@@ -308,15 +308,21 @@ async function measure(
       0,
     );
     const rate = run.processes > 1 ? options.processRate : options.rate;
+    const broadcastMs = run.processes > 1
+      ? options.processBroadcastMs
+      : options.broadcastMs;
+    context.log(
+      `  ${run.name} ${connections}: ${alive} alive, broadcasting for ${
+        broadcastMs / 1000
+      } s from ${new Date().toISOString()}`,
+    );
     const broadcast = await runStep(server, pool, {
       senders: sockets.map((specs, index) => ({
         index,
         senders: new Set(specs.map((s) => s.room)).size,
         rate,
       })),
-      durationMs: run.processes > 1
-        ? options.processBroadcastMs
-        : options.broadcastMs,
+      durationMs: broadcastMs,
       totalRate: rate * Math.ceil(connections / options.roomSize),
     });
     const step: ScaleStep = {

@@ -150,6 +150,7 @@ export async function startServer(
       ...(options.batchFlushMs !== undefined
         ? { CHAT_BATCH_FLUSH_MS: String(options.batchFlushMs) }
         : {}),
+      ...serverV8Flags(),
       ...options.env,
     },
     stdin: "null",
@@ -191,4 +192,10 @@ export async function startServer(
       if (dataDir) await Deno.remove(dataDir, { recursive: true });
     },
   };
+}
+
+/** `DENO_V8_FLAGS` for the servers alone, from `BENCH_SERVER_V8_FLAGS` (the load clients' stdout is their protocol, so `--trace-gc` must not reach them). */
+function serverV8Flags(): { DENO_V8_FLAGS?: string } {
+  const flags = Deno.env.get("BENCH_SERVER_V8_FLAGS");
+  return flags ? { DENO_V8_FLAGS: flags } : {};
 }
