@@ -135,6 +135,9 @@ ${
   --scale-processes=N     server processes of those steps (default ${SCALE_FULL.processes})
   --scale-idle-ms=N       quiet time measured after each step's joins, before
                           its broadcast (default ${SCALE_FULL.idleMs})
+  --scale-cpu-prof=DIR    write the server's CPU profile of each one-process
+                          step into DIR/TARGET-SOCKETS (bench/profile_summary.ts
+                          --timeline --from-s --to-s reads a window of it)
   --scale-join-order=ORDER  interleaved (default: one member of every room,
                           then the next; no join of a room can be coalesced)
                           or rooms (the senders, then room after room)
@@ -221,6 +224,7 @@ async function main(): Promise<void> {
       "scale-processes": { type: "string" },
       "scale-join-order": { type: "string" },
       "scale-idle-ms": { type: "string" },
+      "scale-cpu-prof": { type: "string" },
       "scale-svg": { type: "string" },
       ...Object.fromEntries(
         numeric.map((name) => [name, { type: "string" as const }]),
@@ -278,6 +282,10 @@ async function main(): Promise<void> {
     scaleOptions.processSteps;
   scaleOptions.processes = number("scale-processes") ?? scaleOptions.processes;
   scaleOptions.idleMs = number("scale-idle-ms") ?? scaleOptions.idleMs;
+  const cpuProf = raw["scale-cpu-prof"];
+  if (typeof cpuProf === "string" && cpuProf) {
+    scaleOptions.cpuProfileDir = cpuProf;
+  }
   const order = raw["scale-join-order"];
   if (order !== undefined) {
     if (order !== "interleaved" && order !== "rooms") {

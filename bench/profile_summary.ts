@@ -5,6 +5,10 @@
  * threads are not in it).
  *
  *     deno run -A bench/profile_summary.ts FILE.cpuprofile [--top=25]
+ *       [--from-s=S --to-s=S] [--timeline]
+ *
+ * `--from-s`/`--to-s` keep the samples of that window (seconds since the
+ * profile began); `--timeline` prints the busy share of each second first.
  */
 
 interface ProfileNode {
@@ -97,6 +101,47 @@ export function summariseProfile(
     }));
 }
 
+/** The profile cut to the samples taken from `fromS` to `toS` seconds after it began. */
+export function profileWindow(
+  profile: CpuProfile,
+  window: { fromS: number; toS: number },
+): CpuProfile {
+  const samples: number[] = [];
+  const timeDeltas = [0];
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    const seconds = (at - profile.startTime) / 1e6;
+    if (seconds < window.fromS || seconds >= window.toS) return;
+    samples.push(id);
+    timeDeltas.push(profile.timeDeltas[i + 1] ?? 0);
+  });
+  return { ...profile, samples, timeDeltas };
+}
+
+/** The share (0–100) of each whole second of the profile the main thread was busy (not `(idle)`). */
+export function busyBySecond(profile: CpuProfile): number[] {
+  const idle = new Set(
+    profile.nodes.filter((node) => node.callFrame.functionName === "(idle)")
+      .map((node) => node.id),
+  );
+  const busy: number[] = [];
+  const all: number[] = [];
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    const second = Math.floor((at - profile.startTime) / 1e6);
+    const micros = profile.timeDeltas[i + 1] ?? 0;
+    all[second] = (all[second] ?? 0) + micros;
+    if (!idle.has(id)) busy[second] = (busy[second] ?? 0) + micros;
+  });
+  return Array.from(
+    all,
+    (micros, second) =>
+      micros ? Math.round(100 * (busy[second] ?? 0) / micros) : 0,
+  );
+}
+
 /** The summary as aligned text lines. */
 export function formatProfile(entries: ProfileEntry[]): string {
   const lines = ["  self ms  self %  total %  function (% of busy time)"];
@@ -113,12 +158,27 @@ export function formatProfile(entries: ProfileEntry[]): string {
 if (import.meta.main) {
   const file = Deno.args.find((arg) => !arg.startsWith("--"));
   if (!file) {
-    console.error("usage: profile_summary.ts FILE.cpuprofile [--top=N]");
+    console.error(
+      "usage: profile_summary.ts FILE.cpuprofile [--top=N] [--from-s=S --to-s=S] [--timeline]",
+    );
     Deno.exit(2);
   }
-  const top = Number(
-    Deno.args.find((arg) => arg.startsWith("--top="))?.slice(6) ?? 25,
-  );
-  const profile = JSON.parse(await Deno.readTextFile(file)) as CpuProfile;
+  const flag = (name: string) =>
+    Deno.args.find((arg) => arg.startsWith(`--${name}=`))?.split("=")[1];
+  const top = Number(flag("top") ?? 25);
+  let profile = JSON.parse(await Deno.readTextFile(file)) as CpuProfile;
+  if (Deno.args.includes("--timeline")) {
+    console.log(
+      "busy % by second: " +
+        busyBySecond(profile).map((busy, second) => `${second}:${busy}`)
+          .join(" "),
+    );
+  }
+  if (flag("from-s") !== undefined || flag("to-s") !== undefined) {
+    profile = profileWindow(profile, {
+      fromS: Number(flag("from-s") ?? 0),
+      toS: Number(flag("to-s") ?? Infinity),
+    });
+  }
   console.log(formatProfile(summariseProfile(profile, { top })));
 }

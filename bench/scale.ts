@@ -64,6 +64,8 @@ export interface ScaleOptions {
    * senders, then room after room, as people who arrive together).
    */
   joinOrder: "interleaved" | "rooms";
+  /** Where each one-process step writes its server's CPU profile (DIR/TARGET), when given. */
+  cpuProfileDir?: string;
 }
 
 /** The full run: what issue 16 asks for. */
@@ -371,6 +373,8 @@ export async function scale(
     for (const target of options.targets) {
       const server = await startServer(target, {
         placement: context.placement,
+        cpuProfileDir: options.cpuProfileDir &&
+          `${options.cpuProfileDir}/${target}-${connections}`,
         env: { CHAT_MAX_CONNECTIONS: String(Math.min(limit, 20_000)) },
       });
       try {
