@@ -41,6 +41,8 @@ export interface SendCommand {
   durationMs: number;
   /** Epoch ms at which every client starts sending. */
   startAt: number;
+  /** Members that joined, for rooms where some never did; a message to any other room is expected `roomSize` times. */
+  roomSizes?: Record<string, number>;
 }
 
 /** Asks for the counts of one step. */
@@ -66,6 +68,8 @@ export interface OpenResult {
   /** Epoch ms of the last welcome (0 when none). */
   lastWelcomeAt: number;
   firstError?: string;
+  /** Sockets that never joined, by room (absent when all joined). */
+  failedRooms?: Record<string, number>;
 }
 
 /** Answer to {@linkcode SendCommand}, once sending is over. */

@@ -318,6 +318,9 @@ async function open(command: OpenCommand): Promise<OpenResult> {
       } catch (error) {
         result.failed++;
         result.firstError ??= String(error);
+        const room = specs[index].room;
+        result.failedRooms ??= {};
+        result.failedRooms[room] = (result.failedRooms[room] ?? 0) + 1;
       }
     }
   }
@@ -327,14 +330,19 @@ async function open(command: OpenCommand): Promise<OpenResult> {
   return result;
 }
 
-function sendOne(conn: Conn, step: StepCounts, stepNumber: number): void {
+function sendOne(
+  conn: Conn,
+  step: StepCounts,
+  command: { step: number; roomSizes?: Record<string, number> },
+): void {
+  const stepNumber = command.step;
   if (!conn.link.open) return;
   const text = `~${stepNumber}_${conn.sender}_${++conn.seq}_${
     now().toFixed(3)
   }~`;
   conn.link.send(`{"type":"message","text":"${text}"}`);
   step.sent++;
-  step.expected += conn.spec.roomSize;
+  step.expected += command.roomSizes?.[conn.spec.room] ?? conn.spec.roomSize;
 }
 
 async function send(command: SendCommand): Promise<SendResult> {
@@ -352,9 +360,9 @@ async function send(command: SendCommand): Promise<SendResult> {
     const window = command.window;
     for (const conn of senders) {
       conn.onAck = () => {
-        if (now() < end) sendOne(conn, step, command.step);
+        if (now() < end) sendOne(conn, step, command);
       };
-      for (let i = 0; i < window; i++) sendOne(conn, step, command.step);
+      for (let i = 0; i < window; i++) sendOne(conn, step, command);
     }
     await sleepUntil(end);
     for (const conn of senders) conn.onAck = undefined;
@@ -373,7 +381,7 @@ async function send(command: SendCommand): Promise<SendResult> {
             Math.floor((elapsed - phases[i]) * rate / 1000) + 1,
           );
           while (sent[i] < due) {
-            sendOne(senders[i], step, command.step);
+            sendOne(senders[i], step, command);
             sent[i]++;
           }
           if (sent[i] < total) done = false;

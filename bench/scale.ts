@@ -167,6 +167,26 @@ async function heapKib(server: BenchServer, isolates: number): Promise<number> {
   return sum / 1024;
 }
 
+/** Members that joined, for the rooms where some never did; undefined when every socket joined. */
+export function joinedRoomSizes(
+  specs: SocketSpec[],
+  failedRooms: (Record<string, number> | undefined)[],
+): Record<string, number> | undefined {
+  const failed = new Map<string, number>();
+  for (const rooms of failedRooms) {
+    for (const [room, count] of Object.entries(rooms ?? {})) {
+      failed.set(room, (failed.get(room) ?? 0) + count);
+    }
+  }
+  if (failed.size === 0) return undefined;
+  const sizes: Record<string, number> = {};
+  for (const spec of specs) {
+    const missing = failed.get(spec.room);
+    if (missing !== undefined) sizes[spec.room] = spec.roomSize - missing;
+  }
+  return sizes;
+}
+
 /** Rooms of `roomSize`, each whole in one client; each client's list starts with one member of each of its rooms (the senders). */
 function plan(
   options: {
@@ -318,6 +338,10 @@ async function measure(
         broadcastMs / 1000
       } s from ${new Date().toISOString()}`,
     );
+    const roomSizes = joinedRoomSizes(
+      sockets.flat(),
+      results.map((r) => r.failedRooms),
+    );
     const broadcast = await runStep(server, pool, {
       senders: sockets.map((specs, index) => ({
         index,
@@ -326,6 +350,7 @@ async function measure(
       })),
       durationMs: broadcastMs,
       totalRate: rate * Math.ceil(connections / options.roomSize),
+      ...(roomSizes ? { roomSizes } : {}),
     });
     const step: ScaleStep = {
       server: run.name,

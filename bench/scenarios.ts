@@ -256,7 +256,13 @@ interface SenderPlan {
 export async function runStep(
   server: BenchServer,
   pool: ClientPool,
-  plan: { senders: SenderPlan[]; durationMs: number; totalRate: number },
+  plan: {
+    senders: SenderPlan[];
+    durationMs: number;
+    totalRate: number;
+    /** Members that joined, for rooms where some never did (`SendCommand.roomSizes`). */
+    roomSizes?: Record<string, number>;
+  },
 ): Promise<StepSummary> {
   const step = ++stepCounter;
   const startAt = Date.now() + 150;
@@ -272,6 +278,7 @@ export async function runStep(
       window: sender.window,
       durationMs: plan.durationMs,
       startAt,
+      ...(plan.roomSizes ? { roomSizes: plan.roomSizes } : {}),
     });
   });
   await sleep(startAt - Date.now());
