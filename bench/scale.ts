@@ -64,7 +64,7 @@ export interface ScaleOptions {
    * senders, then room after room, as people who arrive together).
    */
   joinOrder: "interleaved" | "rooms";
-  /** Where each one-process step writes its server's CPU profile (DIR/TARGET), when given. */
+  /** Where each one-process step writes its server's CPU profile (DIR/TARGET-SOCKETS), when given. */
   cpuProfileDir?: string;
 }
 
