@@ -13,6 +13,7 @@ import {
 } from "./listener.ts";
 import type { Logger } from "./log.ts";
 import { Auth } from "./http/auth.ts";
+import { storeOutage } from "./http/store_outage.ts";
 import { People } from "./people/people.ts";
 import { loadTokenKeys } from "./people/tokens.ts";
 import { isolateHeader } from "./scale/isolate_header.ts";
@@ -111,6 +112,9 @@ export async function serveChat(
     ],
     logger: ({ msg, method, path, error, stack }) =>
       log("error", msg, { method, path, error, stack }),
+    // A request that failed while the store is down is told to come back.
+    onError: async (_error, ctx) =>
+      await chat.healthy() ? undefined : storeOutage(ctx.url),
   });
   const server = serveHttp({
     port: config.port,

@@ -1,6 +1,6 @@
 /** Several server processes sharing rooms through a real Redis. */
 import assert from "node:assert/strict";
-import { until } from "./support/hostile.ts";
+import { tryUpgrade, until } from "./support/hostile.ts";
 import { redisSkipReason, startRedis } from "./support/redis.ts";
 import { startServer } from "./support/server.ts";
 import {
@@ -178,6 +178,21 @@ Deno.test({
           const error = await bob.next((f) => f.type === "error");
           assert.equal(error.code, "server_error");
           assert.equal(bob.socket.readyState, WebSocket.OPEN);
+          // What needs the store is told to come back, not that it broke.
+          const history = await fetch(
+            `${b.url}/api/rooms/${room}/messages?limit=5`,
+          );
+          assert.equal(history.status, 503);
+          assert.equal(history.headers.get("retry-after"), "5");
+          assert.deepEqual(await history.json(), {
+            error: "store unavailable, try later",
+          });
+          const upgrade = await tryUpgrade(
+            Number(new URL(b.url).port),
+            `/api/rooms/${freshRoom()}/ws`,
+          );
+          upgrade.conn?.close();
+          assert.equal(upgrade.status, 503);
           await redis.start();
           const deadline = Date.now() + 10_000;
           while (Date.now() < deadline) {

@@ -41,6 +41,11 @@ export interface AppOptions<State> {
   middleware?: Middleware<State>[];
   /** Receives failed requests; defaults to one JSON line on stderr. */
   logger?: (record: ErrorRecord) => void;
+  /** Answers a request whose handler or middleware threw (after it is logged), as Hono's `onError`; undefined leaves it to the 500 page. */
+  onError?: (
+    error: unknown,
+    ctx: MiddlewareContext<State>,
+  ) => Response | undefined | Promise<Response | undefined>;
 }
 
 /** A handler for `Deno.serve`. */
@@ -105,11 +110,11 @@ export function createApp<State>(options: AppOptions<State>): ServeHandler {
     });
   };
 
-  const failed = (
+  const failed = async (
     req: Request,
     ctx: MiddlewareContext<State>,
     error: unknown,
-  ) => {
+  ): Promise<Response> => {
     log({
       level: "error",
       msg: "request failed",
@@ -118,6 +123,12 @@ export function createApp<State>(options: AppOptions<State>): ServeHandler {
       error: error instanceof Error ? error.message : String(error),
       stack: error instanceof Error ? error.stack : undefined,
     });
+    try {
+      const answer = await options.onError?.(error, ctx);
+      if (answer) return answer;
+    } catch {
+      // the 500 page, then
+    }
     return serverError(ctx);
   };
 
@@ -214,12 +225,12 @@ export function createApp<State>(options: AppOptions<State>): ServeHandler {
           try {
             return await endpoint(ctx, match);
           } catch (error) {
-            return failed(req, ctx, error);
+            return await failed(req, ctx, error);
           }
         },
       });
     } catch (error) {
-      res = failed(req, ctx, error);
+      res = await failed(req, ctx, error);
     }
     return finish(req, res);
   };

@@ -188,6 +188,19 @@ Deno.test("the app over real HTTP", async (t) => {
     );
 
     await t.step(
+      "onError answers the errors it knows (an outage: 503), after the log",
+      async () => {
+        const before = server.logs.length;
+        const res = await get("/hello/outage");
+        assert.equal(res.status, 503);
+        assert.equal(res.headers.get("retry-after"), "5");
+        assert.equal(await res.text(), "try later");
+        assert.equal(server.logs.length, before + 1);
+        assert.equal(server.logs[before].error, "store down");
+      },
+    );
+
+    await t.step(
       "a trailing slash redirects (308) when the slashless path exists",
       async () => {
         const res = await get("/about/?a=1&b=%20");
