@@ -49,6 +49,21 @@ function label(node: ProfileNode, root: string): string {
   return `${name} (${file}:${lineNumber + 1})`;
 }
 
+/**
+ * Visits each sample with when it was taken (seconds since the profile
+ * began) and the time it stands for (µs: the gap to the next sample).
+ */
+function eachSample(
+  profile: CpuProfile,
+  visit: (id: number, seconds: number, micros: number) => void,
+): void {
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    visit(id, (at - profile.startTime) / 1e6, profile.timeDeltas[i + 1] ?? 0);
+  });
+}
+
 /** The `top` functions by self time, with their total time; percentages are of the busy time (samples not `(idle)`). */
 export function summariseProfile(
   profile: CpuProfile,
@@ -58,8 +73,7 @@ export function summariseProfile(
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map<number, number>();
   let sampled = 0;
-  profile.samples.forEach((id, i) => {
-    const micros = profile.timeDeltas[i + 1] ?? 0;
+  eachSample(profile, (id, _seconds, micros) => {
     self.set(id, (self.get(id) ?? 0) + micros);
     sampled += micros;
   });
@@ -108,13 +122,10 @@ export function profileWindow(
 ): CpuProfile {
   const samples: number[] = [];
   const timeDeltas = [0];
-  let at = profile.startTime;
-  profile.samples.forEach((id, i) => {
-    at += profile.timeDeltas[i] ?? 0;
-    const seconds = (at - profile.startTime) / 1e6;
+  eachSample(profile, (id, seconds, micros) => {
     if (seconds < window.fromS || seconds >= window.toS) return;
     samples.push(id);
-    timeDeltas.push(profile.timeDeltas[i + 1] ?? 0);
+    timeDeltas.push(micros);
   });
   return { ...profile, samples, timeDeltas };
 }
@@ -127,11 +138,8 @@ export function busyBySecond(profile: CpuProfile): number[] {
   );
   const busy: number[] = [];
   const all: number[] = [];
-  let at = profile.startTime;
-  profile.samples.forEach((id, i) => {
-    at += profile.timeDeltas[i] ?? 0;
-    const second = Math.floor((at - profile.startTime) / 1e6);
-    const micros = profile.timeDeltas[i + 1] ?? 0;
+  eachSample(profile, (id, seconds, micros) => {
+    const second = Math.floor(seconds);
     all[second] = (all[second] ?? 0) + micros;
     if (!idle.has(id)) busy[second] = (busy[second] ?? 0) + micros;
   });
