@@ -18,6 +18,17 @@ import { freshRoom } from "./support/ws_client.ts";
 
 const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 
+/** A command running `script` (main.ts by default) with every permission under `ulimit -n limit`. */
+function underFileLimit(limit: number, script = MAIN): string[] {
+  return [
+    "bash",
+    "-c",
+    `ulimit -n ${limit}; exec "$0" run -A "$1"`,
+    Deno.execPath(),
+    script,
+  ];
+}
+
 /** Resolves with how long the server took to close a connection that sent `bytes` and then nothing. */
 async function closedAfter(port: number, bytes: string): Promise<number> {
   // Timed from before the connect: the server's timer cannot start earlier.
@@ -78,13 +89,7 @@ Deno.test({
   async fn() {
     const limit = 256;
     const server = await startServer({
-      command: [
-        "bash",
-        "-c",
-        `ulimit -n ${limit}; exec "$0" run -A "$1"`,
-        Deno.execPath(),
-        MAIN,
-      ],
+      command: underFileLimit(limit),
       env: { CHAT_HEADER_TIMEOUT_MS: "60000" },
     });
     const silent: Deno.Conn[] = [];
@@ -161,13 +166,7 @@ Deno.test({
   async fn() {
     const limit = 256;
     const server = await startServer({
-      command: [
-        "bash",
-        "-c",
-        `ulimit -n ${limit}; exec "$0" run -A "$1"`,
-        Deno.execPath(),
-        MAIN,
-      ],
+      command: underFileLimit(limit),
     });
     const sockets: UpgradeAttempt[] = [];
     try {
@@ -208,13 +207,9 @@ Deno.test({
     const fixture = fileURLToPath(
       new URL("./fixtures/accept_loop_server.ts", import.meta.url),
     );
-    const child = new Deno.Command("bash", {
-      args: [
-        "-c",
-        'ulimit -n 64; exec "$0" run -A "$1"',
-        Deno.execPath(),
-        fixture,
-      ],
+    const [program, ...args] = underFileLimit(64, fixture);
+    const child = new Deno.Command(program, {
+      args,
       env: { NO_COLOR: "1" },
       stdout: "piped",
       stderr: "inherit",
